@@ -1,0 +1,3 @@
+export * from './stateful-cluster';
+export { RunAsUser } from './common';
+export { PropValidationError } from './validation';

@@ -1,0 +1,584 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import {
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, containerSecurityContext, imageVersion, meta, podSecurityContext,
+  quantity, recommendedLabels, resolveNamespace, resourceRequirements, selectorLabelsOf,
+} from './common';
+import { PropValidator } from './validation';
+
+/** How the StatefulSet controller creates and deletes pods. */
+export enum PodManagementPolicy {
+  /** One pod at a time, in ordinal order, each Ready before the next (the PetSet behaviour). */
+  ORDERED_READY = 'OrderedReady',
+  /** All pods at once: required by systems that bootstrap only when every member is up (Consul's bootstrap_expect). */
+  PARALLEL = 'Parallel',
+}
+
+/** How pods of the StatefulSet are replaced when the template changes. */
+export enum StatefulUpdateStrategy {
+  /** Replace pods one at a time, from the highest ordinal down, each Ready before the next. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Replace a pod only when it is deleted by hand. */
+  ON_DELETE = 'OnDelete',
+}
+
+/** How strictly pods of one cluster are kept off the same node. */
+export enum PodAntiAffinity {
+  /** Never two pods on one node: a node failure costs at most one member. Pods stay Pending when nodes run out. */
+  REQUIRED = 'required',
+  /** Spread across nodes when possible; share a node rather than stay Pending. */
+  PREFERRED = 'preferred',
+  /** No anti-affinity. */
+  NONE = 'none',
+}
+
+/** A port of the cluster's container, published on the headless Service. */
+export interface ClusterPort {
+  /** IANA service name of the port (at most 15 characters), used by probes and Services. */
+  readonly name: string;
+  /** Port number in the container. */
+  readonly port: number;
+  /**
+   * Protocol.
+   * @default kplus.Protocol.TCP
+   */
+  readonly protocol?: kplus.Protocol;
+}
+
+/** A per-pod PersistentVolumeClaim template: pod `name-i` gets the claim `<claim>-<name>-i`, kept across restarts, rescheduling and scale-down. */
+export interface ClaimTemplate {
+  /** Name of the claim template (and of the volume in the pod). */
+  readonly name: string;
+  /** Where the claim is mounted in the container. */
+  readonly mountPath: string;
+  /** Requested size. */
+  readonly size: Size;
+  /**
+   * StorageClass to provision from.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Access modes.
+   * @default [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE]
+   */
+  readonly accessModes?: kplus.PersistentVolumeAccessMode[];
+}
+
+/** A PodDisruptionBudget policy: how many pods voluntary disruptions (drains, evictions) may take down at once. */
+export class DisruptionBudget {
+  /** At most `count` pods unavailable at once. */
+  public static maxUnavailable(count: number): DisruptionBudget {
+    return new DisruptionBudget('maxUnavailable', count);
+  }
+
+  /** At least `count` pods available at all times. Never use the replica count itself: drains would block forever. */
+  public static minAvailable(count: number): DisruptionBudget {
+    return new DisruptionBudget('minAvailable', count);
+  }
+
+  /** No PodDisruptionBudget (e.g. when one budget covers several StatefulSets, as CassandraRing does for racks). */
+  public static none(): DisruptionBudget {
+    return new DisruptionBudget('none', 0);
+  }
+
+  private constructor(
+    /** The field set on the budget (`maxUnavailable`, `minAvailable`), or `none`. */
+    public readonly field: string,
+    /** The number of pods. */
+    public readonly count: number) {}
+}
+
+/** Properties of a {@link StatefulCluster}. */
+export interface StatefulClusterProps {
+  /** Name of the StatefulSet: pods are `name-0 … name-(N-1)`. A DNS-1123 label of at most 52 characters. */
+  readonly name: string;
+  /** Container image, pinned to a tag or digest. */
+  readonly image: string;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Name of the headless governing Service that gives each pod its DNS name.
+   * @default - the StatefulSet name
+   */
+  readonly serviceName?: string;
+  /**
+   * Create the headless governing Service. Set to false when several StatefulSets share one (one StatefulSet per rack).
+   * @default true
+   */
+  readonly createService?: boolean;
+  /**
+   * Publish the pods' DNS records before they are Ready, so peers can find each other while they bootstrap.
+   * @default false
+   */
+  readonly publishNotReadyAddresses?: boolean;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, or `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Cluster DNS domain used in peer addresses.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Labels of this installation (`app.kubernetes.io/*`).
+   * @default - name, instance and component all derived from `name`
+   */
+  readonly appLabels?: AppLabels;
+  /**
+   * Extra labels on the pods and in the selector, beyond the recommended ones (for example a rack). They must never change.
+   * @default - none
+   */
+  readonly extraSelectorLabels?: { [key: string]: string };
+  /**
+   * Container ports, all published on the headless Service.
+   * @default - none
+   */
+  readonly ports?: ClusterPort[];
+  /**
+   * Per-pod storage: one PersistentVolumeClaim per pod and template, retained when the StatefulSet is deleted or scaled down.
+   * @default - no per-pod storage
+   */
+  readonly claims?: ClaimTemplate[];
+  /**
+   * Create a NetworkPolicy for the pods: peers reach every port, `allowedClients` reach `clientPorts`, nothing else gets in.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may connect to the client ports.
+   * @default - every pod of the same namespace
+   */
+  readonly allowedClients?: k8s.NetworkPolicyPeer[];
+  /**
+   * Names of the ports clients may reach (the peers always reach every port).
+   * @default - every port
+   */
+  readonly clientPorts?: string[];
+  /**
+   * Egress the pods need beyond DNS (port 53) and their peers, which are always allowed.
+   * @default - none
+   */
+  readonly allowedEgress?: k8s.NetworkPolicyEgressRule[];
+  /**
+   * Pod management policy.
+   * @default PodManagementPolicy.ORDERED_READY
+   */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * Update strategy.
+   * @default StatefulUpdateStrategy.ROLLING_UPDATE
+   */
+  readonly updateStrategy?: StatefulUpdateStrategy;
+  /**
+   * The PodDisruptionBudget.
+   * @default DisruptionBudget.maxUnavailable(1)
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Pod anti-affinity across nodes (`kubernetes.io/hostname`).
+   * @default PodAntiAffinity.PREFERRED
+   */
+  readonly antiAffinity?: PodAntiAffinity;
+  /**
+   * Spread pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort).
+   * @default false
+   */
+  readonly spreadAcrossZones?: boolean;
+  /**
+   * Node labels the pods must run on (e.g. a rack's zone).
+   * @default - any node
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * CPU and memory of the container. Anything left out takes the default.
+   * @default - cpu 100m request / 500m limit, memory 128Mi request and limit, ephemeral storage 64Mi request / 1Gi limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The user, group and fsGroup the pod runs as (non-root, enforced).
+   * @default - uid 65532, gid 65532
+   */
+  readonly runAs?: RunAsUser;
+  /**
+   * Mount the root filesystem read-only. Disable only for images that cannot run otherwise, and say why.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Container name.
+   * @default - `appLabels.app`, else the StatefulSet name
+   */
+  readonly containerName?: string;
+  /**
+   * Command (entrypoint) of the container.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Arguments of the container. `$(VAR)` expands from the container's env.
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment of the container.
+   * @default - none
+   */
+  readonly env?: k8s.EnvVar[];
+  /**
+   * Readiness probe.
+   * @default - none
+   */
+  readonly readinessProbe?: k8s.Probe;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly livenessProbe?: k8s.Probe;
+  /**
+   * Startup probe.
+   * @default - none
+   */
+  readonly startupProbe?: k8s.Probe;
+  /**
+   * Lifecycle hooks (e.g. a preStop that drains the node).
+   * @default - none
+   */
+  readonly lifecycle?: k8s.Lifecycle;
+  /**
+   * Time a pod has to shut down after SIGTERM.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * Extra pod volumes (emptyDirs, ConfigMaps, Secrets, existing claims).
+   * @default - none
+   */
+  readonly volumes?: k8s.Volume[];
+  /**
+   * Extra mounts in the container; each must name a volume or a claim template.
+   * @default - none
+   */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /**
+   * Init containers.
+   * @default - none
+   */
+  readonly initContainers?: k8s.Container[];
+  /**
+   * Annotations on the pod template (a config hash rolls the pods when the config changes).
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Annotations on the StatefulSet (for example a validator's per-object exception, with its reason in the README).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** The `app.kubernetes.io/*` labels of an installation. */
+export interface AppLabels {
+  /** `app.kubernetes.io/name`: the application, e.g. `consul`. */
+  readonly app: string;
+  /**
+   * `app.kubernetes.io/instance`: this installation.
+   * @default - the StatefulSet name
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/component`.
+   * @default 'server'
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - the instance
+   */
+  readonly partOf?: string;
+}
+
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
+  ephemeralStorage: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
+};
+const DEFAULT_RUN_AS: RunAsUser = { uid: 65532, gid: 65532 };
+/** Name resolution, wherever the cluster DNS runs. */
+const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: {} }],
+  ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+};
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The "pet set" of seed 001, done once for every stateful system: a headless governing Service, a StatefulSet whose
+ * pods have stable names (`name-0 … name-(N-1)`) and DNS names, per-pod storage from volumeClaimTemplates that is
+ * retained on delete and scale-down, a PodDisruptionBudget, the recommended labels, and a restricted security
+ * context by default.
+ *
+ * cdk8s-plus-27's StatefulSet cannot express volumeClaimTemplates, publishNotReadyAddresses or the claim retention
+ * policy, so this construct writes the `apps/v1` objects directly: this is the one place where that happens.
+ */
+export class StatefulCluster extends Construct {
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless governing Service (undefined when `createService` is false). */
+  public readonly service?: k8s.KubeService;
+  /** The NetworkPolicy (undefined when `networkPolicy` is false). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The PodDisruptionBudget (undefined with `DisruptionBudget.none()`). */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** Name of the StatefulSet and prefix of the pod names. */
+  public readonly name: string;
+  /** Name of the governing Service. */
+  public readonly serviceName: string;
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** Cluster DNS domain. */
+  public readonly clusterDomain: string;
+  /** Number of pods. */
+  public readonly replicas: number;
+  /** Labels the selector (and every pod) uses; they never change across upgrades. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** Labels on every object. */
+  public readonly labels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: StatefulClusterProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.serviceName = props.serviceName ?? props.name;
+    this.namespace = resolveNamespace(this, props.namespace);
+    this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    this.replicas = props.replicas ?? 1;
+    validateStatefulClusterProps(this, props, this.replicas, this.namespace, this.clusterDomain);
+
+    const labelOptions: AppLabelOptions = {
+      app: props.appLabels?.app ?? props.name,
+      instance: props.appLabels?.instance ?? props.name,
+      component: props.appLabels?.component ?? 'server',
+      partOf: props.appLabels?.partOf,
+      version: imageVersion(props.image),
+    };
+    const extraSelector = props.extraSelectorLabels ?? {};
+    this.selectorLabels = { ...selectorLabelsOf(labelOptions), ...extraSelector };
+    this.labels = { ...recommendedLabels(labelOptions), ...extraSelector };
+    const annotations = props.annotations;
+    const ports = props.ports ?? [];
+    const claims = props.claims ?? [];
+    const runAs = props.runAs ?? DEFAULT_RUN_AS;
+
+    if (props.createService ?? true) {
+      this.service = new k8s.KubeService(this, 'service', {
+        metadata: meta(this.serviceName, this.namespace, this.labels),
+        spec: {
+          clusterIp: 'None',
+          publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+          selector: this.selectorLabels,
+          ports: ports.map((p) => ({
+            name: p.name,
+            port: p.port,
+            targetPort: k8s.IntOrString.fromString(p.name),
+            protocol: p.protocol ?? kplus.Protocol.TCP,
+          })),
+        },
+      });
+    }
+
+    const container: k8s.Container = {
+      name: props.containerName ?? props.appLabels?.app ?? props.name,
+      image: props.image,
+      // Always: the kubelet re-checks the pull secret on every start (kube-score container-image-pull-policy).
+      imagePullPolicy: 'Always',
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? kplus.Protocol.TCP })),
+      resources: resourceRequirements(props.resources, DEFAULT_RESOURCES),
+      securityContext: containerSecurityContext(runAs, props.readOnlyRootFilesystem ?? true),
+      readinessProbe: props.readinessProbe,
+      livenessProbe: props.livenessProbe,
+      startupProbe: props.startupProbe,
+      lifecycle: props.lifecycle,
+      volumeMounts: [
+        ...claims.map((c) => ({ name: c.name, mountPath: c.mountPath })),
+        ...(props.volumeMounts ?? []),
+      ],
+    };
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: meta(this.name, this.namespace, this.labels, annotations),
+      spec: {
+        serviceName: this.serviceName,
+        replicas: this.replicas,
+        podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+        updateStrategy: { type: props.updateStrategy ?? StatefulUpdateStrategy.ROLLING_UPDATE },
+        selector: { matchLabels: this.selectorLabels },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        volumeClaimTemplates: claims.map((c) => claimTemplate(c, this.labels)),
+        template: {
+          metadata: { labels: this.labels, annotations: props.podAnnotations },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
+            securityContext: podSecurityContext(runAs),
+            affinity: affinity(props.antiAffinity ?? PodAntiAffinity.PREFERRED, this.selectorLabels),
+            topologySpreadConstraints: props.spreadAcrossZones ? [{
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: this.selectorLabels },
+            }] : undefined,
+            nodeSelector: props.nodeSelector,
+            initContainers: props.initContainers,
+            containers: [container],
+            volumes: props.volumes,
+          },
+        },
+      },
+    });
+
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
+        metadata: meta(this.name, this.namespace, this.labels),
+        spec: networkPolicySpec(this.selectorLabels, ports, props.clientPorts, props.allowedClients, props.allowedEgress),
+      });
+    }
+
+    const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
+    if (budget.field !== 'none') {
+      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: meta(this.name, this.namespace, this.labels),
+        spec: {
+          [budget.field]: k8s.IntOrString.fromNumber(budget.count),
+          selector: { matchLabels: this.selectorLabels },
+          // Let drains evict pods that are not Ready anyway: a crash-looping member must never block node maintenance.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+  }
+
+  /** Stable DNS name of pod `i`: `name-i.<service>.<namespace>.svc.<clusterDomain>`. */
+  public peerAddress(i: number): string {
+    if (!Number.isInteger(i) || i < 0 || i >= this.replicas) {
+      throw new Error(`${this.node.path}: peerAddress(${i}): ordinal must be an integer from 0 to ${this.replicas - 1}`);
+    }
+    return `${this.name}-${i}.${this.serviceAddress}`;
+  }
+
+  /** Stable DNS names of every pod, in ordinal order. */
+  public peerAddresses(): string[] {
+    return Array.from({ length: this.replicas }, (_, i) => this.peerAddress(i));
+  }
+
+  /** DNS name of the governing Service: `<service>.<namespace>.svc.<clusterDomain>`. */
+  public get serviceAddress(): string {
+    return `${this.serviceName}.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+}
+
+/** The cdk8s-plus-27 storage workaround, in one place: a raw volumeClaimTemplate whose size is a real Quantity. */
+function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
+  return {
+    metadata: { name: c.name, labels },
+    spec: {
+      accessModes: c.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storageClassName: c.storageClassName,
+      resources: { requests: { storage: quantity(c.size) } },
+    },
+  };
+}
+
+/**
+ * Ingress only from peers (every port) and from the allowed clients (client ports);
+ * egress only to DNS, to peers, and to what the construct adds.
+ */
+function networkPolicySpec(selector: Record<string, string>, ports: ClusterPort[], clientPorts: string[] | undefined,
+  clients: k8s.NetworkPolicyPeer[] | undefined, extraEgress: k8s.NetworkPolicyEgressRule[] | undefined): k8s.NetworkPolicySpec {
+  const portRef = (p: ClusterPort): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? kplus.Protocol.TCP });
+  const open = clientPorts ? ports.filter((p) => clientPorts.includes(p.name)) : ports;
+  const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) }];
+  if (open.length > 0) {
+    ingress.push({ from: clients ?? [{ podSelector: {} }], ports: open.map(portRef) });
+  }
+  const egress: k8s.NetworkPolicyEgressRule[] = [DNS_EGRESS];
+  if (ports.length > 0) egress.push({ to: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) });
+  egress.push(...(extraEgress ?? []));
+  return { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
+}
+
+function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity | undefined {
+  const term: k8s.PodAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } };
+  switch (mode) {
+    case PodAntiAffinity.REQUIRED:
+      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case PodAntiAffinity.PREFERRED:
+      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+    default:
+      return undefined;
+  }
+}
+
+function validateStatefulClusterProps(scope: Construct, props: StatefulClusterProps, replicas: number, namespace: string, clusterDomain: string) {
+  const v = new PropValidator(scope);
+  // 52 = 63 minus the "-" and 10-character hash the controller appends in the controller-revision-hash label.
+  v.dnsLabel('name', props.name, 52);
+  if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
+  v.dnsLabel('namespace', namespace);
+  v.dnsSubdomain('clusterDomain', clusterDomain);
+  v.integer('replicas', replicas, 0);
+  v.check('image', typeof props.image === 'string' && /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image)
+    && !props.image.endsWith(':latest') && (props.image.includes(':') || props.image.includes('@')),
+  'must be an image reference pinned to a tag (not "latest") or a digest', props.image);
+  const portKeys = new Set<string>();
+  (props.ports ?? []).forEach((p, i) => {
+    v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
+      'must be an IANA service name (lower-case letters, digits and \'-\', at least one letter, at most 15 characters)', p.name);
+    v.integer(`ports[${i}].port`, p.port, 1, 65535);
+    const key = `${p.name}/${p.protocol ?? 'TCP'}`;
+    v.check(`ports[${i}]`, !portKeys.has(key), 'must not repeat a port name and protocol', key);
+    portKeys.add(key);
+  });
+  const volumeNames = new Set<string>();
+  (props.claims ?? []).forEach((c, i) => {
+    v.dnsLabel(`claims[${i}].name`, c.name);
+    v.size(`claims[${i}].size`, c.size);
+    v.check(`claims[${i}].mountPath`, typeof c.mountPath === 'string' && c.mountPath.startsWith('/'), 'must be an absolute path', c.mountPath);
+    if (c.storageClassName !== undefined) v.dnsSubdomain(`claims[${i}].storageClassName`, c.storageClassName);
+    v.check(`claims[${i}].name`, !volumeNames.has(c.name), 'must be unique among claims and volumes', c.name);
+    volumeNames.add(c.name);
+  });
+  (props.volumes ?? []).forEach((vol, i) => {
+    v.check(`volumes[${i}].name`, !volumeNames.has(vol.name), 'must be unique among claims and volumes', vol.name);
+    volumeNames.add(vol.name);
+  });
+  (props.volumeMounts ?? []).forEach((m, i) => {
+    v.check(`volumeMounts[${i}].name`, volumeNames.has(m.name), `must name a claim template or a volume (${[...volumeNames].join(', ') || 'none defined'})`, m.name);
+  });
+  const portNames = (props.ports ?? []).map((p) => p.name);
+  (props.clientPorts ?? []).forEach((name, i) => {
+    v.check(`clientPorts[${i}]`, portNames.includes(name), `must name a port of "ports" (${portNames.join(', ') || 'none defined'})`, name);
+  });
+  const budget = props.disruptionBudget;
+  if (budget && budget.field !== 'none') {
+    v.integer(`disruptionBudget.${budget.field}`, budget.count, 0);
+    if (budget.field === 'minAvailable') {
+      v.check('disruptionBudget.minAvailable', budget.count < Math.max(replicas, 1), 'must be lower than replicas, or node drains block forever', budget.count);
+    } else {
+      v.check('disruptionBudget.maxUnavailable', budget.count >= 1, 'must be at least 1, or node drains block forever', budget.count);
+    }
+  }
+  if (props.terminationGracePeriod !== undefined) {
+    v.check('terminationGracePeriod', props.terminationGracePeriod.toSeconds() >= 1, 'must be at least 1 second', `${props.terminationGracePeriod.toSeconds()}s`);
+  }
+  v.throwIfInvalid();
+}

@@ -1,0 +1,102 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/**
+ * Thrown at synth time when a construct receives props it cannot turn into a safe deployment.
+ * The message names the construct path, the prop, the rule and the value received.
+ */
+export class PropValidationError extends Error {
+  constructor(public readonly constructPath: string, public readonly violations: string[]) {
+    super(`${constructPath}: invalid props\n${violations.map((v) => `  - ${v}`).join('\n')}`);
+    this.name = 'PropValidationError';
+  }
+}
+
+/** Renders a received value for an error message: strings quoted, objects as JSON. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value instanceof Size) return `Size.${(value as any).unit?.label ?? 'unknown'}(${(value as any).amount})`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** DNS-1123 label: lower-case alphanumerics and '-', starts and ends alphanumeric, at most 63 characters. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDnsLabel(value: unknown, maxLength = 63): boolean {
+  return typeof value === 'string' && value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
+export function isDnsSubdomain(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** A host name for an Ingress rule: a DNS subdomain, optionally with a leading `*.` wildcard label. */
+export function isIngressHost(value: unknown): boolean {
+  return typeof value === 'string' && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value) && value.includes('.');
+}
+
+/**
+ * Collects every broken rule of one construct's props, then throws them together,
+ * so a user fixes all of them in one pass.
+ *
+ * @example
+ * const v = new PropValidator(this);
+ * v.check('replicas', Number.isInteger(replicas) && replicas >= 1, 'must be an integer >= 1', replicas);
+ * v.throwIfInvalid();
+ */
+export class PropValidator {
+  private readonly violations: string[] = [];
+
+  constructor(private readonly scope: Construct) {}
+
+  /** Records a violation of `rule` by `prop` when `ok` is false. Returns `ok`. */
+  public check(prop: string, ok: boolean, rule: string, value: unknown): boolean {
+    if (!ok) {
+      this.violations.push(`prop "${prop}" ${rule}; got ${describeValue(value)}`);
+    }
+    return ok;
+  }
+
+  public dnsLabel(prop: string, value: unknown, maxLength = 63): boolean {
+    return this.check(prop, isDnsLabel(value, maxLength),
+      `must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters)`, value);
+  }
+
+  public dnsSubdomain(prop: string, value: unknown): boolean {
+    return this.check(prop, isDnsSubdomain(value),
+      'must be a DNS-1123 subdomain (dot-separated DNS-1123 labels, at most 253 characters)', value);
+  }
+
+  public integer(prop: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
+    const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    return this.check(prop, ok, `must be an integer ${range}`, value);
+  }
+
+  /** A storage size: a cdk8s Size of at least 1 MiB. */
+  public size(prop: string, value: unknown): boolean {
+    let ok = value instanceof Size;
+    if (ok) {
+      try {
+        ok = (value as Size).toKibibytes() >= 1024;
+      } catch {
+        ok = false;
+      }
+    }
+    return this.check(prop, ok, 'must be a Size of at least 1 MiB (e.g. Size.gibibytes(10))', value);
+  }
+
+  public throwIfInvalid(): void {
+    if (this.violations.length > 0) {
+      throw new PropValidationError(this.scope.node.path, this.violations);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The example app: `npx cdk8s synth` (or `npm run synth`) writes one YAML file per chart to dist/.
+import { App, Chart, ChartProps, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from './imports/k8s';
+import { StatefulCluster } from './lib';
+
+/** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
+const NGINX_CONF = `server {
+    listen 8080;
+    root /usr/share/nginx/html;
+    location = /healthz {
+        access_log off;
+        default_type text/plain;
+        return 200 "ok\\n";
+    }
+}
+`;
+
+/** Seed 001's Pet Set example on StatefulCluster: nginx `web`, 2 replicas, governing service `nginx`, 1Gi `www` per pod. */
+export class WebChart extends Chart {
+  public readonly web: StatefulCluster;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    const config = new k8s.KubeConfigMap(this, 'nginx-conf', {
+      metadata: { name: 'web-nginx-conf', labels: { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'web', 'app.kubernetes.io/part-of': 'web', 'app.kubernetes.io/managed-by': 'cdk8s' } },
+      data: { 'default.conf': NGINX_CONF },
+    });
+    this.web = new StatefulCluster(this, 'web', {
+      name: 'web',
+      serviceName: 'nginx',
+      replicas: 2,
+      // The unprivileged build listens on 8080 and keeps its temporary files in /tmp, so it runs non-root
+      // (any uid) with a read-only root filesystem.
+      image: 'nginxinc/nginx-unprivileged:1.28.0-alpine',
+      appLabels: { app: 'nginx', instance: 'web', component: 'web' },
+      runAs: { uid: 10101, gid: 10101 },
+      ports: [{ name: 'http', port: 8080 }],
+      claims: [{ name: 'www', mountPath: '/usr/share/nginx/html', size: Size.gibibytes(1) }],
+      volumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        { name: 'conf', configMap: { name: config.name } },
+      ],
+      volumeMounts: [
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'conf', mountPath: '/etc/nginx/conf.d', readOnly: true },
+      ],
+      readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 2 },
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+    });
+  }
+}
+
+/** Every chart of the example app. */
+export function buildApp(app: App): App {
+  new WebChart(app, 'web');
+  return app;
+}
+
+if (require.main === module) {
+  buildApp(new App()).synth();
+}
