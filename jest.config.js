@@ -1,9 +1,10 @@
-// Tests are transpiled with swc (no type-checking here: `npm test` runs `tsc --noEmit` first, see package.json).
+// Tests are transpiled without type-checking (ts-jest transpile-only, cached by jest);
+// `npm test` type-checks the whole project with `tsc --noEmit` first (see package.json).
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

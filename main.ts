@@ -51,9 +51,15 @@ export class WebChart extends Chart {
   }
 }
 
+/** A chart whose objects live in `namespace`, which it creates first. */
+function namespaced<T extends Chart>(chart: T): T {
+  new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
+  return chart;
+}
+
 /** Every chart of the example app. */
 export function buildApp(app: App): App {
-  new WebChart(app, 'web');
+  namespaced(new WebChart(app, 'web', { namespace: 'web' }));
   return app;
 }
 

@@ -332,6 +332,8 @@ export class StatefulCluster extends Construct {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The headless governing Service (undefined when `createService` is false). */
   public readonly service?: k8s.KubeService;
+  /** The pod's own ServiceAccount (no API token is mounted). */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The NetworkPolicy (undefined when `networkPolicy` is false). */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The PodDisruptionBudget (undefined with `DisruptionBudget.none()`). */
@@ -392,6 +394,12 @@ export class StatefulCluster extends Construct {
       });
     }
 
+    // A dedicated identity per cluster, never the namespace's `default` account; no token unless a construct asks.
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'sa', {
+      metadata: meta(this.name, this.namespace, this.labels),
+      automountServiceAccountToken: false,
+    });
+
     const container: k8s.Container = {
       name: props.containerName ?? props.appLabels?.app ?? props.name,
       image: props.image,
@@ -426,8 +434,11 @@ export class StatefulCluster extends Construct {
         template: {
           metadata: { labels: this.labels, annotations: props.podAnnotations },
           spec: {
+            serviceAccountName: this.serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            // ndots 2: `peer-0.service` and `service` still use the search list; FQDNs resolve in one query.
+            dnsConfig: { options: [{ name: 'ndots', value: '2' }] },
             terminationGracePeriodSeconds: (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
             securityContext: podSecurityContext(runAs),
             affinity: affinity(props.antiAffinity ?? PodAntiAffinity.PREFERRED, this.selectorLabels),
@@ -516,15 +527,21 @@ function networkPolicySpec(selector: Record<string, string>, ports: ClusterPort[
   return { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
 }
 
-function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity | undefined {
+/** Linux nodes only (every image here is a Linux image), and the requested spread across nodes. */
+export function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
+  const nodeAffinity: k8s.NodeAffinity = {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
+    },
+  };
   const term: k8s.PodAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } };
   switch (mode) {
     case PodAntiAffinity.REQUIRED:
-      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+      return { nodeAffinity, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
     case PodAntiAffinity.PREFERRED:
-      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+      return { nodeAffinity, podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
     default:
-      return undefined;
+      return { nodeAffinity };
   }
 }
 
