@@ -2,7 +2,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
-import { StatefulCluster } from './lib';
+import { ConsulCluster, StatefulCluster } from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
 const NGINX_CONF = `server {
@@ -51,6 +51,16 @@ export class WebChart extends Chart {
   }
 }
 
+/** Seeds 000/002: a 3-server Consul cluster with its UI, in its own namespace. */
+export class ConsulChart extends Chart {
+  public readonly consul: ConsulCluster;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    this.consul = new ConsulCluster(this, 'consul', { replicas: 3, datacenter: 'dc1' });
+  }
+}
+
 /** A chart whose objects live in `namespace`, which it creates first. */
 function namespaced<T extends Chart>(chart: T): T {
   new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
@@ -60,6 +70,7 @@ function namespaced<T extends Chart>(chart: T): T {
 /** Every chart of the example app. */
 export function buildApp(app: App): App {
   namespaced(new WebChart(app, 'web', { namespace: 'web' }));
+  namespaced(new ConsulChart(app, 'consul', { namespace: 'consul' }));
   return app;
 }
 

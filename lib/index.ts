@@ -1,3 +1,5 @@
 export * from './stateful-cluster';
 export { RunAsUser } from './common';
 export { PropValidationError } from './validation';
+export * from './ingress';
+export * from './consul';

@@ -163,6 +163,11 @@ export interface StatefulClusterProps {
    */
   readonly clientPorts?: string[];
   /**
+   * Further ingress rules (e.g. an Ingress controller reaching a UI port).
+   * @default - none
+   */
+  readonly extraIngress?: k8s.NetworkPolicyIngressRule[];
+  /**
    * Egress the pods need beyond DNS (port 53) and their peers, which are always allowed.
    * @default - none
    */
@@ -460,7 +465,7 @@ export class StatefulCluster extends Construct {
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: networkPolicySpec(this.selectorLabels, ports, props.clientPorts, props.allowedClients, props.allowedEgress),
+        spec: networkPolicySpec(this.selectorLabels, ports, props.clientPorts, props.allowedClients, props.extraIngress, props.allowedEgress),
       });
     }
 
@@ -514,13 +519,15 @@ function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.Ku
  * egress only to DNS, to peers, and to what the construct adds.
  */
 function networkPolicySpec(selector: Record<string, string>, ports: ClusterPort[], clientPorts: string[] | undefined,
-  clients: k8s.NetworkPolicyPeer[] | undefined, extraEgress: k8s.NetworkPolicyEgressRule[] | undefined): k8s.NetworkPolicySpec {
+  clients: k8s.NetworkPolicyPeer[] | undefined, extraIngress: k8s.NetworkPolicyIngressRule[] | undefined,
+  extraEgress: k8s.NetworkPolicyEgressRule[] | undefined): k8s.NetworkPolicySpec {
   const portRef = (p: ClusterPort): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? kplus.Protocol.TCP });
   const open = clientPorts ? ports.filter((p) => clientPorts.includes(p.name)) : ports;
   const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) }];
   if (open.length > 0) {
     ingress.push({ from: clients ?? [{ podSelector: {} }], ports: open.map(portRef) });
   }
+  ingress.push(...(extraIngress ?? []));
   const egress: k8s.NetworkPolicyEgressRule[] = [DNS_EGRESS];
   if (ports.length > 0) egress.push({ to: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) });
   egress.push(...(extraEgress ?? []));
@@ -561,9 +568,8 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
       'must be an IANA service name (lower-case letters, digits and \'-\', at least one letter, at most 15 characters)', p.name);
     v.integer(`ports[${i}].port`, p.port, 1, 65535);
-    const key = `${p.name}/${p.protocol ?? 'TCP'}`;
-    v.check(`ports[${i}]`, !portKeys.has(key), 'must not repeat a port name and protocol', key);
-    portKeys.add(key);
+    v.check(`ports[${i}].name`, !portKeys.has(p.name), 'must be unique among the ports', p.name);
+    portKeys.add(p.name);
   });
   const volumeNames = new Set<string>();
   (props.claims ?? []).forEach((c, i) => {

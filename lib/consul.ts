@@ -1,0 +1,390 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { RunAsUser, configHash, emptyDir, meta, resolveNamespace, shellProbe, stableJson } from './common';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
+import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
+import { PropValidator } from './validation';
+
+/** The Consul release deployed unless `image` says otherwise. */
+export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';
+
+/** A key of an existing Secret. */
+export interface SecretKeyRef {
+  /** Name of the Secret, in the construct's namespace. */
+  readonly secretName: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** TLS for the Consul servers, from Secrets created out of band (e.g. by cert-manager or `consul tls cert create`). */
+export interface ConsulTlsOptions {
+  /** Secret holding the CA certificate under `tls.crt`. */
+  readonly caSecretName: string;
+  /** Secret of type kubernetes.io/tls holding the server certificate and key (`tls.crt`, `tls.key`), valid for `server.<datacenter>.consul`. */
+  readonly serverSecretName: string;
+  /**
+   * Serve the HTTP API on HTTPS (8501) only, and close plain HTTP (8500).
+   * @default true
+   */
+  readonly httpsOnly?: boolean;
+}
+
+/** Properties of a {@link ConsulCluster}. */
+export interface ConsulClusterProps {
+  /**
+   * Name of the StatefulSet and headless Service: pods are `name-0 … name-(N-1)`.
+   * @default 'consul'
+   */
+  readonly name?: string;
+  /**
+   * Number of servers. Must be odd: Raft tolerates (N-1)/2 failures, so an even count adds no fault tolerance.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, or `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Consul image, pinned.
+   * @default CONSUL_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Consul datacenter name.
+   * @default 'dc1'
+   */
+  readonly datacenter?: string;
+  /**
+   * Cluster DNS domain used in the `retry_join` addresses.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Size of each server's data volume (`/consul/data`).
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the data volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * CPU and memory of each server.
+   * @default - cpu 100m request / 500m limit, memory 200Mi request and limit (the consul-k8s chart's values)
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The user the servers run as.
+   * @default - uid 100, gid 1000 (the consul image's own user)
+   */
+  readonly runAs?: RunAsUser;
+  /**
+   * Enable the web UI and create the `<name>-ui` ClusterIP Service in front of it.
+   * @default true
+   */
+  readonly ui?: boolean;
+  /**
+   * Publish the UI through an Ingress.
+   * @default - no Ingress
+   */
+  readonly uiIngress?: IngressOptions;
+  /**
+   * Gossip encryption key (32 bytes, base64, from `consul keygen`) in an existing Secret, passed as `-encrypt`.
+   * @default - gossip is not encrypted
+   */
+  readonly gossipKey?: SecretKeyRef;
+  /**
+   * TLS for RPC and the HTTP API.
+   * @default - no TLS
+   */
+  readonly tls?: ConsulTlsOptions;
+  /**
+   * Who may reach the servers' client ports (HTTP/HTTPS, gRPC, DNS, server RPC, LAN gossip).
+   * @default - every pod of the same namespace
+   */
+  readonly allowedClients?: k8s.NetworkPolicyPeer[];
+  /**
+   * Pod anti-affinity across nodes. Required by default: two servers on one node would lose quorum together.
+   * @default PodAntiAffinity.REQUIRED
+   */
+  readonly antiAffinity?: PodAntiAffinity;
+  /**
+   * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`, `acl`).
+   * The keys the construct manages (see {@link CONSUL_MANAGED_KEYS}) cannot be overridden.
+   * @default - none
+   */
+  readonly extraConfig?: { [key: string]: unknown };
+}
+
+/** Where the construct mounts things in the server pods. */
+const PATHS = {
+  config: '/consul/config',
+  data: '/consul/data',
+  tlsCa: '/consul/tls/ca',
+  tlsServer: '/consul/tls/server',
+  gossip: '/consul/gossip',
+};
+
+/** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
+export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr', 'leave_on_terminate', 'ports', 'tls', 'encrypt'];
+
+/** What the server configuration depends on. */
+export interface ConsulServerConfigInput {
+  /** Datacenter name. */
+  readonly datacenter: string;
+  /** Number of servers: `bootstrap_expect`. */
+  readonly replicas: number;
+  /** Stable DNS names of every server: `retry_join`. */
+  readonly retryJoin: string[];
+  /**
+   * Enable the UI.
+   * @default true
+   */
+  readonly ui?: boolean;
+  /**
+   * TLS settings (files at the construct's mount paths).
+   * @default - no TLS
+   */
+  readonly tls?: ConsulTlsOptions;
+  /**
+   * Extra configuration merged in.
+   * @default - none
+   */
+  readonly extraConfig?: { [key: string]: unknown };
+}
+
+/**
+ * The Consul server agent configuration (the JSON of `server.json`) for the given input: a pure function, so tests
+ * (and, later, real agents) can use it on its own.
+ */
+export function consulServerConfig(input: ConsulServerConfigInput): { [key: string]: unknown } {
+  const tls = input.tls;
+  const httpsOnly = tls ? (tls.httpsOnly ?? true) : false;
+  return {
+    server: true,
+    bootstrap_expect: input.replicas,
+    datacenter: input.datacenter,
+    data_dir: PATHS.data,
+    // Listen everywhere in the pod; each agent advertises its pod IP (-advertise=$(POD_IP)).
+    bind_addr: '0.0.0.0',
+    client_addr: '0.0.0.0',
+    retry_join: input.retryJoin,
+    // Leave the cluster gracefully on SIGTERM, so a deleted pod does not linger as a failed member.
+    leave_on_terminate: true,
+    // The NetworkPolicy allows no egress to HashiCorp's update service.
+    disable_update_check: true,
+    ui_config: { enabled: input.ui ?? true },
+    ports: {
+      http: httpsOnly ? -1 : 8500,
+      https: tls ? 8501 : -1,
+      grpc: tls ? -1 : 8502,
+      grpc_tls: tls ? 8503 : -1,
+      dns: 8600,
+      server: 8300,
+      serf_lan: 8301,
+      serf_wan: 8302,
+    },
+    ...(tls ? {
+      tls: {
+        defaults: {
+          ca_file: `${PATHS.tlsCa}/tls.crt`,
+          cert_file: `${PATHS.tlsServer}/tls.crt`,
+          key_file: `${PATHS.tlsServer}/tls.key`,
+          verify_incoming: false,
+          verify_outgoing: true,
+        },
+        internal_rpc: { verify_incoming: true, verify_server_hostname: true },
+      },
+    } : {}),
+    ...(input.extraConfig ?? {}),
+  };
+}
+
+/** The ports of a Consul server, as the consul-k8s chart declares them. */
+function consulPorts(tls: ConsulTlsOptions | undefined): ClusterPort[] {
+  const httpsOnly = tls ? (tls.httpsOnly ?? true) : false;
+  const UDP = kplus.Protocol.UDP;
+  return [
+    { name: 'server', port: 8300 },
+    { name: 'serflan-tcp', port: 8301 },
+    { name: 'serflan-udp', port: 8301, protocol: UDP },
+    { name: 'serfwan-tcp', port: 8302 },
+    { name: 'serfwan-udp', port: 8302, protocol: UDP },
+    ...(httpsOnly ? [] : [{ name: 'http', port: 8500 }]),
+    ...(tls ? [{ name: 'https', port: 8501 }, { name: 'grpc-tls', port: 8503 }] : [{ name: 'grpc', port: 8502 }]),
+    { name: 'dns-tcp', port: 8600 },
+    { name: 'dns-udp', port: 8600, protocol: UDP },
+  ];
+}
+
+/**
+ * A Consul server cluster (seeds 000 and 002, with what HashiCorp's consul-k8s chart adds): a StatefulSet of an odd
+ * number of servers with stable names and per-pod data, `bootstrap_expect` and `retry_join` on the servers' stable
+ * DNS names (computed at synth, no init container), graceful leave, a leader-aware readiness probe, a disruption
+ * budget that keeps quorum, the UI behind a Service and optionally an Ingress, and optional gossip encryption and TLS
+ * from existing Secrets.
+ */
+export class ConsulCluster extends Construct {
+  /** The StatefulCluster core: headless Service, StatefulSet, PodDisruptionBudget, NetworkPolicy. */
+  public readonly cluster: StatefulCluster;
+  /** The headless Service (`name`). */
+  public readonly service: k8s.KubeService;
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The ConfigMap with `server.json`. */
+  public readonly config: k8s.KubeConfigMap;
+  /** The server configuration written to the ConfigMap. */
+  public readonly serverConfig: { [key: string]: unknown };
+  /** The UI Service (`<name>-ui`), when the UI is on. */
+  public readonly uiService?: k8s.KubeService;
+  /** The UI Ingress, when asked. */
+  public readonly ingress?: k8s.KubeIngress;
+  /** Consul datacenter. */
+  public readonly datacenter: string;
+  /** Base URL of the HTTP API for clients in the cluster (through the headless Service). */
+  public readonly httpAddress: string;
+
+  constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
+    super(scope, id);
+    const name = props.name ?? 'consul';
+    const replicas = props.replicas ?? 3;
+    const namespace = resolveNamespace(this, props.namespace);
+    this.datacenter = props.datacenter ?? 'dc1';
+    const tls = props.tls;
+    const ui = props.ui ?? true;
+    validateConsulProps(this, props, replicas, this.datacenter);
+
+    const ports = consulPorts(tls);
+    const apiPort = tls ? { name: 'https', scheme: 'https', port: 8501 } : { name: 'http', scheme: 'http', port: 8500 };
+    const volumes: k8s.Volume[] = [
+      { name: 'config', configMap: { name: `${name}-config` } },
+      emptyDir('tmp', Size.mebibytes(64)),
+    ];
+    const volumeMounts: k8s.VolumeMount[] = [
+      { name: 'config', mountPath: PATHS.config, readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+    ];
+    if (tls) {
+      volumes.push({ name: 'tls-ca', secret: { secretName: tls.caSecretName, items: [{ key: 'tls.crt', path: 'tls.crt' }] } });
+      volumes.push({ name: 'tls-server', secret: { secretName: tls.serverSecretName } });
+      volumeMounts.push({ name: 'tls-ca', mountPath: PATHS.tlsCa, readOnly: true }, { name: 'tls-server', mountPath: PATHS.tlsServer, readOnly: true });
+    }
+    if (props.gossipKey) {
+      volumes.push({ name: 'gossip', secret: { secretName: props.gossipKey.secretName, items: [{ key: props.gossipKey.key, path: 'key' }] } });
+      volumeMounts.push({ name: 'gossip', mountPath: PATHS.gossip, readOnly: true });
+    }
+
+    // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const retryJoin = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${name}.${namespace}.svc.${clusterDomain}`);
+    this.serverConfig = consulServerConfig({ datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig });
+    const configJson = stableJson(this.serverConfig, 2) + '\n';
+
+    const appLabels = { app: 'consul', instance: name, component: 'server' };
+    const curl = tls ? `curl -sk ${apiPort.scheme}://127.0.0.1:${apiPort.port}` : `curl -s ${apiPort.scheme}://127.0.0.1:${apiPort.port}`;
+    // The secret is read from its mounted file at start: never an env var, never in the pod spec.
+    const encrypt = props.gossipKey ? ` -encrypt="$(cat ${PATHS.gossip}/key)"` : '';
+
+    this.cluster = new StatefulCluster(this, 'cluster', {
+      name,
+      replicas,
+      namespace,
+      clusterDomain,
+      image: props.image ?? CONSUL_DEFAULT_IMAGE,
+      appLabels,
+      ports,
+      publishNotReadyAddresses: true,
+      // bootstrap_expect waits for every server: OrderedReady would wait for consul-0 to be Ready first, forever.
+      podManagementPolicy: PodManagementPolicy.PARALLEL,
+      antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
+      // Quorum of N = floor(N/2)+1 survives one voluntary disruption for N >= 3; with one server there is no quorum to keep,
+      // and maxUnavailable 0 would block node drains forever.
+      disruptionBudget: DisruptionBudget.maxUnavailable(1),
+      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
+      runAs: props.runAs ?? { uid: 100, gid: 1000 },
+      resources: {
+        cpu: props.resources?.cpu ?? { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: props.resources?.memory ?? { request: Size.mebibytes(200), limit: Size.mebibytes(200) },
+        ephemeralStorage: props.resources?.ephemeralStorage,
+      },
+      command: ['/bin/sh', '-ec'],
+      args: [`exec consul agent -config-dir=${PATHS.config} -advertise="$POD_IP"${encrypt}`],
+      env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+      // Ready only once this server knows a leader (the consul-k8s chart's probe).
+      readinessProbe: shellProbe(`${curl}/v1/status/leader | grep -E '".+"'`, { initialDelaySeconds: 5, periodSeconds: 3, timeoutSeconds: 5, failureThreshold: 2 }),
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('server') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      volumes,
+      volumeMounts,
+      allowedClients: props.allowedClients,
+      clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
+      extraIngress: props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : undefined,
+      podAnnotations: { 'checksum/config': configHash(configJson) },
+      annotations: IMAGE_USER_EXCEPTION,
+    });
+    this.service = this.cluster.service!;
+    this.statefulSet = this.cluster.statefulSet;
+    this.httpAddress = `${apiPort.scheme}://${this.cluster.serviceAddress}:${apiPort.port}`;
+
+    this.config = new k8s.KubeConfigMap(this, 'config', {
+      metadata: meta(`${name}-config`, namespace, this.cluster.labels),
+      data: { 'server.json': configJson },
+    });
+
+    if (ui) {
+      const uiPort = tls ? 443 : 80;
+      this.uiService = new k8s.KubeService(this, 'ui', {
+        metadata: meta(`${name}-ui`, namespace, this.cluster.labels),
+        spec: {
+          type: 'ClusterIP',
+          selector: this.cluster.selectorLabels,
+          ports: [{ name: apiPort.name, port: uiPort, targetPort: k8s.IntOrString.fromString(apiPort.name), protocol: 'TCP' }],
+        },
+      });
+      if (props.uiIngress) {
+        this.ingress = createIngress(this, 'ingress', `${name}-ui`, namespace, this.cluster.labels, `${name}-ui`, apiPort.name, props.uiIngress);
+      }
+    }
+  }
+
+  /** Stable DNS name of server `i`. */
+  public peerAddress(i: number): string {
+    return this.cluster.peerAddress(i);
+  }
+
+  /** Stable DNS names of every server. */
+  public peerAddresses(): string[] {
+    return this.cluster.peerAddresses();
+  }
+}
+
+/**
+ * kube-score wants uid and gid >= 10000; database and agent images ship their own lower user (consul 100/1000,
+ * postgres and cassandra 999) that owns their files. Those are set deliberately; see the README's exception table.
+ */
+export const IMAGE_USER_EXCEPTION = { 'kube-score/ignore': 'container-security-context-user-group-id' };
+
+function validateConsulProps(scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
+  const v = new PropValidator(scope);
+  v.check('replicas', Number.isInteger(replicas) && replicas >= 1 && replicas % 2 === 1,
+    'must be an odd integer >= 1 (Raft quorum: an even count adds no fault tolerance)', replicas);
+  v.dnsLabel('datacenter', datacenter);
+  if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
+  validateIngress(v, 'uiIngress', props.uiIngress);
+  v.check('uiIngress', !(props.uiIngress && props.ui === false), 'needs the UI: set ui to true or drop uiIngress', 'ui: false');
+  if (props.tls) {
+    v.dnsSubdomain('tls.caSecretName', props.tls.caSecretName);
+    v.dnsSubdomain('tls.serverSecretName', props.tls.serverSecretName);
+  }
+  if (props.gossipKey) {
+    v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
+    v.check('gossipKey.key', typeof props.gossipKey.key === 'string' && /^[-._a-zA-Z0-9]+$/.test(props.gossipKey.key), 'must be a Secret key ([-._a-zA-Z0-9]+)', props.gossipKey.key);
+  }
+  const managed = Object.keys(props.extraConfig ?? {}).filter((k) => CONSUL_MANAGED_KEYS.includes(k));
+  v.check('extraConfig', managed.length === 0, `must not set keys the construct manages (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
+  v.throwIfInvalid();
+}

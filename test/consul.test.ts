@@ -1,0 +1,211 @@
+import { Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ConsulCluster, ConsulClusterProps, PodAntiAffinity, consulServerConfig } from '../lib';
+import { Manifest, container, errorOf, find, synth } from './util';
+
+const configOf = (objs: Manifest[]) => JSON.parse(find(objs, 'ConfigMap').data['server.json']);
+
+describe('consulServerConfig (pure)', () => {
+  const base = { datacenter: 'dc1', replicas: 3, retryJoin: ['consul-0.consul.ns.svc.cluster.local', 'consul-1.consul.ns.svc.cluster.local', 'consul-2.consul.ns.svc.cluster.local'] };
+
+  test('server, bootstrap_expect = replicas, retry_join, data_dir, addresses, graceful leave, UI', () => {
+    const c = consulServerConfig(base);
+    expect(c).toMatchObject({
+      server: true,
+      bootstrap_expect: 3,
+      datacenter: 'dc1',
+      data_dir: '/consul/data',
+      bind_addr: '0.0.0.0',
+      client_addr: '0.0.0.0',
+      retry_join: base.retryJoin,
+      leave_on_terminate: true,
+      ui_config: { enabled: true },
+    });
+    expect(c).not.toHaveProperty('tls');
+    expect(c).toHaveProperty('ports.http', 8500);
+    expect(c).toHaveProperty('ports.https', -1);
+  });
+
+  test('TLS: file paths, hostname verification, HTTPS only by default', () => {
+    const c = consulServerConfig({ ...base, tls: { caSecretName: 'ca', serverSecretName: 'srv' } });
+    expect(c).toHaveProperty('tls.defaults.ca_file', '/consul/tls/ca/tls.crt');
+    expect(c).toHaveProperty('tls.defaults.cert_file', '/consul/tls/server/tls.crt');
+    expect(c).toHaveProperty('tls.defaults.key_file', '/consul/tls/server/tls.key');
+    expect(c).toHaveProperty('tls.internal_rpc.verify_server_hostname', true);
+    expect(c).toHaveProperty('ports.http', -1);
+    expect(c).toHaveProperty('ports.https', 8501);
+    expect(consulServerConfig({ ...base, tls: { caSecretName: 'ca', serverSecretName: 'srv', httpsOnly: false } })).toHaveProperty('ports.http', 8500);
+  });
+
+  test('extra configuration is merged in', () => {
+    expect(consulServerConfig({ ...base, extraConfig: { telemetry: { disable_hostname: true } } })).toHaveProperty('telemetry.disable_hostname', true);
+  });
+
+  test('is pure: same input, equal output, input untouched', () => {
+    const input = { ...base, retryJoin: [...base.retryJoin] };
+    expect(consulServerConfig(input)).toEqual(consulServerConfig(input));
+    expect(input.retryJoin).toEqual(base.retryJoin);
+  });
+});
+
+describe('ConsulCluster', () => {
+  test('defaults snapshot', () => {
+    expect(synth((c) => new ConsulCluster(c, 'consul'), 'consul')).toMatchSnapshot();
+  });
+
+  test('all props snapshot', () => {
+    const all: Required<ConsulClusterProps> = {
+      name: 'registry',
+      replicas: 5,
+      namespace: 'infra',
+      image: 'hashicorp/consul:1.20.2',
+      datacenter: 'eu-west',
+      clusterDomain: 'kube.local',
+      storageSize: Size.gibibytes(20),
+      storageClassName: 'fast-ssd',
+      resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+      runAs: { uid: 100, gid: 1000, fsGroup: 1000 },
+      ui: true,
+      uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls', path: '/', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, allowFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
+      gossipKey: { secretName: 'consul-gossip', key: 'key' },
+      tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls', httpsOnly: true },
+      allowedClients: [{ namespaceSelector: { matchLabels: { 'consul.example.com/client': 'true' } } }],
+      antiAffinity: PodAntiAffinity.REQUIRED,
+      extraConfig: { telemetry: { prometheus_retention_time: '1m' } },
+    };
+    expect(synth((c) => new ConsulCluster(c, 'consul', all))).toMatchSnapshot();
+  });
+
+  test('headless service publishes not-ready addresses and every port', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul'), 'consul');
+    const svc = find(objs, 'Service', 'consul');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.publishNotReadyAddresses).toBe(true);
+    expect(svc.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual([
+      '8300/TCP', '8301/TCP', '8301/UDP', '8302/TCP', '8302/UDP', '8500/TCP', '8502/TCP', '8600/TCP', '8600/UDP',
+    ]);
+  });
+
+  test('TLS adds HTTPS and gRPC-TLS ports and closes plain HTTP', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+    const ports = find(objs, 'Service', 'consul').spec.ports.map((p: any) => p.name);
+    expect(ports).toEqual(expect.arrayContaining(['https', 'grpc-tls']));
+    expect(ports).not.toContain('http');
+    const c = container(find(objs, 'StatefulSet'));
+    expect(c.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'tls-ca', mountPath: '/consul/tls/ca', readOnly: true },
+      { name: 'tls-server', mountPath: '/consul/tls/server', readOnly: true },
+    ]));
+    expect(c.readinessProbe.exec.command[2]).toContain('curl -sk https://127.0.0.1:8501/v1/status/leader');
+  });
+
+  test('StatefulSet: Parallel, consul-N names, data claim at /consul/data', () => {
+    let consul!: ConsulCluster;
+    const objs = synth((c) => { consul = new ConsulCluster(c, 'consul'); }, 'consul');
+    const sts = find(objs, 'StatefulSet', 'consul');
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '10Gi');
+    expect(container(sts).volumeMounts).toContainEqual({ name: 'data', mountPath: '/consul/data' });
+    expect(consul.peerAddress(2)).toBe('consul-2.consul.consul.svc.cluster.local');
+    expect(consul.httpAddress).toBe('http://consul.consul.svc.cluster.local:8500');
+  });
+
+  test('config: bootstrap_expect = replicas, retry_join on this namespace\'s stable names, computed at synth (no init container)', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { replicas: 5, clusterDomain: 'kube.local' }), 'prod');
+    const cfg = configOf(objs);
+    expect(cfg.bootstrap_expect).toBe(5);
+    expect(cfg.retry_join).toEqual([0, 1, 2, 3, 4].map((i) => `consul-${i}.consul.prod.svc.kube.local`));
+    expect(find(objs, 'StatefulSet').spec.template.spec.initContainers).toBeUndefined();
+  });
+
+  test('a config change rolls the pods: the pod template carries the config hash', () => {
+    const hashOf = (props: ConsulClusterProps) => find(synth((c) => new ConsulCluster(c, 'consul', props), 'consul'), 'StatefulSet')
+      .spec.template.metadata.annotations['checksum/config'];
+    expect(hashOf({})).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashOf({})).toBe(hashOf({}));
+    expect(hashOf({ datacenter: 'dc2' })).not.toBe(hashOf({}));
+  });
+
+  test('readiness waits for a leader; liveness is a different check', () => {
+    const c = container(find(synth((s) => new ConsulCluster(s, 'consul'), 'consul'), 'StatefulSet'));
+    expect(c.readinessProbe).toMatchObject({ periodSeconds: 3, failureThreshold: 2 });
+    expect(c.readinessProbe.exec.command).toEqual(['/bin/sh', '-ec', 'curl -s http://127.0.0.1:8500/v1/status/leader | grep -E \'".+"\'']);
+    expect(c.livenessProbe.tcpSocket.port).toBe('server');
+  });
+
+  test('PDB never breaks quorum (one server at a time) and never blocks drains', () => {
+    for (const replicas of [1, 3, 5]) {
+      const pdb = find(synth((c) => new ConsulCluster(c, 'consul', { replicas }), 'consul'), 'PodDisruptionBudget');
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+      // one voluntary disruption leaves a quorum for every odd N >= 3
+      if (replicas >= 3) expect(replicas - 1).toBeGreaterThanOrEqual(Math.floor(replicas / 2) + 1);
+    }
+  });
+
+  test('required anti-affinity, Consul user 100/1000, read-only root with writable /tmp, explicit resources', () => {
+    const sts = find(synth((c) => new ConsulCluster(c, 'consul'), 'consul'), 'StatefulSet');
+    const pod = sts.spec.template.spec;
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000 });
+    const c = container(sts);
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(c.resources).toMatchObject({ requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '500m', memory: '200Mi' } });
+  });
+
+  test('gossip key comes from the mounted Secret file, never an env var', () => {
+    const sts = find(synth((c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'consul-gossip', key: 'gossip.key' } }), 'consul'), 'StatefulSet');
+    const c = container(sts);
+    expect(c.args[0]).toContain('-encrypt="$(cat /consul/gossip/key)"');
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip', secret: { secretName: 'consul-gossip', items: [{ key: 'gossip.key', path: 'key' }] } });
+    expect(JSON.stringify(c.env)).not.toContain('secretKeyRef');
+  });
+
+  test('UI: ClusterIP service 80 -> http; Ingress with host, class and TLS when asked', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-tls' } }), 'consul');
+    const ui = find(objs, 'Service', 'consul-ui');
+    expect(ui.spec.type).toBe('ClusterIP');
+    expect(ui.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    const ing = find(objs, 'Ingress');
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.spec.tls).toEqual([{ hosts: ['consul.example.com'], secretName: 'consul-tls' }]);
+    expect(ing.spec.rules[0]).toMatchObject({ host: 'consul.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'consul-ui', port: { name: 'http' } } } }] } });
+    // the ingress controller may reach the UI port through the NetworkPolicy
+    expect(find(objs, 'NetworkPolicy').spec.ingress).toContainEqual({ from: [{ namespaceSelector: {} }], ports: [{ port: 'http', protocol: 'TCP' }] });
+  });
+
+  test('no UI: no UI service and ui_config disabled', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { ui: false }), 'consul');
+    expect(objs.filter((o) => o.metadata.name === 'consul-ui')).toHaveLength(0);
+    expect(configOf(objs).ui_config.enabled).toBe(false);
+  });
+
+  test('main.ts Consul chart synthesizes a 3-server cluster in namespace consul', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ConsulChart } = require('../main');
+    const objs = Testing.synth(new ConsulChart(Testing.app(), 'consul', { namespace: 'consul' })) as Manifest[];
+    expect(find(objs, 'StatefulSet', 'consul').metadata.namespace).toBe('consul');
+  });
+
+  describe('bad input', () => {
+    test.each<[string, ConsulClusterProps, RegExp]>([
+      ['even replicas', { replicas: 4 }, /prop "replicas" must be an odd integer >= 1 \(Raft quorum.*got 4/],
+      ['zero replicas', { replicas: 0 }, /prop "replicas" must be an odd integer >= 1.*got 0/],
+      ['negative replicas', { replicas: -3 }, /prop "replicas" must be an odd integer >= 1.*got -3/],
+      ['invalid datacenter', { datacenter: 'DC_1' }, /prop "datacenter" must be a DNS-1123 label.*got "DC_1"/],
+      ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
+      ['ingress host not a DNS name', { uiIngress: { host: 'consul_ui' } }, /prop "uiIngress.host" must be a DNS name.*got "consul_ui"/],
+      ['ingress without the UI', { ui: false, uiIngress: { host: 'consul.example.com' } }, /prop "uiIngress" needs the UI/],
+      ['TLS without a CA secret', { tls: { caSecretName: '', serverSecretName: 'srv' } }, /prop "tls.caSecretName" must be a DNS-1123 subdomain.*got ""/],
+      ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
+      ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
+      ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
+    ])('%s', (_case, props, expected) => {
+      const message = errorOf((c) => new ConsulCluster(c, 'consul', props));
+      expect(message).toContain('test/consul: invalid props');
+      expect(message).toMatch(expected);
+    });
+  });
+});
