@@ -3,10 +3,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, containerSecurityContext, imageVersion, meta, podSecurityContext,
-  quantity, recommendedLabels, resolveNamespace, resourceRequirements, selectorLabelsOf,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, imageVersion, meta, quantity, recommendedLabels, resolveNamespace,
+  selectorLabelsOf,
 } from './common';
+import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { PropValidator } from './validation';
+
+export { PodAntiAffinity } from './pod';
 
 /** How the StatefulSet controller creates and deletes pods. */
 export enum PodManagementPolicy {
@@ -22,16 +25,6 @@ export enum StatefulUpdateStrategy {
   ROLLING_UPDATE = 'RollingUpdate',
   /** Replace a pod only when it is deleted by hand. */
   ON_DELETE = 'OnDelete',
-}
-
-/** How strictly pods of one cluster are kept off the same node. */
-export enum PodAntiAffinity {
-  /** Never two pods on one node: a node failure costs at most one member. Pods stay Pending when nodes run out. */
-  REQUIRED = 'required',
-  /** Spread across nodes when possible; share a node rather than stay Pending. */
-  PREFERRED = 'preferred',
-  /** No anti-affinity. */
-  NONE = 'none',
 }
 
 /** A port of the cluster's container, published on the headless Service. */
@@ -316,11 +309,6 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   ephemeralStorage: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
 };
 const DEFAULT_RUN_AS: RunAsUser = { uid: 65532, gid: 65532 };
-/** Name resolution, wherever the cluster DNS runs. */
-const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
-  to: [{ namespaceSelector: {} }],
-  ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
-};
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -405,17 +393,17 @@ export class StatefulCluster extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const container: k8s.Container = {
+    const container = hardenedContainer({
       name: props.containerName ?? props.appLabels?.app ?? props.name,
       image: props.image,
-      // Always: the kubelet re-checks the pull secret on every start (kube-score container-image-pull-policy).
-      imagePullPolicy: 'Always',
+      runAs,
+      resources: props.resources,
+      defaultResources: DEFAULT_RESOURCES,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem,
       command: props.command,
       args: props.args,
       env: props.env,
       ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? kplus.Protocol.TCP })),
-      resources: resourceRequirements(props.resources, DEFAULT_RESOURCES),
-      securityContext: containerSecurityContext(runAs, props.readOnlyRootFilesystem ?? true),
       readinessProbe: props.readinessProbe,
       livenessProbe: props.livenessProbe,
       startupProbe: props.startupProbe,
@@ -424,7 +412,7 @@ export class StatefulCluster extends Construct {
         ...claims.map((c) => ({ name: c.name, mountPath: c.mountPath })),
         ...(props.volumeMounts ?? []),
       ],
-    };
+    });
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: meta(this.name, this.namespace, this.labels, annotations),
@@ -438,26 +426,18 @@ export class StatefulCluster extends Construct {
         volumeClaimTemplates: claims.map((c) => claimTemplate(c, this.labels)),
         template: {
           metadata: { labels: this.labels, annotations: props.podAnnotations },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            // ndots 2: `peer-0.service` and `service` still use the search list; FQDNs resolve in one query.
-            dnsConfig: { options: [{ name: 'ndots', value: '2' }] },
-            terminationGracePeriodSeconds: (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
-            securityContext: podSecurityContext(runAs),
-            affinity: affinity(props.antiAffinity ?? PodAntiAffinity.PREFERRED, this.selectorLabels),
-            topologySpreadConstraints: props.spreadAcrossZones ? [{
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: this.selectorLabels },
-            }] : undefined,
-            nodeSelector: props.nodeSelector,
-            initContainers: props.initContainers,
+            runAs,
+            selector: this.selectorLabels,
             containers: [container],
+            initContainers: props.initContainers,
             volumes: props.volumes,
-          },
+            antiAffinity: props.antiAffinity,
+            spreadAcrossZones: props.spreadAcrossZones,
+            nodeSelector: props.nodeSelector,
+            terminationGracePeriod: props.terminationGracePeriod,
+          }),
         },
       },
     });
@@ -465,7 +445,7 @@ export class StatefulCluster extends Construct {
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: networkPolicySpec(this.selectorLabels, ports, props.clientPorts, props.allowedClients, props.extraIngress, props.allowedEgress),
+        spec: clusterNetworkPolicy(this.selectorLabels, ports, props),
       });
     }
 
@@ -518,38 +498,16 @@ function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.Ku
  * Ingress only from peers (every port) and from the allowed clients (client ports);
  * egress only to DNS, to peers, and to what the construct adds.
  */
-function networkPolicySpec(selector: Record<string, string>, ports: ClusterPort[], clientPorts: string[] | undefined,
-  clients: k8s.NetworkPolicyPeer[] | undefined, extraIngress: k8s.NetworkPolicyIngressRule[] | undefined,
-  extraEgress: k8s.NetworkPolicyEgressRule[] | undefined): k8s.NetworkPolicySpec {
-  const portRef = (p: ClusterPort): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromString(p.name), protocol: p.protocol ?? kplus.Protocol.TCP });
-  const open = clientPorts ? ports.filter((p) => clientPorts.includes(p.name)) : ports;
-  const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) }];
-  if (open.length > 0) {
-    ingress.push({ from: clients ?? [{ podSelector: {} }], ports: open.map(portRef) });
-  }
-  ingress.push(...(extraIngress ?? []));
-  const egress: k8s.NetworkPolicyEgressRule[] = [DNS_EGRESS];
-  if (ports.length > 0) egress.push({ to: [{ podSelector: { matchLabels: selector } }], ports: ports.map(portRef) });
-  egress.push(...(extraEgress ?? []));
-  return { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
-}
-
-/** Linux nodes only (every image here is a Linux image), and the requested spread across nodes. */
-export function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
-  const nodeAffinity: k8s.NodeAffinity = {
-    requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
-    },
-  };
-  const term: k8s.PodAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } };
-  switch (mode) {
-    case PodAntiAffinity.REQUIRED:
-      return { nodeAffinity, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
-    case PodAntiAffinity.PREFERRED:
-      return { nodeAffinity, podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
-    default:
-      return { nodeAffinity };
-  }
+function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps): k8s.NetworkPolicySpec {
+  const portRef = (p: ClusterPort) => policyPort(p.name, p.protocol ?? kplus.Protocol.TCP);
+  const open = props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
+  const peers = [{ podSelector: { matchLabels: selector } }];
+  const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: peers, ports: ports.map(portRef) }];
+  if (open.length > 0) ingress.push({ from: props.allowedClients ?? [{ podSelector: {} }], ports: open.map(portRef) });
+  ingress.push(...(props.extraIngress ?? []));
+  const egress: k8s.NetworkPolicyEgressRule[] = ports.length > 0 ? [{ to: peers, ports: ports.map(portRef) }] : [];
+  egress.push(...(props.allowedEgress ?? []));
+  return networkPolicySpec(selector, ingress, egress);
 }
 
 function validateStatefulClusterProps(scope: Construct, props: StatefulClusterProps, replicas: number, namespace: string, clusterDomain: string) {

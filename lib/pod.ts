@@ -1,0 +1,132 @@
+// Internal: the hardened pod and container every workload of this library runs (StatefulSets, the Squash
+// Deployment, the backup CronJob), and the NetworkPolicy building blocks. One place, so every object gets the same
+// restricted defaults.
+import { Duration } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
+import { RunAsUser, containerSecurityContext, podSecurityContext, resourceRequirements } from './common';
+
+/** How strictly pods of one workload are kept off the same node. */
+export enum PodAntiAffinity {
+  /** Never two pods on one node: a node failure costs at most one member. Pods stay Pending when nodes run out. */
+  REQUIRED = 'required',
+  /** Spread across nodes when possible; share a node rather than stay Pending. */
+  PREFERRED = 'preferred',
+  /** No anti-affinity. */
+  NONE = 'none',
+}
+
+/** What a hardened container is made of. */
+export interface ContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  readonly runAs: RunAsUser;
+  readonly resources: kplus.ContainerResources | undefined;
+  readonly defaultResources: kplus.ContainerResources;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: k8s.EnvVar[];
+  readonly ports?: k8s.ContainerPort[];
+  readonly readinessProbe?: k8s.Probe;
+  readonly livenessProbe?: k8s.Probe;
+  readonly startupProbe?: k8s.Probe;
+  readonly lifecycle?: k8s.Lifecycle;
+  readonly volumeMounts?: k8s.VolumeMount[];
+}
+
+/** A container with pinned pull policy, explicit resources and the restricted security context. */
+export function hardenedContainer(o: ContainerOptions): k8s.Container {
+  return {
+    name: o.name,
+    image: o.image,
+    // Always: the kubelet re-checks the pull secret on every start (kube-score container-image-pull-policy).
+    imagePullPolicy: 'Always',
+    command: o.command,
+    args: o.args,
+    env: o.env,
+    ports: o.ports,
+    resources: resourceRequirements(o.resources, o.defaultResources),
+    securityContext: containerSecurityContext(o.runAs, o.readOnlyRootFilesystem ?? true),
+    readinessProbe: o.readinessProbe,
+    livenessProbe: o.livenessProbe,
+    startupProbe: o.startupProbe,
+    lifecycle: o.lifecycle,
+    volumeMounts: o.volumeMounts,
+  };
+}
+
+/** What a hardened pod is made of. */
+export interface PodOptions {
+  readonly serviceAccountName: string;
+  readonly runAs: RunAsUser;
+  readonly selector: Record<string, string>;
+  readonly containers: k8s.Container[];
+  readonly initContainers?: k8s.Container[];
+  readonly volumes?: k8s.Volume[];
+  readonly antiAffinity?: PodAntiAffinity;
+  readonly spreadAcrossZones?: boolean;
+  readonly nodeSelector?: Record<string, string>;
+  readonly terminationGracePeriod?: Duration;
+  readonly restartPolicy?: string;
+}
+
+/** A pod spec with its own ServiceAccount (no token), no service links, ndots 2, Linux nodes, and the restricted pod security context. */
+export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
+  return {
+    serviceAccountName: o.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    // ndots 2: `peer-0.service` and `service` still use the search list; FQDNs resolve in one query.
+    dnsConfig: { options: [{ name: 'ndots', value: '2' }] },
+    restartPolicy: o.restartPolicy,
+    terminationGracePeriodSeconds: (o.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
+    securityContext: podSecurityContext(o.runAs),
+    affinity: affinity(o.antiAffinity ?? PodAntiAffinity.PREFERRED, o.selector),
+    topologySpreadConstraints: o.spreadAcrossZones ? [{
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: o.selector },
+    }] : undefined,
+    nodeSelector: o.nodeSelector,
+    initContainers: o.initContainers,
+    containers: o.containers,
+    volumes: o.volumes,
+  };
+}
+
+/** Linux nodes only (every image here is a Linux image), and the requested spread across nodes. */
+export function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
+  const nodeAffinity: k8s.NodeAffinity = {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
+    },
+  };
+  const term: k8s.PodAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } };
+  switch (mode) {
+    case PodAntiAffinity.REQUIRED:
+      return { nodeAffinity, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case PodAntiAffinity.PREFERRED:
+      return { nodeAffinity, podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+    default:
+      return { nodeAffinity };
+  }
+}
+
+/** Name resolution, wherever the cluster DNS runs. */
+export const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: {} }],
+  ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+};
+
+/** A named TCP (or given protocol) port in a NetworkPolicy rule. */
+export function policyPort(name: string, protocol = 'TCP'): k8s.NetworkPolicyPort {
+  return { port: k8s.IntOrString.fromString(name), protocol };
+}
+
+/** A NetworkPolicy spec selecting `selector`, with both directions restricted: egress always includes DNS. */
+export function networkPolicySpec(selector: Record<string, string>, ingress: k8s.NetworkPolicyIngressRule[],
+  egress: k8s.NetworkPolicyEgressRule[]): k8s.NetworkPolicySpec {
+  return { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress: [DNS_EGRESS, ...egress] };
+}
