@@ -1,8 +1,8 @@
 // The example app: `npx cdk8s synth` (or `npm run synth`) writes one YAML file per chart to dist/.
-import { App, Chart, ChartProps, Size } from 'cdk8s';
+import { App, Chart, ChartProps, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
-import { ConsulCluster, StatefulCluster } from './lib';
+import { ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster } from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
 const NGINX_CONF = `server {
@@ -61,9 +61,32 @@ export class ConsulChart extends Chart {
   }
 }
 
+/**
+ * Seed 004: Squash TM on PostgreSQL. The credentials Secret `postgres-credentials` (keys `user`, `password`) is
+ * created out of band (see the README), so nothing secret is in dist/.
+ */
+export class SquashChart extends Chart {
+  public readonly postgres: PostgresWithSecrets;
+  public readonly squash: SquashApp;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    this.postgres = new PostgresWithSecrets(this, 'postgres', {
+      database: 'squashtm',
+      credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+      aliasServiceName: 'postgres',
+    });
+    this.squash = new SquashApp(this, 'squash', {
+      database: this.postgres,
+      exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx' }),
+    });
+  }
+}
+
 /** A chart whose objects live in `namespace`, which it creates first. */
 function namespaced<T extends Chart>(chart: T): T {
-  new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
+  const ns = new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
+  ns.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // cluster-scoped: cdk8s copies the chart namespace onto it
   return chart;
 }
 
@@ -71,6 +94,7 @@ function namespaced<T extends Chart>(chart: T): T {
 export function buildApp(app: App): App {
   namespaced(new WebChart(app, 'web', { namespace: 'web' }));
   namespaced(new ConsulChart(app, 'consul', { namespace: 'consul' }));
+  namespaced(new SquashChart(app, 'squash', { namespace: 'squash' }));
   return app;
 }
 

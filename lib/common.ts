@@ -1,7 +1,7 @@
 // Internal helpers shared by every construct: namespaces, labels, quantities, resources, security contexts.
 // Nothing here is exported from lib/index.ts except the types re-exported there.
 import { createHash } from 'crypto';
-import { Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
@@ -12,6 +12,12 @@ export const MANAGED_BY = 'cdk8s';
 /** The namespace objects are written to: the explicit prop, else the chart's, else `default`. */
 export function resolveNamespace(scope: Construct, explicit?: string): string {
   return explicit ?? Chart.of(scope).namespace ?? 'default';
+}
+
+/** Drops the namespace cdk8s copies from the chart onto every object: cluster-scoped kinds (PersistentVolume, Namespace) have none. */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }
 
 /** What the `app.kubernetes.io/*` labels of one construct say. */
@@ -143,11 +149,6 @@ export function containerSecurityContext(user: RunAsUser, readOnlyRootFilesystem
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
-}
-
-/** Whole seconds of a Duration. */
-export function seconds(d: Duration): number {
-  return d.toSeconds();
 }
 
 /** Stable hash of a configuration object, for a pod-template annotation that rolls the pods when it changes. */

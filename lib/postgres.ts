@@ -1,0 +1,640 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { IMAGE_USER_EXCEPTION } from './consul';
+import { RunAsUser, clusterScoped, emptyDir, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe } from './common';
+import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
+import { SealedSecret, SealedSecretScope } from './sealed-secret';
+import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from './stateful-cluster';
+import { PropValidator, describeValue } from './validation';
+
+/** The PostgreSQL release deployed unless `image` says otherwise. */
+export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
+
+/** Keys of the credentials Secret. */
+export interface PostgresSecretKeys {
+  /**
+   * Key holding the user name.
+   * @default 'user'
+   */
+  readonly username?: string;
+  /**
+   * Key holding the password.
+   * @default 'password'
+   */
+  readonly password?: string;
+}
+
+/** Options of {@link PostgresCredentials.sealed}. */
+export interface SealedPostgresCredentialsOptions {
+  /** The sealed-secrets controller's public certificate, PEM (`kubeseal --fetch-cert`). */
+  readonly certificate: string;
+  /** Database user name, sealed at synth time. */
+  readonly username: string;
+  /** Password, sealed at synth time (read it from the environment, never from source). */
+  readonly password: string;
+  /**
+   * Name of the SealedSecret and of the Secret the controller creates.
+   * @default - `<name>-credentials`
+   */
+  readonly secretName?: string;
+}
+
+/** Options of {@link PostgresCredentials.unsafePlaintext}. */
+export interface PlaintextPostgresCredentialsOptions {
+  /** Database user name. */
+  readonly username: string;
+  /** Password: written into the synthesized YAML in clear (base64 is not encryption). */
+  readonly password: string;
+  /**
+   * Name of the Secret.
+   * @default - `<name>-credentials`
+   */
+  readonly secretName?: string;
+}
+
+/** Where a database's credentials ended up: the Secret and its keys. */
+export interface PostgresCredentialsBinding {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key holding the user name. */
+  readonly usernameKey: string;
+  /** Key holding the password. */
+  readonly passwordKey: string;
+}
+
+/** Context a credentials source is bound in. */
+export interface PostgresCredentialsBindOptions {
+  /** Namespace of the database. */
+  readonly namespace: string;
+  /** Secret name to use when the source does not name one. */
+  readonly defaultSecretName: string;
+  /** Labels for any object the source creates. */
+  readonly labels: { [key: string]: string };
+}
+
+const DEFAULT_KEYS = { username: 'user', password: 'password' };
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Where PostgreSQL's user name and password come from. The synthesized YAML is committed in a GitOps pipeline, so the
+ * safe way is the easy way: reference an existing Secret, or seal the values for the cluster. Plaintext is possible
+ * only under a name that says what it is.
+ */
+export abstract class PostgresCredentials {
+  /**
+   * Reference a Secret created out of band (e.g. `kubectl create secret generic`): nothing secret is synthesized.
+   * The default for GitOps.
+   * @param secretName name of the Secret, in the database's namespace
+   * @param keys its keys (default `user` and `password`, as in seed 004)
+   */
+  public static fromExistingSecret(secretName: string, keys: PostgresSecretKeys = {}): PostgresCredentials {
+    return new ExistingSecretCredentials(secretName, { username: keys.username ?? DEFAULT_KEYS.username, password: keys.password ?? DEFAULT_KEYS.password });
+  }
+
+  /**
+   * Emit a `bitnami.com/v1alpha1` SealedSecret, encrypted at synth time with the cluster's public certificate and
+   * bound to the namespace and name (strict scope). Safe to commit; only the cluster's controller can open it.
+   * Sealing is randomized, like kubeseal: each synth writes new ciphertext for the same values.
+   */
+  public static sealed(options: SealedPostgresCredentialsOptions): PostgresCredentials {
+    return new SealedCredentials(options);
+  }
+
+  /**
+   * Emit a plain Secret with the values in it. For local experiments only: synth prints a warning, and the values
+   * end up in `dist/` and in any repository `dist/` is committed to.
+   */
+  public static unsafePlaintext(options: PlaintextPostgresCredentialsOptions): PostgresCredentials {
+    return new PlaintextCredentials(options);
+  }
+
+  /**
+   * Called by the database construct: creates whatever Secret object this source needs under `scope` and says where
+   * the credentials are. Validation errors are reported against `scope`.
+   */
+  public abstract bind(scope: Construct, options: PostgresCredentialsBindOptions): PostgresCredentialsBinding;
+}
+
+class ExistingSecretCredentials extends PostgresCredentials {
+  constructor(private readonly secretName: string, private readonly keys: { username: string; password: string }) {
+    super();
+  }
+
+  public bind(scope: Construct): PostgresCredentialsBinding {
+    const v = new PropValidator(scope);
+    v.dnsSubdomain('credentials.secretName', this.secretName);
+    v.check('credentials.keys.username', SECRET_KEY.test(this.keys.username), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.username);
+    v.check('credentials.keys.password', SECRET_KEY.test(this.keys.password), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.password);
+    v.throwIfInvalid();
+    return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
+  }
+}
+
+class SealedCredentials extends PostgresCredentials {
+  constructor(private readonly options: SealedPostgresCredentialsOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
+    validateValues(scope, this.options.username, this.options.password);
+    const secretName = this.options.secretName ?? o.defaultSecretName;
+    new SealedSecret(scope, 'credentials', {
+      name: secretName,
+      namespace: o.namespace,
+      certificate: this.options.certificate,
+      stringData: { [DEFAULT_KEYS.username]: this.options.username, [DEFAULT_KEYS.password]: this.options.password },
+      scope: SealedSecretScope.STRICT,
+      labels: o.labels,
+    });
+    return { secretName, usernameKey: DEFAULT_KEYS.username, passwordKey: DEFAULT_KEYS.password };
+  }
+}
+
+class PlaintextCredentials extends PostgresCredentials {
+  constructor(private readonly options: PlaintextPostgresCredentialsOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
+    validateValues(scope, this.options.username, this.options.password);
+    const secretName = this.options.secretName ?? o.defaultSecretName;
+    process.emitWarning(`${scope.node.path}: PostgresCredentials.unsafePlaintext writes the password of Secret "${secretName}" `
+      + 'into the synthesized YAML. Use fromExistingSecret() or sealed() for anything you commit.', 'UnsafePlaintextSecret');
+    new k8s.KubeSecret(scope, 'credentials', {
+      metadata: meta(secretName, o.namespace, o.labels),
+      type: 'Opaque',
+      stringData: { [DEFAULT_KEYS.username]: this.options.username, [DEFAULT_KEYS.password]: this.options.password },
+    });
+    return { secretName, usernameKey: DEFAULT_KEYS.username, passwordKey: DEFAULT_KEYS.password };
+  }
+}
+
+/** Checks credential values without ever echoing them. */
+function validateValues(scope: Construct, username: string, password: string) {
+  const v = new PropValidator(scope);
+  v.check('credentials.username', typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
+    'must be a PostgreSQL role name (a letter or _, then letters, digits, _ $ -, at most 63 characters)', '<redacted>');
+  v.check('credentials.password', typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', '<redacted>');
+  v.throwIfInvalid();
+}
+
+/** Where the data directory lives. */
+export abstract class PostgresStorage {
+  /**
+   * A claim provisioned by a StorageClass (the claim template of the StatefulSet; retained on delete).
+   * @param size requested size
+   * @param storageClassName StorageClass (default: the cluster's default)
+   */
+  public static dynamic(size: Size, storageClassName?: string): PostgresStorage {
+    return new DynamicStorage(size, storageClassName);
+  }
+
+  /**
+   * A static PersistentVolume on a node's filesystem plus its claim, as seed 004 does on minikube. Single-node test
+   * clusters only: the data lives on whichever node the path is on.
+   */
+  public static hostPath(options: HostPathStorageOptions): PostgresStorage {
+    return new HostPathStorage(options);
+  }
+
+  /** @internal */
+  public abstract _validate(v: PropValidator): void;
+}
+
+/** Options of {@link PostgresStorage.hostPath}. */
+export interface HostPathStorageOptions {
+  /** Directory on the node. */
+  readonly path: string;
+  /** Capacity of the volume (required: a static PersistentVolume has no default size). */
+  readonly size: Size;
+  /**
+   * StorageClass name binding the claim to this volume only.
+   * @default 'manual'
+   */
+  readonly storageClassName?: string;
+}
+
+class DynamicStorage extends PostgresStorage {
+  constructor(public readonly size: Size, public readonly storageClassName?: string) {
+    super();
+  }
+
+  public _validate(v: PropValidator): void {
+    v.size('storage.size', this.size);
+    if (this.storageClassName !== undefined) v.dnsSubdomain('storage.storageClassName', this.storageClassName);
+  }
+}
+
+class HostPathStorage extends PostgresStorage {
+  constructor(public readonly options: HostPathStorageOptions) {
+    super();
+  }
+
+  public _validate(v: PropValidator): void {
+    v.check('storage.path', typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/',
+      'must be an absolute directory on the node, not "/"', this.options.path);
+    v.check('storage.size', this.options.size !== undefined, 'is required for a static hostPath volume (a PersistentVolume has no default capacity)', this.options.size);
+    if (this.options.size !== undefined) v.size('storage.size', this.options.size);
+    v.dnsSubdomain('storage.storageClassName', this.options.storageClassName ?? 'manual');
+  }
+}
+
+/** A `pg_dump` CronJob writing into its own retained claim. */
+export interface PostgresBackupOptions {
+  /**
+   * Cron schedule (UTC).
+   * @default '0 3 * * *'
+   */
+  readonly schedule?: string;
+  /**
+   * Size of the backup claim.
+   * @default Size.gibibytes(10)
+   */
+  readonly size?: Size;
+  /**
+   * StorageClass of the backup claim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Dumps older than this many days are deleted after a successful dump.
+   * @default 7
+   */
+  readonly retentionDays?: number;
+}
+
+/** Everything a client needs to reach a PostgreSQL database. */
+export interface PostgresConnection {
+  /** Service name, resolvable from the same namespace. */
+  readonly host: string;
+  /** Fully qualified service name, resolvable from any namespace. */
+  readonly fqdn: string;
+  /** TCP port. */
+  readonly port: number;
+  /** Database name. */
+  readonly database: string;
+  /** Namespace of the database (and of its Secret). */
+  readonly namespace: string;
+  /** Secret holding the credentials. */
+  readonly secretName: string;
+  /** Key of the user name in the Secret. */
+  readonly usernameKey: string;
+  /** Key of the password in the Secret. */
+  readonly passwordKey: string;
+  /** Labels a client pod carries to pass the database's NetworkPolicy. */
+  readonly clientLabels: { [key: string]: string };
+  /** Labels of the database pods (for a client's egress rule). */
+  readonly serverLabels: { [key: string]: string };
+}
+
+/** Something that gives a PostgreSQL connection: a {@link PostgresWithSecrets}, or `{ connection }` for a database made elsewhere. */
+export interface IPostgresDatabase {
+  /** How to reach the database. */
+  readonly connection: PostgresConnection;
+}
+
+/** Properties of a {@link PostgresWithSecrets}. */
+export interface PostgresWithSecretsProps {
+  /** Name of the database to create (`POSTGRES_DB`). */
+  readonly database: string;
+  /** Where the user name and password come from. */
+  readonly credentials: PostgresCredentials;
+  /**
+   * Name of the StatefulSet (pod `<name>-0`) and prefix of every object.
+   * @default 'postgres'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, or `default`
+   */
+  readonly namespace?: string;
+  /**
+   * PostgreSQL image, pinned.
+   * @default POSTGRES_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Name of the ClusterIP Service clients use.
+   * @default - `<name>-service` (seed 004's `postgres-service`)
+   */
+  readonly serviceName?: string;
+  /**
+   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (seed 004's alias `postgres`).
+   * @default - no alias
+   */
+  readonly aliasServiceName?: string;
+  /**
+   * Where the data directory lives.
+   * @default PostgresStorage.dynamic(Size.gibibytes(8))
+   */
+  readonly storage?: PostgresStorage;
+  /**
+   * CPU and memory.
+   * @default - cpu 250m request / 1 limit, memory 512Mi request and limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Size of the memory-backed `/dev/shm` (the container runtime's 64MB default is too small for parallel queries).
+   * It counts against the memory limit.
+   * @default Size.mebibytes(256)
+   */
+  readonly sharedMemorySize?: Size;
+  /**
+   * Pods allowed to reach port 5432, besides pods carrying `connection.clientLabels` in the same namespace.
+   * @default - none
+   */
+  readonly allowedClients?: k8s.NetworkPolicyPeer[];
+  /**
+   * Nightly `pg_dump` into its own retained claim.
+   * @default - no backup
+   */
+  readonly backup?: PostgresBackupOptions;
+  /**
+   * The user PostgreSQL runs as.
+   * @default - uid 999, gid 999 (the postgres image's own user)
+   */
+  readonly runAs?: RunAsUser;
+}
+
+const DATA_DIR = '/var/lib/postgresql/data';
+const SECRET_DIR = '/run/secrets/postgres';
+const PG_USER_FILE = `${SECRET_DIR}/username`;
+const PG_PASSWORD_FILE = `${SECRET_DIR}/password`;
+/** A single writer cannot have three replicas: the per-object exception for kube-linter. */
+const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-replicas': 'PostgreSQL is a single writer: one pod per data directory' };
+
+/**
+ * PostgreSQL as a single writer (a StatefulSet of one: never two pods on one ReadWriteOnce volume), with credentials
+ * that never land in git: an existing Secret, a SealedSecret, or (for experiments) plaintext. The official image
+ * reads them from the mounted Secret (`POSTGRES_USER_FILE`, `POSTGRES_PASSWORD_FILE`); PGDATA is a subdirectory of the
+ * claim; `pg_isready` readiness; a memory-backed `/dev/shm`; uid/gid 999; a ClusterIP Service and a NetworkPolicy
+ * that admits only its clients; optional nightly `pg_dump`.
+ */
+export class PostgresWithSecrets extends Construct implements IPostgresDatabase {
+  /** The StatefulCluster core (StatefulSet of one, headless Service, PDB, NetworkPolicy). */
+  public readonly cluster: StatefulCluster;
+  /** The ClusterIP Service clients use. */
+  public readonly service: k8s.KubeService;
+  /** The ExternalName alias, when asked. */
+  public readonly aliasService?: k8s.KubeService;
+  /** How to reach the database. */
+  public readonly connection: PostgresConnection;
+  /** The backup CronJob, when asked. */
+  public readonly backupJob?: k8s.KubeCronJob;
+
+  constructor(scope: Construct, id: string, props: PostgresWithSecretsProps) {
+    super(scope, id);
+    const name = props.name ?? 'postgres';
+    const namespace = resolveNamespace(this, props.namespace);
+    const serviceName = props.serviceName ?? `${name}-service`;
+    const storage = props.storage ?? PostgresStorage.dynamic(Size.gibibytes(8));
+    const runAs = props.runAs ?? { uid: 999, gid: 999 };
+    validatePostgresProps(this, props, storage);
+
+    const appLabels = { app: 'postgres', instance: name, component: 'database' };
+    const labels = recommendedLabels({ ...appLabels, version: undefined });
+    const credentials = props.credentials.bind(this, { namespace, defaultSecretName: `${name}-credentials`, labels });
+    const clientLabels = { [`${name}-client`]: 'true' };
+
+    const volumes: k8s.Volume[] = [
+      { name: 'credentials', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [
+        { key: credentials.usernameKey, path: 'username' }, { key: credentials.passwordKey, path: 'password' },
+      ] } },
+      emptyDir('run', Size.mebibytes(16)),
+      emptyDir('tmp', Size.mebibytes(256)),
+      emptyDir('shm', props.sharedMemorySize ?? Size.mebibytes(256), true),
+    ];
+    const volumeMounts: k8s.VolumeMount[] = [
+      { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
+      { name: 'run', mountPath: '/var/run/postgresql' },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'shm', mountPath: '/dev/shm' },
+    ];
+    let claims;
+    if (storage instanceof HostPathStorage) {
+      const claimName = this.hostPathVolume(name, namespace, labels, storage.options);
+      volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
+      volumeMounts.push({ name: 'data', mountPath: DATA_DIR });
+    } else {
+      const dynamic = storage as DynamicStorage;
+      claims = [{ name: 'data', mountPath: DATA_DIR, size: dynamic.size, storageClassName: dynamic.storageClassName }];
+    }
+
+    const isReady = `pg_isready -U "$(cat ${PG_USER_FILE})" -d "dbname=${props.database}" -h 127.0.0.1 -p 5432`;
+    this.cluster = new StatefulCluster(this, 'cluster', {
+      name,
+      serviceName: `${name}-hl`,
+      replicas: 1,
+      namespace,
+      image: props.image ?? POSTGRES_DEFAULT_IMAGE,
+      appLabels,
+      ports: [{ name: 'postgres', port: 5432 }],
+      claims,
+      volumes,
+      volumeMounts,
+      runAs,
+      resources: {
+        cpu: props.resources?.cpu ?? { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+        memory: props.resources?.memory ?? { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
+        ephemeralStorage: props.resources?.ephemeralStorage,
+      },
+      env: [
+        { name: 'POSTGRES_USER_FILE', value: PG_USER_FILE },
+        { name: 'POSTGRES_PASSWORD_FILE', value: PG_PASSWORD_FILE },
+        { name: 'POSTGRES_DB', value: props.database },
+        // A subdirectory, so the volume's lost+found does not make initdb refuse a "non-empty" directory.
+        { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
+      ],
+      readinessProbe: shellProbe(isReady, { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      // TCP only: the server accepts connections (and says "starting up") during crash recovery, which must not be killed.
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      // SIGTERM is a "smart" shutdown that waits for every client; stop fast instead, then let the kubelet finish.
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'pg_ctl stop -D "$PGDATA" -m fast -w -t 50'] } } },
+      terminationGracePeriod: Duration.seconds(60),
+      // One pod: a budget of one unavailable lets drains proceed (minAvailable 1 would block them forever).
+      disruptionBudget: DisruptionBudget.maxUnavailable(1),
+      antiAffinity: PodAntiAffinity.NONE,
+      clientPorts: ['postgres'],
+      allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
+      annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
+    });
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: meta(serviceName, namespace, this.cluster.labels),
+      spec: {
+        type: 'ClusterIP',
+        selector: this.cluster.selectorLabels,
+        ports: [{ name: 'postgres', port: 5432, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
+      },
+    });
+    const fqdn = `${serviceName}.${namespace}.svc.${this.cluster.clusterDomain}`;
+    if (props.aliasServiceName) {
+      this.aliasService = new k8s.KubeService(this, 'alias', {
+        metadata: meta(props.aliasServiceName, namespace, this.cluster.labels),
+        spec: { type: 'ExternalName', externalName: fqdn, ports: [{ name: 'postgres', port: 5432, protocol: 'TCP' }] },
+      });
+    }
+
+    this.connection = {
+      host: serviceName,
+      fqdn,
+      port: 5432,
+      database: props.database,
+      namespace,
+      secretName: credentials.secretName,
+      usernameKey: credentials.usernameKey,
+      passwordKey: credentials.passwordKey,
+      clientLabels,
+      serverLabels: this.cluster.selectorLabels,
+    };
+
+    if (props.backup) {
+      this.backupJob = this.backupCronJob(name, props.image ?? POSTGRES_DEFAULT_IMAGE, runAs, props.backup);
+    }
+  }
+
+  /** Seed 004's static PersistentVolume + claim, bound to each other; returns the claim name. */
+  private hostPathVolume(name: string, namespace: string, labels: Record<string, string>, o: HostPathStorageOptions): string {
+    const storageClassName = o.storageClassName ?? 'manual';
+    const claimName = `${name}-pvc`;
+    const pv = new k8s.KubePersistentVolume(this, 'pv', {
+      metadata: { name: `${namespace}-${name}-pv`, labels },
+      spec: {
+        capacity: { storage: quantity(o.size) },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName,
+        hostPath: { path: o.path, type: 'DirectoryOrCreate' },
+        claimRef: { namespace, name: claimName },
+      },
+    });
+    clusterScoped(pv);
+    new k8s.KubePersistentVolumeClaim(this, 'pvc', {
+      metadata: meta(claimName, namespace, labels),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        volumeName: `${namespace}-${name}-pv`,
+        resources: { requests: { storage: quantity(o.size) } },
+      },
+    });
+    return claimName;
+  }
+
+  /** `pg_dump -Fc` on a schedule into a retained claim, with its own identity and NetworkPolicy. */
+  private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions): k8s.KubeCronJob {
+    const namespace = this.connection.namespace;
+    const backupName = `${name}-backup`;
+    const appLabels = { app: 'postgres', instance: name, component: 'backup' };
+    const labels = { ...recommendedLabels(appLabels), ...this.connection.clientLabels };
+    const selector = selectorLabelsOf(appLabels);
+    new k8s.KubePersistentVolumeClaim(this, 'backup-pvc', {
+      metadata: meta(backupName, namespace, recommendedLabels(appLabels), {
+        // Never pruned by GitOps tools: backups outlive the app that made them.
+        'argocd.argoproj.io/sync-options': 'Delete=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      }),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: o.storageClassName,
+        resources: { requests: { storage: quantity(o.size ?? Size.gibibytes(10)) } },
+      },
+    });
+    const sa = new k8s.KubeServiceAccount(this, 'backup-sa', { metadata: meta(backupName, namespace, recommendedLabels(appLabels)), automountServiceAccountToken: false });
+    const c = this.connection;
+    const script = [
+      `export PGPASSWORD="$(cat ${PG_PASSWORD_FILE})"`,
+      `out=/backup/${c.database}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
+      `pg_dump -h ${c.host} -p ${c.port} -U "$(cat ${PG_USER_FILE})" -d ${c.database} -Fc -f "$out.partial"`,
+      'mv "$out.partial" "$out"',
+      `find /backup -name '*.dump' -mtime +${o.retentionDays ?? 7} -delete`,
+    ].join('\n');
+    new k8s.KubeNetworkPolicy(this, 'backup-netpol', {
+      metadata: meta(backupName, namespace, recommendedLabels(appLabels)),
+      spec: networkPolicySpec(selector, [], [{ to: [{ podSelector: { matchLabels: c.serverLabels } }], ports: [policyPort('postgres')] }]),
+    });
+    return new k8s.KubeCronJob(this, 'backup', {
+      metadata: meta(backupName, namespace, recommendedLabels(appLabels), {
+        'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
+        'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
+        ...IMAGE_USER_EXCEPTION,
+      }),
+      spec: {
+        schedule: o.schedule ?? '0 3 * * *',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 3600,
+            template: {
+              metadata: { labels },
+              spec: hardenedPodSpec({
+                serviceAccountName: sa.name,
+                runAs,
+                selector,
+                restartPolicy: 'OnFailure',
+                antiAffinity: PodAntiAffinity.NONE,
+                containers: [hardenedContainer({
+                  name: 'pg-dump',
+                  image,
+                  runAs,
+                  resources: undefined,
+                  defaultResources: {
+                    cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
+                    memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
+                    ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+                  },
+                  command: ['/bin/sh', '-ec', script],
+                  volumeMounts: [
+                    { name: 'backup', mountPath: '/backup' },
+                    { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
+                    { name: 'tmp', mountPath: '/tmp' },
+                  ],
+                })],
+                volumes: [
+                  { name: 'backup', persistentVolumeClaim: { claimName: backupName } },
+                  { name: 'credentials', secret: { secretName: c.secretName, defaultMode: 0o440, items: [
+                    { key: c.usernameKey, path: 'username' }, { key: c.passwordKey, path: 'password' },
+                  ] } },
+                  emptyDir('tmp', Size.mebibytes(64)),
+                ],
+              }),
+            },
+          },
+        },
+      },
+    });
+  }
+}
+
+/** PostgreSQL identifiers for a database name: a letter or underscore, then letters, digits, underscores, at most 63. */
+const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps, storage: PostgresStorage) {
+  const v = new PropValidator(scope);
+  v.check('database', typeof props.database === 'string' && PG_IDENTIFIER.test(props.database),
+    'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
+  v.check('credentials', props.credentials instanceof PostgresCredentials,
+    'must come from PostgresCredentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.credentials));
+  if (props.name !== undefined) v.dnsLabel('name', props.name, 40);
+  if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
+  if (props.aliasServiceName !== undefined) v.dnsLabel('aliasServiceName', props.aliasServiceName);
+  if (props.sharedMemorySize !== undefined) v.size('sharedMemorySize', props.sharedMemorySize);
+  storage._validate(v);
+  if (props.backup) {
+    const b = props.backup;
+    if (b.schedule !== undefined) {
+      v.check('backup.schedule', /^(\S+\s+){4}\S+$/.test(b.schedule.trim()) || /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(b.schedule),
+        'must be a 5-field cron expression or a @macro', b.schedule);
+    }
+    if (b.size !== undefined) v.size('backup.size', b.size);
+    if (b.retentionDays !== undefined) v.integer('backup.retentionDays', b.retentionDays, 1);
+  }
+  v.throwIfInvalid();
+}

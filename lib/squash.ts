@@ -1,0 +1,266 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { RunAsUser, emptyDir, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, imageVersion } from './common';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
+import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from './pod';
+import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding } from './postgres';
+import { PropValidator, isDnsSubdomain } from './validation';
+
+/** The Squash TM release deployed unless `image` says otherwise. */
+export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';
+
+/** How Squash TM is reached from outside the cluster. */
+export class SquashExposure {
+  /**
+   * A NodePort Service, as seed 004 does (minikube: `minikube service squash-tm`).
+   * @param nodePort a fixed port in 30000-32767 (default: one the cluster picks)
+   */
+  public static nodePort(nodePort?: number): SquashExposure {
+    return new SquashExposure('NodePort', nodePort, undefined);
+  }
+
+  /** A ClusterIP Service behind an Ingress. */
+  public static ingress(options: IngressOptions): SquashExposure {
+    return new SquashExposure('ClusterIP', undefined, options);
+  }
+
+  /** A ClusterIP Service only (reach it with `kubectl port-forward` or your own Ingress). */
+  public static clusterIp(): SquashExposure {
+    return new SquashExposure('ClusterIP', undefined, undefined);
+  }
+
+  private constructor(
+    /** Service type. */
+    public readonly serviceType: string,
+    /** Fixed node port, if any. */
+    public readonly nodePort?: number,
+    /** Ingress options, if any. */
+    public readonly ingressOptions?: IngressOptions) {}
+}
+
+/** Properties of a {@link SquashApp}. */
+export interface SquashAppProps {
+  /** The PostgreSQL database: a {@link PostgresWithSecrets}, or `{ connection }` for one made elsewhere. */
+  readonly database: IPostgresDatabase;
+  /**
+   * Name of the Deployment, Service and other objects.
+   * @default 'squash-tm'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, or `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Squash TM image, pinned.
+   * @default SQUASH_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * How Squash TM is reached.
+   * @default SquashExposure.nodePort()
+   */
+  readonly exposure?: SquashExposure;
+  /**
+   * CPU and memory.
+   * @default - cpu 500m request / 2 limit, memory 2Gi request and limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Share of the memory limit the JVM heap may use (`-XX:MaxRAMPercentage`).
+   * @default 70
+   */
+  readonly heapPercentage?: number;
+  /**
+   * Time the first start may take (schema creation): the startup probe's budget.
+   * @default Duration.minutes(10)
+   */
+  readonly startupTimeout?: Duration;
+  /**
+   * Credentials in Squash's own namespace, required when the database lives in another namespace
+   * (a pod can only read Secrets of its own namespace).
+   * @default - the database's Secret (same namespace only)
+   */
+  readonly credentials?: PostgresCredentials;
+  /**
+   * The user Squash TM runs as.
+   * @default - uid 10001, gid 10001
+   */
+  readonly runAs?: RunAsUser;
+}
+
+const SQUASH_HOME = '/opt/squash-tm';
+const HEALTH_PATH = '/squash/isSquashAlive';
+
+/**
+ * Squash TM (test management) on PostgreSQL, as seed 004 deploys it: one Deployment whose database settings come
+ * from the database's connection and credentials Secret, exposed through a NodePort (the seed's default) or an
+ * Ingress. It waits for the database in an init container, gives the first start (schema creation) minutes through a
+ * startup probe, keeps the JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
+ */
+export class SquashApp extends Construct {
+  /** The Deployment (one replica). */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service (NodePort or ClusterIP). */
+  public readonly service: k8s.KubeService;
+  /** The Ingress, with `SquashExposure.ingress()`. */
+  public readonly ingress?: k8s.KubeIngress;
+  /** URL path of the application. */
+  public readonly contextPath = '/squash';
+
+  constructor(scope: Construct, id: string, props: SquashAppProps) {
+    super(scope, id);
+    const name = props.name ?? 'squash-tm';
+    const namespace = resolveNamespace(this, props.namespace);
+    const exposure = props.exposure ?? SquashExposure.nodePort();
+    const db = props.database?.connection;
+    const sameNamespace = db?.namespace === namespace;
+    validateSquashProps(this, props, exposure, namespace);
+
+    const image = props.image ?? SQUASH_DEFAULT_IMAGE;
+    const appLabels = { app: 'squash-tm', instance: name, component: 'web', partOf: name, version: imageVersion(image) };
+    const labels = recommendedLabels(appLabels);
+    const selector = selectorLabelsOf(appLabels);
+    const credentials: PostgresCredentialsBinding = props.credentials
+      ? props.credentials.bind(this, { namespace, defaultSecretName: `${name}-db-credentials`, labels })
+      : { secretName: db.secretName, usernameKey: db.usernameKey, passwordKey: db.passwordKey };
+    const dbHost = sameNamespace ? db.host : db.fqdn;
+    const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
+    const heap = props.heapPercentage ?? 70;
+    const http = k8s.IntOrString.fromString('http');
+    const startupSeconds = (props.startupTimeout ?? Duration.minutes(10)).toSeconds();
+
+    const sa = new k8s.KubeServiceAccount(this, 'sa', { metadata: meta(name, namespace, labels), automountServiceAccountToken: false });
+    const secretEnv = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: credentials.secretName, key } } });
+
+    const squash = hardenedContainer({
+      name: 'squash-tm',
+      image,
+      runAs,
+      resources: props.resources,
+      defaultResources: {
+        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
+        ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(2) },
+      },
+      env: [
+        { name: 'SQTM_DB_TYPE', value: 'postgresql' },
+        { name: 'SQTM_DB_HOST', value: dbHost },
+        { name: 'SQTM_DB_PORT', value: String(db.port) },
+        { name: 'SQTM_DB_NAME', value: db.database },
+        // The image reads its database credentials from these variables only (no *_FILE variant).
+        secretEnv('SQTM_DB_USERNAME', credentials.usernameKey),
+        secretEnv('SQTM_DB_PASSWORD', credentials.passwordKey),
+        // Heap as a share of the container's memory limit, so the JVM never outgrows the cgroup and gets OOM-killed.
+        { name: 'JAVA_TOOL_OPTIONS', value: `-XX:MaxRAMPercentage=${heap} -XX:+ExitOnOutOfMemoryError` },
+      ],
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+      // The first start creates the schema and can take minutes: liveness and readiness wait for this probe.
+      startupProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / 10) },
+      readinessProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port: http }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      volumeMounts: [
+        { name: 'logs', mountPath: `${SQUASH_HOME}/logs` },
+        { name: 'squash-tmp', mountPath: `${SQUASH_HOME}/tmp` },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    });
+    // Wait for the database instead of crash-looping into a long back-off: pg_isready needs no credentials.
+    const waitForDb = hardenedContainer({
+      name: 'wait-for-database',
+      image: POSTGRES_DEFAULT_IMAGE,
+      runAs,
+      resources: undefined,
+      defaultResources: {
+        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
+        ephemeralStorage: { request: Size.mebibytes(8), limit: Size.mebibytes(64) },
+      },
+      command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U squash-tm -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
+    });
+
+    const podLabels = { ...labels, ...(sameNamespace ? db.clientLabels : {}) };
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: meta(name, namespace, labels, {
+        'ignore-check.kube-linter.io/minimum-three-replicas': 'Squash TM runs as a single instance (in-process sessions and scheduler)',
+        'kube-score/ignore': 'deployment-replicas',
+        'ignore-check.kube-linter.io/read-secret-from-env-var': 'the Squash TM image reads SQTM_DB_USERNAME/SQTM_DB_PASSWORD from env only',
+      }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        // Surge one new pod before the old one goes: Squash has no volume, and Liquibase locks schema changes.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        revisionHistoryLimit: 5,
+        template: {
+          metadata: { labels: podLabels },
+          spec: hardenedPodSpec({
+            serviceAccountName: sa.name,
+            runAs,
+            selector,
+            antiAffinity: PodAntiAffinity.PREFERRED,
+            terminationGracePeriod: Duration.seconds(60),
+            initContainers: [waitForDb],
+            containers: [squash],
+            volumes: [emptyDir('logs', Size.gibibytes(1)), emptyDir('squash-tmp', Size.mebibytes(512)), emptyDir('tmp', Size.mebibytes(512))],
+          }),
+        },
+      },
+    });
+
+    const isNodePort = exposure.serviceType === 'NodePort';
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: meta(name, namespace, labels, isNodePort ? {
+        'kube-score/ignore': 'service-type',
+        'ignore-check.kube-linter.io/exposed-services': 'NodePort asked for explicitly (seed 004); prefer SquashExposure.ingress()',
+      } : undefined),
+      spec: {
+        type: exposure.serviceType,
+        selector,
+        ports: [{ name: 'http', port: 8080, targetPort: http, protocol: 'TCP', nodePort: exposure.nodePort }],
+      },
+    });
+    if (exposure.ingressOptions) {
+      this.ingress = createIngress(this, 'ingress', name, namespace, labels, name, 'http', { path: this.contextPath, ...exposure.ingressOptions });
+    }
+
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: meta(name, namespace, labels),
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+
+    const ingressFrom: k8s.NetworkPolicyIngressRule = exposure.ingressOptions
+      ? ingressControllerRule('http', exposure.ingressOptions)
+      // NodePort traffic arrives from outside the cluster; ClusterIP from the namespace.
+      : isNodePort ? { ports: [policyPort('http')] } : { from: [{ podSelector: {} }], ports: [policyPort('http')] };
+    const dbPeer: k8s.NetworkPolicyPeer = sameNamespace
+      ? { podSelector: { matchLabels: db.serverLabels } }
+      : { podSelector: { matchLabels: db.serverLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': db.namespace } } };
+    new k8s.KubeNetworkPolicy(this, 'netpol', {
+      metadata: meta(name, namespace, labels),
+      spec: networkPolicySpec(selector, [ingressFrom], [{ to: [dbPeer], ports: [{ port: k8s.IntOrString.fromNumber(db.port), protocol: 'TCP' }] }]),
+    });
+  }
+}
+
+function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
+  const v = new PropValidator(scope);
+  const db = props.database?.connection;
+  if (!v.check('database', db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
+    v.throwIfInvalid();
+  }
+  if (props.name !== undefined) v.dnsLabel('name', props.name, 47);
+  if (exposure.nodePort !== undefined) v.integer('exposure.nodePort', exposure.nodePort, 30000, 32767);
+  validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
+  if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
+  if (db.namespace !== namespace) {
+    v.check('database.connection.fqdn', isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
+      `must be a fully qualified name reachable from namespace "${namespace}" (the database is in namespace "${db.namespace}")`, db.fqdn);
+    v.check('credentials', props.credentials !== undefined,
+      `is required when the database is in another namespace ("${db.namespace}"): pods read Secrets of their own namespace only`, props.credentials);
+  }
+  v.throwIfInvalid();
+}

@@ -1,0 +1,319 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  PostgresCredentials, PostgresStorage, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure,
+} from '../lib';
+import { Manifest, all, container, errorOf, find, synth } from './util';
+
+const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
+const PASSWORD = 'S3cr3t-pa55word!';
+const USERNAME = 'squash_owner';
+const existing = PostgresCredentials.fromExistingSecret('postgres-credentials');
+const minimal: PostgresWithSecretsProps = { database: 'squashtm', credentials: existing };
+
+describe('PostgresWithSecrets', () => {
+  test('defaults snapshot', () => {
+    expect(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash')).toMatchSnapshot();
+  });
+
+  test('all props snapshot (static hostPath storage, backup, alias)', () => {
+    const all: Required<PostgresWithSecretsProps> = {
+      database: 'squashtm',
+      credentials: PostgresCredentials.fromExistingSecret('pg-creds', { username: 'username', password: 'pw' }),
+      name: 'db',
+      namespace: 'apps',
+      image: 'postgres:17.2',
+      serviceName: 'postgres-service',
+      aliasServiceName: 'postgres',
+      storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' }),
+      resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
+      sharedMemorySize: Size.mebibytes(512),
+      allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } }],
+      backup: { schedule: '30 2 * * *', size: Size.gibibytes(20), storageClassName: 'standard', retentionDays: 14 },
+      runAs: { uid: 999, gid: 999, fsGroup: 999 },
+    };
+    expect(synth((c) => new PostgresWithSecrets(c, 'postgres', all))).toMatchSnapshot();
+  });
+
+  test('single writer: a StatefulSet of one, claim retained, never a Deployment', () => {
+    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash');
+    expect(all(objs, 'Deployment')).toHaveLength(0);
+    const sts = find(objs, 'StatefulSet', 'postgres');
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '8Gi');
+  });
+
+  test('credentials from the Secret files, POSTGRES_DB from props, PGDATA in a subdirectory', () => {
+    const sts = find(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash'), 'StatefulSet');
+    const c = container(sts);
+    expect(c.env).toEqual([
+      { name: 'POSTGRES_USER_FILE', value: '/run/secrets/postgres/username' },
+      { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres/password' },
+      { name: 'POSTGRES_DB', value: 'squashtm' },
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+    ]);
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'credentials', secret: { secretName: 'postgres-credentials', defaultMode: 0o440, items: [{ key: 'user', path: 'username' }, { key: 'password', path: 'password' }] } });
+    expect(c.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+  });
+
+  test('pg_isready readiness, TCP liveness, fast shutdown, /dev/shm, uid/gid 999 with fsGroup, explicit resources', () => {
+    const sts = find(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash'), 'StatefulSet');
+    const c = container(sts);
+    expect(c.readinessProbe.exec.command[2]).toBe('pg_isready -U "$(cat /run/secrets/postgres/username)" -d "dbname=squashtm" -h 127.0.0.1 -p 5432');
+    expect(c.livenessProbe.tcpSocket.port).toBe('postgres');
+    expect(c.lifecycle.preStop.exec.command.join(' ')).toContain('pg_ctl stop -D "$PGDATA" -m fast');
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } });
+    expect(c.volumeMounts).toContainEqual({ name: 'shm', mountPath: '/dev/shm' });
+    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.resources).toMatchObject({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+  });
+
+  test('a PDB that fits one instance (drains proceed)', () => {
+    const pdb = find(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash'), 'PodDisruptionBudget');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+
+  test('ClusterIP service postgres-service, optional ExternalName alias, connection', () => {
+    let pg!: PostgresWithSecrets;
+    const objs = synth((c) => { pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, aliasServiceName: 'postgres' }); }, 'squash');
+    expect(find(objs, 'Service', 'postgres-service').spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 5432, targetPort: 'postgres' }] });
+    expect(find(objs, 'Service', 'postgres').spec).toMatchObject({ type: 'ExternalName', externalName: 'postgres-service.squash.svc.cluster.local' });
+    expect(pg.connection).toEqual({
+      host: 'postgres-service',
+      fqdn: 'postgres-service.squash.svc.cluster.local',
+      port: 5432,
+      database: 'squashtm',
+      namespace: 'squash',
+      secretName: 'postgres-credentials',
+      usernameKey: 'user',
+      passwordKey: 'password',
+      clientLabels: { 'postgres-client': 'true' },
+      serverLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres', 'app.kubernetes.io/component': 'database' },
+    });
+  });
+
+  test('NetworkPolicy: 5432 only from client-labelled pods and the ones the user names', () => {
+    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, allowedClients: [{ podSelector: { matchLabels: { app: 'metabase' } } }] }), 'squash');
+    const np = find(objs, 'NetworkPolicy', 'postgres');
+    expect(np.spec.ingress[1]).toEqual({
+      from: [{ podSelector: { matchLabels: { 'postgres-client': 'true' } } }, { podSelector: { matchLabels: { app: 'metabase' } } }],
+      ports: [{ port: 'postgres', protocol: 'TCP' }],
+    });
+    expect(np.spec.ingress).toHaveLength(2);
+  });
+
+  test('static hostPath storage: a Retain PV bound to its claim, mounted as the data volume', () => {
+    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2) }) }), 'squash');
+    const pv = find(objs, 'PersistentVolume');
+    expect(pv.metadata.namespace).toBeUndefined();
+    expect(pv.spec).toMatchObject({ capacity: { storage: '2Gi' }, persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/data/postgres-pv' }, claimRef: { namespace: 'squash', name: 'postgres-pvc' } });
+    expect(find(objs, 'PersistentVolumeClaim').spec).toMatchObject({ volumeName: pv.metadata.name, resources: { requests: { storage: '2Gi' } } });
+    const sts = find(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates).toEqual([]);
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'postgres-pvc' } });
+  });
+
+  test('backup: off by default; when asked, a pg_dump CronJob into its own retained claim with the Secret files', () => {
+    expect(all(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash'), 'CronJob')).toHaveLength(0);
+    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, backup: { schedule: '0 4 * * *', retentionDays: 3 } }), 'squash');
+    const cron = find(objs, 'CronJob');
+    expect(cron.spec).toMatchObject({ schedule: '0 4 * * *', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 600 });
+    const c = container(cron);
+    expect(c.command[2]).toContain('pg_dump -h postgres-service -p 5432 -U "$(cat /run/secrets/postgres/username)" -d squashtm -Fc');
+    expect(c.command[2]).toContain('-mtime +3 -delete');
+    expect(JSON.stringify(cron)).not.toContain('secretKeyRef');
+    const pvc = find(objs, 'PersistentVolumeClaim', 'postgres-backup');
+    expect(pvc.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false' });
+    expect(cron.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ 'postgres-client': 'true' });
+  });
+});
+
+describe('PostgresCredentials: the password never reaches the output unless asked for in plaintext', () => {
+  const b64 = Buffer.from(PASSWORD).toString('base64');
+  const kinds: Array<[string, PostgresCredentials, boolean]> = [
+    ['fromExistingSecret', PostgresCredentials.fromExistingSecret('postgres-credentials'), false],
+    ['sealed', PostgresCredentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }), false],
+    ['unsafePlaintext', PostgresCredentials.unsafePlaintext({ username: USERNAME, password: PASSWORD }), true],
+  ];
+  test.each(kinds)('%s', (_kind, credentials, plaintext) => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials, backup: {} });
+      new SquashApp(c, 'squash', { database: pg });
+    }, 'squash');
+    const warnings = warn.mock.calls.map((call) => String(call[0]));
+    warn.mockRestore();
+    const outside = objs.filter((o) => !(plaintext && o.kind === 'Secret'));
+    for (const o of outside) {
+      const text = JSON.stringify(o);
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(b64);
+    }
+    if (plaintext) {
+      expect(JSON.stringify(find(objs, 'Secret'))).toContain(PASSWORD);
+      expect(warnings).toEqual([expect.stringContaining('unsafePlaintext writes the password of Secret "postgres-credentials"')]);
+      expect(warnings[0]).not.toContain(PASSWORD);
+    } else {
+      expect(warnings).toEqual([]);
+      expect(all(objs, 'Secret')).toHaveLength(0);
+    }
+  });
+
+  test('sealed: a strict-scope SealedSecret named <name>-credentials, used by both workloads', () => {
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials: PostgresCredentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }) });
+      new SquashApp(c, 'squash', { database: pg });
+    }, 'squash');
+    const sealed = find(objs, 'SealedSecret');
+    expect(sealed.metadata).toMatchObject({ name: 'postgres-credentials', namespace: 'squash' });
+    expect(Object.keys(sealed.spec.encryptedData)).toEqual(['password', 'user']);
+    expect(find(objs, 'StatefulSet').spec.template.spec.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'postgres-credentials' }) }));
+    expect(container(find(objs, 'Deployment')).env).toContainEqual({ name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } } });
+  });
+});
+
+describe('SquashApp', () => {
+  const stack = (props: Partial<SquashAppProps> = {}) => synth((c) => {
+    const pg = new PostgresWithSecrets(c, 'postgres', minimal);
+    new SquashApp(c, 'squash', { database: pg, ...props });
+  }, 'squash');
+
+  test('defaults snapshot', () => {
+    expect(stack().filter((o) => o.metadata.name.startsWith('squash-tm'))).toMatchSnapshot();
+  });
+
+  test('all props snapshot', () => {
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
+      const all: Required<SquashAppProps> = {
+        database: pg,
+        name: 'squash',
+        namespace: 'qa',
+        image: 'squashtest/squash-tm:8.1.0',
+        exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx', tlsSecretName: 'squash-tls' }),
+        resources: { cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(3), limit: Size.gibibytes(3) } },
+        heapPercentage: 60,
+        startupTimeout: Duration.minutes(15),
+        credentials: PostgresCredentials.fromExistingSecret('squash-db-credentials'),
+        runAs: { uid: 10001, gid: 10001 },
+      };
+      new SquashApp(c, 'squash', all);
+    });
+    expect(objs.filter((o) => o.metadata.namespace === 'qa')).toMatchSnapshot();
+  });
+
+  test('database settings from the connection, credentials from the same Secret', () => {
+    const c = container(find(stack(), 'Deployment'));
+    expect(c.env).toEqual(expect.arrayContaining([
+      { name: 'SQTM_DB_TYPE', value: 'postgresql' },
+      { name: 'SQTM_DB_HOST', value: 'postgres-service' },
+      { name: 'SQTM_DB_PORT', value: '5432' },
+      { name: 'SQTM_DB_NAME', value: 'squashtm' },
+      { name: 'SQTM_DB_USERNAME', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'user' } } },
+      { name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } } },
+    ]));
+  });
+
+  test('port 8080, startup probe of several minutes, then readiness on /squash/isSquashAlive and a different liveness check', () => {
+    const c = container(find(stack(), 'Deployment'));
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.startupProbe.httpGet.path).toBe('/squash/isSquashAlive');
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
+    expect(c.readinessProbe.httpGet.path).toBe('/squash/isSquashAlive');
+    expect(c.livenessProbe.tcpSocket.port).toBe('http');
+  });
+
+  test('JVM heap stays inside the memory limit', () => {
+    const c = container(find(stack({ heapPercentage: 75 }), 'Deployment'));
+    const opts = c.env.find((e: any) => e.name === 'JAVA_TOOL_OPTIONS').value;
+    const pct = Number(/MaxRAMPercentage=(\d+)/.exec(opts)![1]);
+    expect(pct).toBe(75);
+    expect(pct).toBeLessThan(100);
+    expect(c.resources.limits.memory).toBe('2Gi');
+  });
+
+  test('waits for the database in an init container (pg_isready), not by crash-looping', () => {
+    const init = find(stack(), 'Deployment').spec.template.spec.initContainers[0];
+    expect(init.name).toBe('wait-for-database');
+    expect(init.command[2]).toContain('until pg_isready -h postgres-service -p 5432 -d "dbname=squashtm"');
+    expect(init.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  test('NodePort by default (seed 004), fixed port optional', () => {
+    expect(find(stack(), 'Service', 'squash-tm').spec).toMatchObject({ type: 'NodePort', ports: [{ port: 8080, targetPort: 'http' }] });
+    expect(find(stack({ exposure: SquashExposure.nodePort(30080) }), 'Service', 'squash-tm').spec.ports[0].nodePort).toBe(30080);
+  });
+
+  test('Ingress exposure: ClusterIP service and an Ingress on /squash', () => {
+    const objs = stack({ exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx', tlsSecretName: 'squash-tls' }) });
+    expect(find(objs, 'Service', 'squash-tm').spec.type).toBe('ClusterIP');
+    const ing = find(objs, 'Ingress');
+    expect(ing.spec.rules[0].http.paths[0]).toMatchObject({ path: '/squash', backend: { service: { name: 'squash-tm', port: { name: 'http' } } } });
+    expect(ing.spec.tls).toEqual([{ hosts: ['squash.example.com'], secretName: 'squash-tls' }]);
+  });
+
+  test('is admitted by the database NetworkPolicy, and may only reach the database', () => {
+    const objs = stack();
+    const deployment = find(objs, 'Deployment');
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ 'postgres-client': 'true' });
+    const np = find(objs, 'NetworkPolicy', 'squash-tm');
+    expect(np.spec.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: find(objs, 'StatefulSet').spec.selector.matchLabels } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    expect(np.spec.egress).toHaveLength(2);
+  });
+
+  test('a database in another namespace: FQDN host and Squash\'s own credentials', () => {
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
+      new SquashApp(c, 'squash', { database: pg, namespace: 'qa', credentials: PostgresCredentials.fromExistingSecret('squash-db') });
+    });
+    const c = container(find(objs, 'Deployment'));
+    expect(c.env).toContainEqual({ name: 'SQTM_DB_HOST', value: 'postgres-service.db.svc.cluster.local' });
+    expect(c.env).toContainEqual({ name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'squash-db', key: 'password' } } });
+  });
+
+  test('main.ts Squash chart: its own namespace, fromExistingSecret, nothing secret', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SquashChart } = require('../main');
+    const objs = Testing.synth(new SquashChart(Testing.app(), 'squash', { namespace: 'squash' })) as Manifest[];
+    expect(objs.every((o) => o.kind === 'PersistentVolume' || o.metadata.namespace === 'squash')).toBe(true);
+    expect(all(objs, 'Secret')).toHaveLength(0);
+    expect(all(objs, 'SealedSecret')).toHaveLength(0);
+  });
+});
+
+describe('bad input', () => {
+  const conn = { host: 'postgres-service', fqdn: '', port: 5432, database: 'squashtm', namespace: 'db', secretName: 's', usernameKey: 'user', passwordKey: 'password', clientLabels: {}, serverLabels: { a: 'b' } };
+  test.each<[string, (c: any) => void, RegExp]>([
+    ['empty database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: '' }), /test\/pg: invalid props[\s\S]*prop "database" must be a PostgreSQL identifier.*got ""/],
+    ['invalid database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: 'squash-tm' }), /prop "database" must be a PostgreSQL identifier.*got "squash-tm"/],
+    ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.sealed({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
+    ['existing secret with an invalid name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.fromExistingSecret('Bad_Name') }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
+    ['short plaintext password (value never echoed)', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.unsafePlaintext({ username: USERNAME, password: 'short' }) }), /prop "credentials.password" must be at least 8 characters; got "<redacted>"/],
+    ['static hostPath without a size', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, storage: PostgresStorage.hostPath({ path: '/data/pg' } as any) }), /prop "storage.size" is required for a static hostPath volume/],
+    ['hostPath that is not absolute', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, storage: PostgresStorage.hostPath({ path: 'data', size: Size.gibibytes(1) }) }), /prop "storage.path" must be an absolute directory/],
+    ['invalid backup schedule', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, backup: { schedule: 'every night' } }), /prop "backup.schedule" must be a 5-field cron expression.*got "every night"/],
+    ['NodePort below the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(8080) }), /test\/sq: invalid props[\s\S]*prop "exposure.nodePort" must be an integer between 30000 and 32767; got 8080/],
+    ['NodePort above the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(40000) }), /prop "exposure.nodePort" must be an integer between 30000 and 32767; got 40000/],
+    ['Ingress host that is not a DNS name', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.ingress({ host: 'squash tm' }) }), /prop "exposure.ingress.host" must be a DNS name.*got "squash tm"/],
+    ['database in another namespace without a reachable address', (c) => new SquashApp(c, 'sq', { database: { connection: conn }, credentials: existing }), /prop "database.connection.fqdn" must be a fully qualified name reachable from namespace "default" \(the database is in namespace "db"\); got ""/],
+    ['database in another namespace without credentials of its own', (c) => new SquashApp(c, 'sq', { database: { connection: { ...conn, fqdn: 'postgres-service.db.svc.cluster.local' } } }), /prop "credentials" is required when the database is in another namespace/],
+  ])('%s', (_case, build, expected) => {
+    expect(errorOf(build)).toMatch(expected);
+  });
+});
+
+describe('test/variants.ts (validated by CI)', () => {
+  test('synthesizes every optional path without error', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildVariants } = require('./variants');
+    const app = buildVariants(Testing.app());
+    warn.mockRestore();
+    const kinds = new Set(app.charts.flatMap((c: any) => (Testing.synth(c) as Manifest[]).map((o) => o.kind)));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['CronJob', 'Ingress', 'PersistentVolume', 'SealedSecret', 'Secret', 'StatefulSet', 'Deployment']));
+  });
+});

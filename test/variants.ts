@@ -1,0 +1,67 @@
+// Every construct with its optional features turned on, synthesized by CI and fed to the same validators as
+// main.ts (kubectl-validate, kube-score, kube-linter). main.ts shows the recommended setup; this file proves that
+// the other paths (TLS, Ingress, NodePort, hostPath storage, backups, sealed and plaintext credentials, a database
+// in another namespace) are just as valid.
+//
+// usage: npx ts-node --transpile-only test/variants.ts <outdir>
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, JsonPatch, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import {
+  ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
+} from '../lib';
+
+const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
+
+function namespace(scope: Construct, name: string) {
+  new k8s.KubeNamespace(scope, `ns-${name}`, { metadata: { name } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+}
+
+export function buildVariants(app: App): App {
+  const consul = new Chart(app, 'consul-full', { namespace: 'consul-full' });
+  namespace(consul, 'consul-full');
+  new ConsulCluster(consul, 'consul', {
+    replicas: 5,
+    gossipKey: { secretName: 'consul-gossip', key: 'key' },
+    tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+    uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
+    extraConfig: { telemetry: { disable_hostname: true } },
+  });
+
+  const seed = new Chart(app, 'squash-seed004', { namespace: 'squash-seed004' });
+  namespace(seed, 'squash-seed004');
+  const pg = new PostgresWithSecrets(seed, 'postgres', {
+    database: 'squashtm',
+    credentials: PostgresCredentials.sealed({ certificate: CERT, username: 'squash', password: 'not-a-real-password' }),
+    storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' }),
+    aliasServiceName: 'postgres',
+    backup: { schedule: '0 3 * * *', retentionDays: 7 },
+  });
+  new SquashApp(seed, 'squash', { database: pg, exposure: SquashExposure.nodePort(30080) });
+
+  const split = new Chart(app, 'split', {});
+  namespace(split, 'split-db');
+  namespace(split, 'split-app');
+  const db = new PostgresWithSecrets(split, 'postgres', {
+    namespace: 'split-db',
+    database: 'squashtm',
+    credentials: PostgresCredentials.unsafePlaintext({ username: 'squash', password: 'not-a-real-password' }),
+    allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'split-app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'squash-tm' } } }],
+  });
+  new SquashApp(split, 'squash', {
+    namespace: 'split-app',
+    database: db,
+    credentials: PostgresCredentials.fromExistingSecret('squash-db-credentials'),
+    exposure: SquashExposure.clusterIp(),
+  });
+  return app;
+}
+
+if (require.main === module) {
+  const outdir = process.argv[2];
+  if (!outdir) throw new Error('usage: test/variants.ts <outdir>');
+  process.removeAllListeners('warning'); // unsafePlaintext warns on purpose here
+  buildVariants(new App({ outdir })).synth();
+}
