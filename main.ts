@@ -2,7 +2,7 @@
 import { App, Chart, ChartProps, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
-import { ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster } from './lib';
+import { CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster } from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
 const NGINX_CONF = `server {
@@ -83,6 +83,21 @@ export class SquashChart extends Chart {
   }
 }
 
+/** Seed 003: a 3-node Cassandra ring (one rack) in its own namespace. */
+export class CassandraChart extends Chart {
+  public readonly cassandra: CassandraRing;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    this.cassandra = new CassandraRing(this, 'cassandra', {
+      replicas: 3,
+      clusterName: 'my-cassandra-cluster',
+      datacenter: 'dc1',
+      rack: 'rack1',
+    });
+  }
+}
+
 /** A chart whose objects live in `namespace`, which it creates first. */
 function namespaced<T extends Chart>(chart: T): T {
   const ns = new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
@@ -95,6 +110,7 @@ export function buildApp(app: App): App {
   namespaced(new WebChart(app, 'web', { namespace: 'web' }));
   namespaced(new ConsulChart(app, 'consul', { namespace: 'consul' }));
   namespaced(new SquashChart(app, 'squash', { namespace: 'squash' }));
+  namespaced(new CassandraChart(app, 'cassandra', { namespace: 'cassandra' }));
   return app;
 }
 

@@ -6,3 +6,4 @@ export * from './consul';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './sealed-secret';
 export * from './postgres';
 export * from './squash';
+export * from './cassandra';

@@ -65,6 +65,8 @@ export interface PodOptions {
   readonly initContainers?: k8s.Container[];
   readonly volumes?: k8s.Volume[];
   readonly antiAffinity?: PodAntiAffinity;
+  /** Pods to keep away from: defaults to `selector`. */
+  readonly antiAffinitySelector?: Record<string, string>;
   readonly spreadAcrossZones?: boolean;
   readonly nodeSelector?: Record<string, string>;
   readonly terminationGracePeriod?: Duration;
@@ -79,10 +81,11 @@ export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
     enableServiceLinks: false,
     // ndots 2: `peer-0.service` and `service` still use the search list; FQDNs resolve in one query.
     dnsConfig: { options: [{ name: 'ndots', value: '2' }] },
-    restartPolicy: o.restartPolicy,
+    // Explicit: kube-linter reads manifests without the API server's defaults (restart-policy check).
+    restartPolicy: o.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: (o.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
     securityContext: podSecurityContext(o.runAs),
-    affinity: affinity(o.antiAffinity ?? PodAntiAffinity.PREFERRED, o.selector),
+    affinity: affinity(o.antiAffinity ?? PodAntiAffinity.PREFERRED, o.antiAffinitySelector ?? o.selector),
     topologySpreadConstraints: o.spreadAcrossZones ? [{
       maxSkew: 1,
       topologyKey: 'topology.kubernetes.io/zone',

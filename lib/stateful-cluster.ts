@@ -186,6 +186,11 @@ export interface StatefulClusterProps {
    */
   readonly antiAffinity?: PodAntiAffinity;
   /**
+   * Pods to keep this cluster's pods away from (for example every rack of a ring, when each rack is its own StatefulSet).
+   * @default - this cluster's own pods (`selectorLabels`)
+   */
+  readonly antiAffinitySelector?: { [key: string]: string };
+  /**
    * Spread pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort).
    * @default false
    */
@@ -434,6 +439,7 @@ export class StatefulCluster extends Construct {
             initContainers: props.initContainers,
             volumes: props.volumes,
             antiAffinity: props.antiAffinity,
+            antiAffinitySelector: props.antiAffinitySelector,
             spreadAcrossZones: props.spreadAcrossZones,
             nodeSelector: props.nodeSelector,
             terminationGracePeriod: props.terminationGracePeriod,

@@ -36,6 +36,7 @@ describe('StatefulCluster', () => {
       updateStrategy: StatefulUpdateStrategy.ON_DELETE,
       disruptionBudget: DisruptionBudget.minAvailable(2),
       antiAffinity: PodAntiAffinity.REQUIRED,
+      antiAffinitySelector: { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'shop-web' },
       spreadAcrossZones: true,
       nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' },
       resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
@@ -170,6 +171,12 @@ describe('StatefulCluster', () => {
       limits: { 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '1Gi' },
     });
     expect(container(sts).imagePullPolicy).toBe('Always');
+  });
+
+  test('anti-affinity can cover a wider set of pods than the cluster selects', () => {
+    const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, antiAffinity: PodAntiAffinity.REQUIRED, antiAffinitySelector: { ring: 'r' } })), 'StatefulSet');
+    expect(sts).toHaveProperty('spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels', { ring: 'r' });
+    expect(sts.spec.template.spec.restartPolicy).toBe('Always');
   });
 
   test('anti-affinity: preferred by default, required on request', () => {

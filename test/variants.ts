@@ -10,7 +10,7 @@ import { App, Chart, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
+  CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
@@ -55,6 +55,18 @@ export function buildVariants(app: App): App {
     database: db,
     credentials: PostgresCredentials.fromExistingSecret('squash-db-credentials'),
     exposure: SquashExposure.clusterIp(),
+  });
+  const ring = new Chart(app, 'cassandra-racks', { namespace: 'cassandra-racks' });
+  namespace(ring, 'cassandra-racks');
+  new CassandraRing(ring, 'cassandra', {
+    replicas: 7,
+    clusterName: 'orders',
+    datacenter: 'eu-west',
+    racks: ['a', 'b', 'c'],
+    zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' },
+    seedCount: 3,
+    storageSize: Size.gibibytes(100),
+    resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
   });
   return app;
 }

@@ -1,0 +1,626 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import {
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace,
+  selectorLabelsOf, shellProbe,
+} from './common';
+import { IMAGE_USER_EXCEPTION } from './consul';
+import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from './pod';
+import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
+import { PropValidator } from './validation';
+
+/** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
+export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
+
+/** Pod label naming the Cassandra rack of a pod; part of each rack's StatefulSet selector, so it never changes. */
+export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
+
+/** The CQL native-protocol port. */
+export const CASSANDRA_CQL_PORT = 9042;
+
+/** Properties of a {@link CassandraRing}. */
+export interface CassandraRingProps {
+  /**
+   * Name of the ring: the headless Service, the PodDisruptionBudget and the NetworkPolicy are `name`, the CQL
+   * Service `<name>-client`. With one rack the StatefulSet is `name` too (pods `name-0 …`, as in seed 003); with
+   * `racks` each rack's StatefulSet is `<name>-<rack>` (pods `<name>-<rack>-0 …`).
+   * @default 'cassandra'
+   */
+  readonly name?: string;
+  /**
+   * Number of Cassandra nodes in the datacenter, over all racks. With `racks`, they are spread as evenly as
+   * possible, the first racks taking one more when the division is not exact (7 over 3 racks: 3, 2, 2).
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace, or `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Cluster DNS domain used in the seed addresses and contact points.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Cassandra image, pinned to a tag or digest. The construct relies on the official image's entrypoint
+   * (`CASSANDRA_*` variables), its uid/gid 999 and its configuration in `/etc/cassandra`.
+   * @default CASSANDRA_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * `cluster_name` of cassandra.yaml. Every node of the ring must agree, and it cannot change once data exists
+   * (a node whose system keyspace holds another name refuses to start).
+   * @default - the ring's `name`
+   */
+  readonly clusterName?: string;
+  /**
+   * Datacenter name (`CASSANDRA_DC`), as keyspaces name it in `NetworkTopologyStrategy` replication.
+   * @default 'dc1'
+   */
+  readonly datacenter?: string;
+  /**
+   * The rack of every node when the ring has a single StatefulSet. Cannot be combined with `racks`.
+   * @default 'rack1'
+   */
+  readonly rack?: string;
+  /**
+   * Several racks: one StatefulSet per rack (`<name>-<rack>`), each with its `CASSANDRA_RACK`, the replicas spread
+   * over them, one PodDisruptionBudget across all of them. Give `zones` too, or racks are names only, not failure
+   * domains. Cannot be combined with `rack`.
+   * @default - one rack, named by `rack`
+   */
+  readonly racks?: string[];
+  /**
+   * Pin racks to zones: rack name to the value of `topology.kubernetes.io/zone` its pods must run in (a nodeSelector
+   * on that rack's StatefulSet). Racks left out may run in any zone.
+   * @default - no zone pinning
+   */
+  readonly zones?: { [rack: string]: string };
+  /**
+   * How many nodes act as seeds. Seeds are the lowest ordinals, taken rack by rack (`a-0, b-0, c-0, a-1, …`), so
+   * every rack gets one before any rack gets two.
+   * @default - one per rack and up to three per datacenter, but never every node when there is a choice:
+   * `min(replicas, max(number of racks, min(3, replicas - 1), 1))` (3 nodes in one rack: 2 seeds)
+   */
+  readonly seedCount?: number;
+  /**
+   * Size of each node's data volume (`/var/lib/cassandra`: data, commitlog, hints, saved caches).
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the data volumes.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * CPU, memory and ephemeral storage of each node. An amount given alone (a request without a limit, or the
+   * reverse) is used for both. The memory limit sizes the JVM heap (see `maxHeapSize`); it must be at least 1 GiB.
+   * The ephemeral-storage limit must hold the log, tmp and config volumes (at least 1.5 GiB).
+   * @default - cpu 500m request / 2 limit, memory 2Gi request and limit, ephemeral storage 512Mi request / 2Gi limit
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * JVM heap (`MAX_HEAP_SIZE`). At most half the memory limit: Cassandra also needs off-heap memory (chunk cache,
+   * bloom filters, compression metadata, network buffers, metaspace, thread stacks).
+   * @default - a quarter of the memory limit, at most 8 GiB (see {@link cassandraHeapSizes})
+   */
+  readonly maxHeapSize?: Size;
+  /**
+   * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`.
+   * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link cassandraHeapSizes})
+   */
+  readonly heapNewSize?: Size;
+  /**
+   * Pod anti-affinity across nodes (`kubernetes.io/hostname`), over the pods of every rack. Required by default:
+   * two replicas of the same data on one machine would fail together.
+   * @default PodAntiAffinity.REQUIRED
+   */
+  readonly antiAffinity?: PodAntiAffinity;
+  /**
+   * Who may reach CQL (9042). The nodes always reach each other on every port.
+   * @default - every pod of the same namespace
+   */
+  readonly allowedClients?: k8s.NetworkPolicyPeer[];
+  /**
+   * Time a node has to shut down: `nodetool drain` (preStop) flushes every memtable to disk, then Cassandra stops.
+   * At least 30 seconds.
+   * @default Duration.minutes(5)
+   */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/** Heap sizes of a Cassandra node. */
+export interface CassandraHeapSizes {
+  /** `MAX_HEAP_SIZE`: the JVM heap (-Xms and -Xmx). */
+  readonly maxHeapSize: Size;
+  /** `HEAP_NEWSIZE`: the young generation. */
+  readonly heapNewSize: Size;
+}
+
+/**
+ * The heap of a Cassandra node whose container has `memoryLimit`, in whole MiB:
+ * - `MAX_HEAP_SIZE` = min(limit / 4, 8 GiB), or `maxHeapSize` when given. A quarter, not the half that
+ *   cassandra-env.sh would take of the host's RAM: in a container the limit also has to hold every off-heap
+ *   structure, and the page cache is what makes reads fast. 8 GiB is cassandra-env.sh's own upper bound.
+ * - `HEAP_NEWSIZE` = max(limit / 64, 256 MiB) (the Bitnami chart's rule), bounded by a quarter of the heap
+ *   (cassandra-env.sh's rule for the young generation).
+ *
+ * For the default 2 GiB limit: 512M and 128M. Both are always set together, as cassandra-env.sh requires.
+ */
+export function cassandraHeapSizes(memoryLimit: Size, maxHeapSize?: Size): CassandraHeapSizes {
+  const limit = mebibytes(memoryLimit);
+  const heap = maxHeapSize ? mebibytes(maxHeapSize) : Math.min(Math.floor(limit / 4), 8192);
+  const young = Math.min(Math.max(Math.floor(limit / 64), 256), Math.floor(heap / 4));
+  return { maxHeapSize: Size.mebibytes(heap), heapNewSize: Size.mebibytes(young) };
+}
+
+/** `replicas` spread over `rackCount` racks as evenly as possible, the first racks taking the extra ones. */
+export function spreadReplicas(replicas: number, rackCount: number): number[] {
+  return Array.from({ length: rackCount }, (_, i) => Math.floor(replicas / rackCount) + (i < replicas % rackCount ? 1 : 0));
+}
+
+/** Where the construct mounts things in the Cassandra pods. */
+const PATHS = {
+  /** The image's configuration directory, which its entrypoint rewrites at every start. */
+  config: '/etc/cassandra',
+  data: '/var/lib/cassandra',
+  logs: '/var/log/cassandra',
+  tmp: '/tmp',
+  /** Where the init container sees the config volume. */
+  configSeed: '/config',
+};
+
+/** The ports of a Cassandra node (as the official image and the Bitnami chart declare them). */
+const CASSANDRA_PORTS: ClusterPort[] = [
+  { name: 'intra', port: 7000 },
+  { name: 'tls', port: 7001 },
+  // JMX listens on 127.0.0.1 only (LOCAL_JMX=yes): declared for documentation, reached by nodetool inside the pod.
+  { name: 'jmx', port: 7199 },
+  { name: 'cql', port: CASSANDRA_CQL_PORT },
+];
+
+/** The image's own user: uid/gid 999 own /etc/cassandra, /var/lib/cassandra and /var/log/cassandra. */
+const CASSANDRA_USER: RunAsUser = { uid: 999, gid: 999, fsGroup: 999 };
+
+/**
+ * nodetool starts a JVM whose -Xmx is $MAX_HEAP_SIZE when set: without this prefix every probe would start a
+ * second JVM entitled to the server's whole heap, inside the same memory limit. 128m is nodetool's own default.
+ */
+const NODETOOL = 'MAX_HEAP_SIZE=128m nodetool';
+
+/**
+ * Logback keeps up to 5 GB of rotated logs per file appender (system.log, debug.log, audit.log): more than any
+ * sensible emptyDir. The init container lowers that cap so the log volume can never fill up (3 x (200 MB + the
+ * 50 MB active file) + 100 MB of GC logs < 1 GiB).
+ */
+const LOG_TOTAL_SIZE_CAP = '200MB';
+const VOLUME_SIZES = { config: Size.mebibytes(16), tmp: Size.mebibytes(128), logs: Size.gibibytes(1) };
+const MIN_EPHEMERAL_LIMIT = Size.mebibytes(1536);
+
+/**
+ * kube-linter's minimum-three-replicas counts per StatefulSet; with racks the unit of availability is the ring
+ * (one PodDisruptionBudget and one anti-affinity over every rack), so a rack of one or two nodes is not a finding.
+ */
+const SMALL_RACK_EXCEPTION = {
+  'ignore-check.kube-linter.io/minimum-three-replicas': 'one rack of a Cassandra ring of 3 or more nodes; the PodDisruptionBudget and anti-affinity cover the whole ring',
+};
+
+const DEFAULTS = {
+  cpuRequest: kplus.Cpu.millis(500),
+  cpuLimit: kplus.Cpu.units(2),
+  memory: Size.gibibytes(2),
+  ephemeralRequest: Size.mebibytes(512),
+  ephemeralLimit: Size.gibibytes(2),
+};
+
+/**
+ * An Apache Cassandra datacenter (seed 003's StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
+ * K8ssandra add): one StatefulSet per rack on the {@link StatefulCluster} core, all governed by one headless Service
+ * that publishes not-ready addresses (nodes gossip before they are ready), a ClusterIP Service for CQL clients,
+ * `CASSANDRA_SEEDS` listing the stable DNS names of the first few nodes (computed at synth), the
+ * GossipingPropertyFileSnitch with `CASSANDRA_DC`/`CASSANDRA_RACK`, a readiness probe that waits for this node to be
+ * Up/Normal in `nodetool status`, `nodetool drain` before stopping, one PodDisruptionBudget (one node down at a time)
+ * and one NetworkPolicy over every rack, required anti-affinity across nodes, a heap derived from the memory limit,
+ * retained per-node claims, and the restricted security context with a read-only root filesystem.
+ *
+ * Read-only root: the image's entrypoint rewrites cassandra.yaml and cassandra-rackdc.properties in /etc/cassandra
+ * at every start, so /etc/cassandra is an emptyDir that an init container (same image, same restricted context)
+ * fills with the image's own files; /tmp and /var/log/cassandra are emptyDirs, /var/lib/cassandra is the claim.
+ *
+ * Known limit: racks scale independently, so two racks may add a node at the same moment; Cassandra refuses
+ * concurrent bootstraps, and the second node restarts until the first has joined.
+ */
+export class CassandraRing extends Construct {
+  /** One StatefulCluster per rack (StatefulSet, ServiceAccount); the ring-wide objects are the fields below. */
+  public readonly racks: StatefulCluster[];
+  /** The StatefulSets, in rack order. */
+  public readonly statefulSets: k8s.KubeStatefulSet[];
+  /** The headless governing Service (`name`), over every rack, publishing not-ready addresses. */
+  public readonly service: k8s.KubeService;
+  /** The ClusterIP Service for CQL clients (`<name>-client`, port 9042), over every Ready node. */
+  public readonly cqlService: k8s.KubeService;
+  /** The PodDisruptionBudget over every rack: at most one node down at a time. */
+  public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy over every rack. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Stable DNS names of the seed nodes, as given in `CASSANDRA_SEEDS`. */
+  public readonly seeds: string[];
+  /**
+   * What a CQL driver should be given: `<name>-client.<namespace>.svc.<clusterDomain>:9042`. The Service only routes
+   * to Ready nodes, so the driver's first connection never lands on a node still joining; the driver then discovers
+   * every node from `system.peers`.
+   */
+  public readonly contactPoints: string[];
+  /** DNS name of the CQL Service. */
+  public readonly cqlHost: string;
+  /** CQL port. */
+  public readonly cqlPort: number;
+  /** `cluster_name`. */
+  public readonly clusterName: string;
+  /** Datacenter name. */
+  public readonly datacenter: string;
+  /** Rack names, in order. */
+  public readonly rackNames: string[];
+  /** JVM heap of each node. */
+  public readonly maxHeapSize: Size;
+  /** Young generation of each node. */
+  public readonly heapNewSize: Size;
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** Labels selecting every pod of the ring, whatever its rack. */
+  public readonly selectorLabels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
+    super(scope, id);
+    const name = props.name ?? 'cassandra';
+    const replicas = props.replicas ?? 3;
+    const image = props.image ?? CASSANDRA_DEFAULT_IMAGE;
+    this.namespace = resolveNamespace(this, props.namespace);
+    const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    this.clusterName = props.clusterName ?? name;
+    this.datacenter = props.datacenter ?? 'dc1';
+    const multiRack = props.racks !== undefined;
+    this.rackNames = props.racks ?? [props.rack ?? 'rack1'];
+    const resources = resolveResources(props.resources);
+    validateCassandraProps(this, props, { name, replicas, image, resources, multiRack, rackNames: this.rackNames });
+    const heap = cassandraHeapSizes(resources.memory!.limit!, props.maxHeapSize);
+    this.maxHeapSize = heap.maxHeapSize;
+    this.heapNewSize = props.heapNewSize ?? heap.heapNewSize;
+
+    const labelOptions: AppLabelOptions = { app: 'cassandra', instance: name, component: 'database', version: imageVersion(image) };
+    this.selectorLabels = selectorLabelsOf(labelOptions);
+    const labels = recommendedLabels(labelOptions);
+    const serviceAddress = `${name}.${this.namespace}.svc.${clusterDomain}`;
+
+    // Layout and seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth, like seed 003's.
+    const layout = this.rackNames.map((rack, i) => ({
+      rack,
+      statefulSetName: multiRack ? `${name}-${rack}` : name,
+      replicas: spreadReplicas(replicas, this.rackNames.length)[i],
+    }));
+    const seedCount = props.seedCount ?? defaultSeedCount(replicas, layout.length);
+    this.seeds = seedPods(layout, seedCount).map((pod) => `${pod}.${serviceAddress}`);
+
+    const volumes = [
+      emptyDir('config', VOLUME_SIZES.config),
+      emptyDir('tmp', VOLUME_SIZES.tmp),
+      emptyDir('logs', VOLUME_SIZES.logs),
+    ];
+    const volumeMounts: k8s.VolumeMount[] = [
+      { name: 'config', mountPath: PATHS.config },
+      { name: 'tmp', mountPath: PATHS.tmp },
+      { name: 'logs', mountPath: PATHS.logs },
+    ];
+    const initContainer = hardenedContainer({
+      name: 'config',
+      image,
+      runAs: CASSANDRA_USER,
+      resources: undefined,
+      defaultResources: {
+        cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
+        ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+      },
+      command: ['/bin/sh', '-ec'],
+      args: [[
+        `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
+        `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
+      ].join('\n')],
+      volumeMounts: [{ name: 'config', mountPath: PATHS.configSeed }],
+    });
+
+    const antiAffinity = props.antiAffinity ?? PodAntiAffinity.REQUIRED;
+    const zones = props.zones ?? {};
+
+    this.racks = layout.map(({ rack, statefulSetName, replicas: rackReplicas }) => {
+      const cluster = new StatefulCluster(this, `rack-${rack}`, {
+        name: statefulSetName,
+        replicas: rackReplicas,
+        serviceName: name,
+        // The ring creates the one governing Service, PDB and NetworkPolicy over every rack.
+        createService: false,
+        networkPolicy: false,
+        disruptionBudget: DisruptionBudget.none(),
+        namespace: this.namespace,
+        clusterDomain,
+        image,
+        appLabels: { app: 'cassandra', instance: name, component: 'database' },
+        extraSelectorLabels: { [CASSANDRA_RACK_LABEL]: rack },
+        ports: CASSANDRA_PORTS,
+        claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
+        // One node joins at a time within a rack: Cassandra refuses concurrent bootstraps.
+        podManagementPolicy: PodManagementPolicy.ORDERED_READY,
+        antiAffinity,
+        // Anti-affinity over the pods of every rack, not only this rack's.
+        antiAffinitySelector: this.selectorLabels,
+        nodeSelector: zones[rack] ? { 'topology.kubernetes.io/zone': zones[rack] } : undefined,
+        resources,
+        runAs: CASSANDRA_USER,
+        containerName: 'cassandra',
+        env: cassandraEnv({
+          seeds: this.seeds,
+          clusterName: this.clusterName,
+          datacenter: this.datacenter,
+          rack,
+          heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
+        }),
+        // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP).
+        readinessProbe: shellProbe(`${NODETOOL} status | grep -E "^UN\\s+\${POD_IP}\\s"`,
+          { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
+        // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
+        livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+        // Opening SSTables and replaying the commit log come before the storage port: up to 15 minutes.
+        startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
+        lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `${NODETOOL} drain`] } } },
+        terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(5),
+        volumes,
+        volumeMounts,
+        initContainers: [initContainer],
+        annotations: {
+          ...IMAGE_USER_EXCEPTION,
+          ...(rackReplicas < 3 && replicas >= 3 ? SMALL_RACK_EXCEPTION : {}),
+        },
+      });
+      return cluster;
+    });
+    this.statefulSets = this.racks.map((r) => r.statefulSet);
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: meta(name, this.namespace, labels),
+      spec: {
+        clusterIp: 'None',
+        // Nodes must resolve the seeds and gossip before any of them is Ready.
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: CASSANDRA_PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+      },
+    });
+
+    this.cqlService = new k8s.KubeService(this, 'cql', {
+      metadata: meta(`${name}-client`, this.namespace, labels),
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'cql', port: CASSANDRA_CQL_PORT, targetPort: k8s.IntOrString.fromString('cql'), protocol: 'TCP' }],
+      },
+    });
+    this.cqlHost = `${name}-client.${this.namespace}.svc.${clusterDomain}`;
+    this.cqlPort = CASSANDRA_CQL_PORT;
+    this.contactPoints = [`${this.cqlHost}:${this.cqlPort}`];
+
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: meta(name, this.namespace, labels),
+      spec: {
+        // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+        // A node that is not Ready anyway may always be evicted: a crash-looping node must never block a drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+
+    const peers: k8s.NetworkPolicyPeer[] = [{ podSelector: { matchLabels: this.selectorLabels } }];
+    const allPorts = CASSANDRA_PORTS.map((p) => policyPort(p.name));
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
+      metadata: meta(name, this.namespace, labels),
+      spec: networkPolicySpec(this.selectorLabels, [
+        { from: peers, ports: allPorts },
+        { from: props.allowedClients ?? [{ podSelector: {} }], ports: [policyPort('cql')] },
+      ], [
+        { to: peers, ports: allPorts },
+      ]),
+    });
+  }
+
+  /** Stable DNS names of every node, rack by rack, in ordinal order. */
+  public peerAddresses(): string[] {
+    return this.racks.flatMap((r) => r.peerAddresses());
+  }
+}
+
+/** What the container's environment is made of. */
+interface CassandraEnvInput {
+  readonly seeds: string[];
+  readonly clusterName: string;
+  readonly datacenter: string;
+  readonly rack: string;
+  readonly heap: CassandraHeapSizes;
+}
+
+/** The official image's entrypoint turns `CASSANDRA_*` into cassandra.yaml and cassandra-rackdc.properties. */
+function cassandraEnv(input: CassandraEnvInput): k8s.EnvVar[] {
+  return [
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    // The address the node listens on and advertises, the one the readiness probe looks for in `nodetool status`.
+    { name: 'CASSANDRA_LISTEN_ADDRESS', value: '$(POD_IP)' },
+    { name: 'CASSANDRA_SEEDS', value: input.seeds.join(',') },
+    { name: 'CASSANDRA_CLUSTER_NAME', value: input.clusterName },
+    // Honours CASSANDRA_DC and CASSANDRA_RACK (SimpleSnitch would ignore them and call the datacenter "datacenter1"),
+    // even with one rack: changing the snitch of a ring that holds data is an unsafe operation, so start with this one.
+    { name: 'CASSANDRA_ENDPOINT_SNITCH', value: 'GossipingPropertyFileSnitch' },
+    { name: 'CASSANDRA_DC', value: input.datacenter },
+    { name: 'CASSANDRA_RACK', value: input.rack },
+    // cassandra-env.sh would size the heap from the host's RAM (`free`), not from the container's limit.
+    { name: 'MAX_HEAP_SIZE', value: `${mebibytes(input.heap.maxHeapSize)}M` },
+    { name: 'HEAP_NEWSIZE', value: `${mebibytes(input.heap.heapNewSize)}M` },
+    // The image's user has no home directory; nodetool and cqlsh keep their history under $HOME/.cassandra.
+    { name: 'HOME', value: PATHS.tmp },
+  ];
+}
+
+/** One seed per rack, then up to three per datacenter, never every node when there is a choice. */
+function defaultSeedCount(replicas: number, rackCount: number): number {
+  return Math.min(replicas, Math.max(rackCount, Math.min(3, replicas - 1), 1));
+}
+
+/** Pod names of the first `count` seeds: ordinal 0 of every rack, then ordinal 1, and so on. */
+function seedPods(layout: Array<{ statefulSetName: string; replicas: number }>, count: number): string[] {
+  const pods: string[] = [];
+  const deepest = Math.max(...layout.map((r) => r.replicas));
+  for (let ordinal = 0; ordinal < deepest; ordinal++) {
+    for (const r of layout) {
+      if (ordinal < r.replicas) pods.push(`${r.statefulSetName}-${ordinal}`);
+    }
+  }
+  return pods.slice(0, count);
+}
+
+/** The container resources with the construct's defaults; an amount given alone is used for both request and limit. */
+function resolveResources(r: kplus.ContainerResources | undefined): kplus.ContainerResources {
+  const memoryLimit = r?.memory?.limit ?? r?.memory?.request ?? DEFAULTS.memory;
+  return {
+    cpu: {
+      request: r?.cpu?.request ?? r?.cpu?.limit ?? DEFAULTS.cpuRequest,
+      limit: r?.cpu?.limit ?? r?.cpu?.request ?? DEFAULTS.cpuLimit,
+    },
+    memory: { request: r?.memory?.request ?? memoryLimit, limit: memoryLimit },
+    ephemeralStorage: {
+      request: r?.ephemeralStorage?.request ?? r?.ephemeralStorage?.limit ?? DEFAULTS.ephemeralRequest,
+      limit: r?.ephemeralStorage?.limit ?? r?.ephemeralStorage?.request ?? DEFAULTS.ephemeralLimit,
+    },
+  };
+}
+
+function mebibytes(size: Size): number {
+  return size.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR });
+}
+
+function kibibytes(size: Size): number {
+  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+}
+
+function isSize(value: unknown): value is Size {
+  return value instanceof Size;
+}
+
+/** Written unquoted into cassandra.yaml / cassandra-rackdc.properties by the image's `sed`. */
+const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
+const CASSANDRA_DC_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const PINNED_IMAGE = /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+interface ResolvedInput {
+  readonly name: string;
+  readonly replicas: number;
+  readonly image: string;
+  readonly resources: kplus.ContainerResources;
+  readonly multiRack: boolean;
+  readonly rackNames: string[];
+}
+
+function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: ResolvedInput) {
+  const v = new PropValidator(scope);
+  v.dnsLabel('name', r.name, 52);
+  if (props.namespace !== undefined) v.dnsLabel('namespace', props.namespace);
+  if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
+  v.check('image', typeof r.image === 'string' && PINNED_IMAGE.test(r.image) && !r.image.endsWith(':latest') && (r.image.includes(':') || r.image.includes('@')),
+    'must be an image reference pinned to a tag (not "latest") or a digest', r.image);
+  v.integer('replicas', r.replicas, 1);
+  if (props.clusterName !== undefined) {
+    v.check('clusterName', typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
+      'must be 1 to 64 letters, digits, spaces, \'.\', \'_\' or \'-\', starting and ending with a letter or digit (the image writes it unquoted into cassandra.yaml)',
+      props.clusterName);
+  }
+  if (props.datacenter !== undefined) {
+    v.check('datacenter', typeof props.datacenter === 'string' && CASSANDRA_DC_NAME.test(props.datacenter),
+      'must be 1 to 63 letters, digits, \'.\', \'_\' or \'-\', starting and ending with a letter or digit', props.datacenter);
+  }
+
+  // Racks.
+  v.check('racks', !(props.racks !== undefined && props.rack !== undefined), 'cannot be combined with "rack" (one rack: use "rack"; several: "racks")', props.racks);
+  if (r.multiRack) {
+    v.check('racks', r.rackNames.length >= 1, 'must name at least one rack', r.rackNames);
+    const seen = new Set<string>();
+    r.rackNames.forEach((rack, i) => {
+      v.dnsLabel(`racks[${i}]`, rack);
+      v.check(`racks[${i}]`, !seen.has(rack), 'must be unique among the racks', rack);
+      seen.add(rack);
+      v.check(`racks[${i}]`, `${r.name}-${rack}`.length <= 52, `makes the StatefulSet name "${r.name}-${rack}" longer than 52 characters`, rack);
+    });
+  } else if (props.rack !== undefined) {
+    v.dnsLabel('rack', props.rack);
+  }
+  if (Number.isInteger(r.replicas) && r.rackNames.length > 0) {
+    v.check('replicas', r.replicas >= r.rackNames.length, `must be at least the number of racks (${r.rackNames.length}), one node per rack at least`, r.replicas);
+  }
+  Object.entries(props.zones ?? {}).forEach(([rack, zone]) => {
+    v.check(`zones["${rack}"]`, r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
+    v.check(`zones["${rack}"]`, typeof zone === 'string' && LABEL_VALUE.test(zone), 'must be a zone name usable as a label value', zone);
+  });
+
+  // Seeds.
+  if (props.seedCount !== undefined) {
+    v.check('seedCount', Number.isInteger(props.seedCount) && props.seedCount >= 1 && props.seedCount <= r.replicas,
+      `must be an integer between 1 and replicas (${r.replicas})`, props.seedCount);
+  }
+
+  // Storage.
+  if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
+  if (props.storageClassName !== undefined) v.dnsSubdomain('storageClassName', props.storageClassName);
+
+  // Resources and heap.
+  const memory = r.resources.memory!;
+  let memoryOk = v.size('resources.memory.limit', memory.limit);
+  if (memoryOk) {
+    memoryOk = v.check('resources.memory.limit', mebibytes(memory.limit!) >= 1024, 'must be at least 1 GiB (Cassandra needs heap and off-heap memory)', memory.limit);
+  }
+  if (v.size('resources.memory.request', memory.request) && isSize(memory.limit)) {
+    v.check('resources.memory.request', kibibytes(memory.request!) <= kibibytes(memory.limit), 'must not exceed the memory limit', memory.request);
+  }
+  if (memoryOk) validateHeap(v, props, memory.limit!);
+  const eph = r.resources.ephemeralStorage!;
+  if (v.size('resources.ephemeralStorage.limit', eph.limit)) {
+    v.check('resources.ephemeralStorage.limit', mebibytes(eph.limit!) >= mebibytes(MIN_EPHEMERAL_LIMIT),
+      'must be at least 1.5 GiB (the config, tmp and log volumes take up to 1168 MiB, plus the container\'s stdout logs)', eph.limit);
+  }
+  if (v.size('resources.ephemeralStorage.request', eph.request) && isSize(eph.limit)) {
+    v.check('resources.ephemeralStorage.request', kibibytes(eph.request!) <= kibibytes(eph.limit), 'must not exceed the ephemeral-storage limit', eph.request);
+  }
+  if (props.terminationGracePeriod !== undefined) {
+    v.check('terminationGracePeriod', props.terminationGracePeriod.toSeconds() >= 30, 'must be at least 30 seconds (nodetool drain flushes every memtable)',
+      `${props.terminationGracePeriod.toSeconds()}s`);
+  }
+  v.throwIfInvalid();
+}
+
+/** The heap that `props` give or the limit implies: at most half the limit, the young generation at most half the heap. */
+function validateHeap(v: PropValidator, props: CassandraRingProps, memoryLimit: Size) {
+  const limit = mebibytes(memoryLimit);
+  let heap = cassandraHeapSizes(memoryLimit).maxHeapSize;
+  if (props.maxHeapSize !== undefined) {
+    if (!v.check('maxHeapSize', isSize(props.maxHeapSize) && mebibytes(props.maxHeapSize) >= 256, 'must be a Size of at least 256 MiB', props.maxHeapSize)) return;
+    heap = props.maxHeapSize;
+    v.check('maxHeapSize', mebibytes(heap) <= limit / 2,
+      `must be at most half the memory limit (${limit / 2} MiB of ${limit} MiB): off-heap memory needs the rest`, heap);
+  }
+  if (props.heapNewSize !== undefined) {
+    if (!v.check('heapNewSize', isSize(props.heapNewSize) && mebibytes(props.heapNewSize) >= 16, 'must be a Size of at least 16 MiB', props.heapNewSize)) return;
+    v.check('heapNewSize', mebibytes(props.heapNewSize) <= mebibytes(heap) / 2,
+      `must be at most half the heap (${mebibytes(heap) / 2} MiB of ${mebibytes(heap)} MiB)`, props.heapNewSize);
+  }
+}

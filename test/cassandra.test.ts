@@ -1,0 +1,414 @@
+import { Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  CASSANDRA_DEFAULT_IMAGE, CASSANDRA_RACK_LABEL, CassandraRing, CassandraRingProps, cassandraHeapSizes, spreadReplicas,
+} from '../lib';
+import { PodAntiAffinity } from '../lib';
+import { Manifest, all, container, errorOf, find, synth } from './util';
+
+const RING_SELECTOR = {
+  'app.kubernetes.io/name': 'cassandra',
+  'app.kubernetes.io/instance': 'cassandra',
+  'app.kubernetes.io/component': 'database',
+};
+
+/** The value of env var `name` in a container. */
+const envOf = (c: any, name: string): string | undefined => c.env.find((e: any) => e.name === name)?.value;
+
+/** Synthesizes one ring and returns both the construct and the objects. */
+function ring(props: CassandraRingProps = {}, namespace = 'cassandra'): { ring: CassandraRing; objs: Manifest[] } {
+  let made!: CassandraRing;
+  const objs = synth((c) => { made = new CassandraRing(c, 'cassandra', props); }, namespace);
+  return { ring: made, objs };
+}
+
+describe('cassandraHeapSizes (pure)', () => {
+  test.each<[string, Size, number, number]>([
+    ['1 GiB', Size.gibibytes(1), 256, 64],
+    ['2 GiB (default)', Size.gibibytes(2), 512, 128],
+    ['4 GiB', Size.gibibytes(4), 1024, 256],
+    ['8 GiB', Size.gibibytes(8), 2048, 256],
+    ['32 GiB', Size.gibibytes(32), 8192, 512],
+    ['64 GiB (heap capped at 8 GiB)', Size.gibibytes(64), 8192, 1024],
+  ])('memory limit %s: heap = min(limit/4, 8G), young = min(max(limit/64, 256M), heap/4)', (_case, limit, heap, young) => {
+    const h = cassandraHeapSizes(limit);
+    expect(h.maxHeapSize.toMebibytes()).toBe(heap);
+    expect(h.heapNewSize.toMebibytes()).toBe(young);
+    // consistent with the limit: heap at most half of it, young generation at most a quarter of the heap
+    expect(heap).toBeLessThanOrEqual(limit.toMebibytes() / 2);
+    expect(young).toBeLessThanOrEqual(heap / 4);
+  });
+
+  test('an explicit heap bounds the derived young generation', () => {
+    const h = cassandraHeapSizes(Size.gibibytes(8), Size.mebibytes(512));
+    expect(h.maxHeapSize.toMebibytes()).toBe(512);
+    expect(h.heapNewSize.toMebibytes()).toBe(128);
+  });
+});
+
+describe('spreadReplicas (pure)', () => {
+  test.each<[number, number, number[]]>([
+    [3, 1, [3]],
+    [3, 3, [1, 1, 1]],
+    [7, 3, [3, 2, 2]],
+    [8, 3, [3, 3, 2]],
+    [9, 3, [3, 3, 3]],
+  ])('%i replicas over %i racks', (replicas, racks, expected) => {
+    expect(spreadReplicas(replicas, racks)).toEqual(expected);
+    expect(spreadReplicas(replicas, racks).reduce((a, b) => a + b, 0)).toBe(replicas);
+  });
+});
+
+describe('CassandraRing', () => {
+  test('defaults snapshot', () => {
+    expect(ring().objs).toMatchSnapshot();
+  });
+
+  test('all props snapshot (one rack)', () => {
+    const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
+      name: 'events',
+      replicas: 5,
+      namespace: 'data',
+      clusterDomain: 'kube.local',
+      image: 'cassandra:4.1.7',
+      clusterName: 'Events Cluster',
+      datacenter: 'eu-west',
+      rack: 'r1',
+      zones: { r1: 'eu-west-1a' },
+      seedCount: 2,
+      storageSize: Size.gibibytes(100),
+      storageClassName: 'fast-ssd',
+      resources: {
+        cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(4) },
+        memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) },
+        ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(4) },
+      },
+      maxHeapSize: Size.gibibytes(3),
+      heapNewSize: Size.mebibytes(600),
+      antiAffinity: PodAntiAffinity.REQUIRED,
+      allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+      terminationGracePeriod: Duration.minutes(10),
+    };
+    expect(synth((c) => new CassandraRing(c, 'cassandra', allProps))).toMatchSnapshot();
+  });
+
+  test('multi-rack snapshot (all props)', () => {
+    const allProps: Required<Omit<CassandraRingProps, 'rack'>> = {
+      name: 'cassandra',
+      replicas: 7,
+      namespace: 'ring',
+      clusterDomain: 'cluster.local',
+      image: CASSANDRA_DEFAULT_IMAGE,
+      clusterName: 'ring',
+      datacenter: 'dc1',
+      racks: ['a', 'b', 'c'],
+      zones: { a: 'zone-a', b: 'zone-b', c: 'zone-c' },
+      seedCount: 3,
+      storageSize: Size.gibibytes(50),
+      storageClassName: 'ssd',
+      resources: { memory: { limit: Size.gibibytes(4) } },
+      maxHeapSize: Size.gibibytes(1),
+      heapNewSize: Size.mebibytes(256),
+      antiAffinity: PodAntiAffinity.REQUIRED,
+      allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } } }],
+      terminationGracePeriod: Duration.minutes(5),
+    };
+    expect(synth((c) => new CassandraRing(c, 'cassandra', allProps))).toMatchSnapshot();
+  });
+
+  test('one rack: StatefulSet `cassandra` of 3 with pods cassandra-N governed by the headless Service, as in seed 003', () => {
+    const { objs } = ring();
+    expect(all(objs, 'StatefulSet')).toHaveLength(1);
+    const sts = find(objs, 'StatefulSet', 'cassandra');
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.serviceName).toBe('cassandra');
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(sts.spec.template.spec.restartPolicy).toBe('Always');
+    expect(sts.spec.selector.matchLabels).toEqual({ ...RING_SELECTOR, [CASSANDRA_RACK_LABEL]: 'rack1' });
+    // the image's own uid (999 < 10000) is a documented kube-score exception
+    expect(sts.metadata.annotations).toEqual({ 'kube-score/ignore': 'container-security-context-user-group-id' });
+  });
+
+  test('headless Service publishes not-ready addresses and every port; CQL client Service on 9042', () => {
+    const { ring: r, objs } = ring();
+    expect(all(objs, 'Service')).toHaveLength(2);
+    const svc = find(objs, 'Service', 'cassandra');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.publishNotReadyAddresses).toBe(true);
+    expect(svc.spec.selector).toEqual(RING_SELECTOR);
+    expect(svc.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['intra:7000', 'tls:7001', 'jmx:7199', 'cql:9042']);
+    const cql = find(objs, 'Service', 'cassandra-client');
+    expect(cql.spec.type).toBe('ClusterIP');
+    expect(cql.spec.selector).toEqual(RING_SELECTOR);
+    expect(cql.spec.ports).toEqual([{ name: 'cql', port: 9042, targetPort: 'cql', protocol: 'TCP' }]);
+    expect(r.service).toBeDefined();
+    expect(r.cqlService).toBeDefined();
+  });
+
+  test('container ports 7000 intra-node, 7001 TLS, 7199 JMX, 9042 CQL', () => {
+    const c = container(find(ring().objs, 'StatefulSet'));
+    expect(c.ports).toEqual([
+      { name: 'intra', containerPort: 7000, protocol: 'TCP' },
+      { name: 'tls', containerPort: 7001, protocol: 'TCP' },
+      { name: 'jmx', containerPort: 7199, protocol: 'TCP' },
+      { name: 'cql', containerPort: 9042, protocol: 'TCP' },
+    ]);
+  });
+
+  test('CASSANDRA_SEEDS: exactly the first seedCount pods, in the chart\'s namespace and cluster domain', () => {
+    const { ring: r, objs } = ring({ replicas: 5, seedCount: 2, clusterDomain: 'kube.local' }, 'prod');
+    const expected = ['cassandra-0.cassandra.prod.svc.kube.local', 'cassandra-1.cassandra.prod.svc.kube.local'];
+    expect(r.seeds).toEqual(expected);
+    expect(envOf(container(find(objs, 'StatefulSet')), 'CASSANDRA_SEEDS')).toBe(expected.join(','));
+    // the same names as the StatefulSet's own peer DNS names
+    expect(r.seeds).toEqual([r.racks[0].peerAddress(0), r.racks[0].peerAddress(1)]);
+    expect(r.peerAddresses()).toHaveLength(5);
+  });
+
+  test.each<[number, number]>([[1, 1], [2, 1], [3, 2], [4, 3], [5, 3], [9, 3]])(
+    'default seed count for %i nodes in one rack is %i (never every node when there is a choice, at most 3)', (replicas, seeds) => {
+      expect(ring({ replicas }).ring.seeds).toHaveLength(seeds);
+    });
+
+  test('cluster name, datacenter, rack and a snitch that honours them', () => {
+    const c = container(find(ring({ clusterName: 'Prod Cluster', datacenter: 'eu-west', rack: 'r7' }).objs, 'StatefulSet'));
+    expect(envOf(c, 'CASSANDRA_CLUSTER_NAME')).toBe('Prod Cluster');
+    expect(envOf(c, 'CASSANDRA_DC')).toBe('eu-west');
+    expect(envOf(c, 'CASSANDRA_RACK')).toBe('r7');
+    expect(envOf(c, 'CASSANDRA_ENDPOINT_SNITCH')).toBe('GossipingPropertyFileSnitch');
+    // defaults: cluster name = ring name, dc1, rack1
+    const d = container(find(ring().objs, 'StatefulSet'));
+    expect([envOf(d, 'CASSANDRA_CLUSTER_NAME'), envOf(d, 'CASSANDRA_DC'), envOf(d, 'CASSANDRA_RACK')]).toEqual(['cassandra', 'dc1', 'rack1']);
+  });
+
+  test('the node listens on (and the readiness probe looks for) the pod IP', () => {
+    const c = container(find(ring().objs, 'StatefulSet'));
+    expect(c.env[0]).toEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(envOf(c, 'CASSANDRA_LISTEN_ADDRESS')).toBe('$(POD_IP)');
+  });
+
+  test('heap: MAX_HEAP_SIZE and HEAP_NEWSIZE set together and consistent with the memory limit', () => {
+    const { ring: r, objs } = ring();
+    const c = container(find(objs, 'StatefulSet'));
+    expect(c.resources.limits.memory).toBe('2Gi');
+    expect(envOf(c, 'MAX_HEAP_SIZE')).toBe('512M');
+    expect(envOf(c, 'HEAP_NEWSIZE')).toBe('128M');
+    expect(r.maxHeapSize.toMebibytes()).toBe(512);
+
+    const big = container(find(ring({ resources: { memory: { limit: Size.gibibytes(16) } } }).objs, 'StatefulSet'));
+    expect(big.resources).toMatchObject({ requests: { memory: '16Gi' }, limits: { memory: '16Gi' } });
+    expect(envOf(big, 'MAX_HEAP_SIZE')).toBe('4096M');
+    expect(envOf(big, 'HEAP_NEWSIZE')).toBe('256M');
+
+    const given = container(find(ring({ resources: { memory: { limit: Size.gibibytes(8) } }, maxHeapSize: Size.gibibytes(4), heapNewSize: Size.mebibytes(800) }).objs, 'StatefulSet'));
+    expect(envOf(given, 'MAX_HEAP_SIZE')).toBe('4096M');
+    expect(envOf(given, 'HEAP_NEWSIZE')).toBe('800M');
+  });
+
+  test('resources: explicit defaults, and an amount given alone is used for request and limit', () => {
+    const c = container(find(ring().objs, 'StatefulSet'));
+    expect(c.resources).toEqual({
+      requests: { cpu: '500m', memory: '2Gi', 'ephemeral-storage': '512Mi' },
+      limits: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '2Gi' },
+    });
+    const only = container(find(ring({ resources: { cpu: { request: kplus.Cpu.units(4) }, memory: { request: Size.gibibytes(4) } } }).objs, 'StatefulSet'));
+    expect(only.resources).toMatchObject({ requests: { cpu: '4', memory: '4Gi' }, limits: { cpu: '4', memory: '4Gi' } });
+  });
+
+  test('readiness: this node Up/Normal in nodetool status; liveness and startup: a different check on the storage port', () => {
+    const c = container(find(ring().objs, 'StatefulSet'));
+    expect(c.readinessProbe.exec.command).toEqual(['/bin/sh', '-ec', 'MAX_HEAP_SIZE=128m nodetool status | grep -E "^UN\\s+${POD_IP}\\s"']);
+    expect(c.readinessProbe.exec.command[2]).toContain('nodetool status | grep -E "^UN\\s+${POD_IP}');
+    expect(c.livenessProbe.tcpSocket.port).toBe('intra');
+    expect(c.startupProbe.tcpSocket.port).toBe('intra');
+    // the startup probe allows 15 minutes for SSTable loading and commit log replay
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBe(900);
+    // probe ports are container ports
+    expect(c.ports.map((p: any) => p.name)).toContain('intra');
+  });
+
+  test('preStop drains the node, with a grace period long enough to flush', () => {
+    const sts = find(ring().objs, 'StatefulSet');
+    expect(container(sts).lifecycle.preStop.exec.command).toEqual(['/bin/sh', '-c', 'MAX_HEAP_SIZE=128m nodetool drain']);
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(300);
+    const custom = find(ring({ terminationGracePeriod: Duration.minutes(10) }).objs, 'StatefulSet');
+    expect(custom.spec.template.spec.terminationGracePeriodSeconds).toBe(600);
+  });
+
+  test('PDB: at most one node down, never blocks drains', () => {
+    const { ring: r, objs } = ring();
+    const pdb = find(objs, 'PodDisruptionBudget');
+    expect(pdb.metadata.name).toBe('cassandra');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: RING_SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(r.podDisruptionBudget).toBeDefined();
+    expect(r.racks[0].podDisruptionBudget).toBeUndefined();
+  });
+
+  test('required anti-affinity across nodes, over every pod of the ring', () => {
+    const pod = find(ring().objs, 'StatefulSet').spec.template.spec;
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: { matchLabels: RING_SELECTOR }, topologyKey: 'kubernetes.io/hostname' },
+    ]);
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key).toBe('kubernetes.io/os');
+    const preferred = find(ring({ antiAffinity: PodAntiAffinity.PREFERRED }).objs, 'StatefulSet').spec.template.spec.affinity.podAntiAffinity;
+    expect(preferred.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels).toEqual(RING_SELECTOR);
+  });
+
+  test('restricted security context as the image\'s user 999, read-only root with an init-seeded /etc/cassandra', () => {
+    const sts = find(ring().objs, 'StatefulSet');
+    const pod = sts.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.enableServiceLinks).toBe(false); // a Service named cassandra would inject CASSANDRA_PORT etc. into the env
+    const c = container(sts);
+    const init = pod.initContainers[0];
+    for (const x of [c, init]) {
+      expect(x.image).toBe('cassandra:4.1.7');
+      expect(x.imagePullPolicy).toBe('Always');
+      expect(x.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsUser: 999, capabilities: { drop: ['ALL'] } });
+      expect(x.resources.limits).toHaveProperty('ephemeral-storage');
+    }
+    expect(init.args[0]).toContain('cp -R /etc/cassandra/. /config/');
+    expect(init.volumeMounts).toEqual([{ name: 'config', mountPath: '/config' }]);
+    expect(c.volumeMounts).toEqual([
+      { name: 'data', mountPath: '/var/lib/cassandra' },
+      { name: 'config', mountPath: '/etc/cassandra' },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'logs', mountPath: '/var/log/cassandra' },
+    ]);
+    expect(pod.volumes.map((v: any) => [v.name, v.emptyDir.sizeLimit])).toEqual([['config', '16Mi'], ['tmp', '128Mi'], ['logs', '1Gi']]);
+  });
+
+  test('per-node claim of 10Gi at /var/lib/cassandra, retained on delete and scale-down', () => {
+    const sts = find(ring().objs, 'StatefulSet');
+    expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].metadata.name', 'data');
+    expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '10Gi');
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    const custom = find(ring({ storageSize: Size.gibibytes(200), storageClassName: 'ssd' }).objs, 'StatefulSet');
+    expect(custom.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'ssd', resources: { requests: { storage: '200Gi' } } });
+  });
+
+  test('NetworkPolicy: nodes reach each other on every port, clients only CQL', () => {
+    const { objs } = ring({ allowedClients: [{ podSelector: { matchLabels: { app: 'api' } } }] });
+    const np = find(objs, 'NetworkPolicy');
+    expect(np.spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const ports = (names: string[]) => names.map((port) => ({ port, protocol: 'TCP' }));
+    expect(np.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: RING_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) },
+      { from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: ports(['cql']) },
+    ]);
+    expect(np.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: RING_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) });
+    expect(np.spec.egress[0].ports.map((p: any) => p.port)).toEqual([53, 53]);
+  });
+
+  test('contact points: the CQL Service in the chart\'s namespace', () => {
+    const { ring: r } = ring({}, 'prod');
+    expect(r.contactPoints).toEqual(['cassandra-client.prod.svc.cluster.local:9042']);
+    expect(r.cqlHost).toBe('cassandra-client.prod.svc.cluster.local');
+    expect(r.cqlPort).toBe(9042);
+  });
+
+  describe('several racks', () => {
+    const props: CassandraRingProps = { replicas: 7, racks: ['a', 'b', 'c'], zones: { a: 'zone-a', b: 'zone-b' } };
+
+    test('one StatefulSet per rack, replicas spread, each with its rack and the GossipingPropertyFileSnitch', () => {
+      const { ring: r, objs } = ring(props);
+      const sets = all(objs, 'StatefulSet');
+      expect(sets.map((s) => [s.metadata.name, s.spec.replicas])).toEqual([['cassandra-a', 3], ['cassandra-b', 2], ['cassandra-c', 2]]);
+      expect(r.statefulSets).toHaveLength(3);
+      expect(r.rackNames).toEqual(['a', 'b', 'c']);
+      for (const [i, rack] of ['a', 'b', 'c'].entries()) {
+        const s = sets[i];
+        expect(s.spec.serviceName).toBe('cassandra');
+        expect(s.spec.selector.matchLabels).toEqual({ ...RING_SELECTOR, [CASSANDRA_RACK_LABEL]: rack });
+        const c = container(s);
+        expect(envOf(c, 'CASSANDRA_RACK')).toBe(rack);
+        expect(envOf(c, 'CASSANDRA_DC')).toBe('dc1');
+        expect(envOf(c, 'CASSANDRA_ENDPOINT_SNITCH')).toBe('GossipingPropertyFileSnitch');
+      }
+      // small racks carry kube-linter's exception, with its reason
+      expect(sets[0].metadata.annotations).not.toHaveProperty(['ignore-check.kube-linter.io/minimum-three-replicas']);
+      expect(sets[1].metadata.annotations['ignore-check.kube-linter.io/minimum-three-replicas']).toMatch(/whole ring/);
+    });
+
+    test('seeds across racks: ordinal 0 of every rack first, the same list on every rack', () => {
+      const { ring: r, objs } = ring({ ...props, seedCount: 4 }, 'prod');
+      const dns = (pod: string) => `${pod}.cassandra.prod.svc.cluster.local`;
+      expect(r.seeds).toEqual([dns('cassandra-a-0'), dns('cassandra-b-0'), dns('cassandra-c-0'), dns('cassandra-a-1')]);
+      for (const s of all(objs, 'StatefulSet')) expect(envOf(container(s), 'CASSANDRA_SEEDS')).toBe(r.seeds.join(','));
+      // default: one per rack
+      expect(ring(props).ring.seeds.map((s) => s.split('.')[0])).toEqual(['cassandra-a-0', 'cassandra-b-0', 'cassandra-c-0']);
+    });
+
+    test('racks pinned to zones through a nodeSelector; racks left out run anywhere', () => {
+      const sets = all(ring(props).objs, 'StatefulSet');
+      expect(sets[0].spec.template.spec.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'zone-a' });
+      expect(sets[1].spec.template.spec.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'zone-b' });
+      expect(sets[2].spec.template.spec.nodeSelector).toBeUndefined();
+    });
+
+    test('ONE headless Service, PDB and NetworkPolicy over every rack; anti-affinity across racks', () => {
+      const { objs } = ring(props);
+      expect(find(objs, 'Service', 'cassandra').spec.selector).toEqual(RING_SELECTOR);
+      expect(find(objs, 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: RING_SELECTOR } });
+      expect(find(objs, 'NetworkPolicy').spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
+      for (const s of all(objs, 'StatefulSet')) {
+        expect(s.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual(RING_SELECTOR);
+      }
+      // one ServiceAccount per StatefulSet
+      expect(all(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['cassandra-a', 'cassandra-b', 'cassandra-c']);
+    });
+
+    test('a single entry in racks keeps the per-rack naming, so racks can be added later without renaming', () => {
+      expect(all(ring({ racks: ['a'] }).objs, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['cassandra-a']);
+    });
+  });
+
+  describe('bad input', () => {
+    test.each<[string, CassandraRingProps, RegExp]>([
+      ['seedCount 0', { seedCount: 0 }, /prop "seedCount" must be an integer between 1 and replicas \(3\); got 0/],
+      ['seedCount larger than replicas', { replicas: 3, seedCount: 4 }, /prop "seedCount" must be an integer between 1 and replicas \(3\); got 4/],
+      ['replicas fewer than racks', { replicas: 2, racks: ['a', 'b', 'c'] }, /prop "replicas" must be at least the number of racks \(3\).*got 2/],
+      ['duplicate rack names', { racks: ['a', 'b', 'a'] }, /prop "racks\[2\]" must be unique among the racks; got "a"/],
+      ['rack and racks together', { rack: 'a', racks: ['b', 'c'] }, /prop "racks" cannot be combined with "rack"/],
+      ['empty racks', { racks: [] }, /prop "racks" must name at least one rack; got \[\]/],
+      ['rack not a DNS label', { racks: ['Rack_A'] }, /prop "racks\[0\]" must be a DNS-1123 label.*got "Rack_A"/],
+      ['zone for an unknown rack', { racks: ['a', 'b'], zones: { c: 'zone-c' } }, /prop "zones\["c"\]" must name a rack \(a, b\); got "c"/],
+      ['heap larger than the memory limit', { maxHeapSize: Size.gibibytes(4) }, /prop "maxHeapSize" must be at most half the memory limit \(1024 MiB of 2048 MiB\).*got Size/],
+      ['heap more than half the limit', { resources: { memory: { limit: Size.gibibytes(4) } }, maxHeapSize: Size.gibibytes(3) }, /prop "maxHeapSize" must be at most half the memory limit/],
+      ['young generation larger than half the heap', { heapNewSize: Size.mebibytes(300) }, /prop "heapNewSize" must be at most half the heap \(256 MiB of 512 MiB\)/],
+      ['memory limit below 1 GiB', { resources: { memory: { limit: Size.mebibytes(512) } } }, /prop "resources.memory.limit" must be at least 1 GiB/],
+      ['memory request above the limit', { resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(2) } } }, /prop "resources.memory.request" must not exceed the memory limit/],
+      ['ephemeral storage too small for the volumes', { resources: { ephemeralStorage: { limit: Size.gibibytes(1) } } }, /prop "resources.ephemeralStorage.limit" must be at least 1.5 GiB/],
+      ['invalid cluster name', { clusterName: 'prod/cluster' }, /prop "clusterName" must be 1 to 64 letters, digits, spaces.*got "prod\/cluster"/],
+      ['cluster name with a quote', { clusterName: 'it\'s' }, /prop "clusterName" must be 1 to 64 letters/],
+      ['invalid datacenter', { datacenter: 'dc 1' }, /prop "datacenter" must be 1 to 63 letters.*got "dc 1"/],
+      ['invalid name', { name: 'Cassandra' }, /prop "name" must be a DNS-1123 label.*got "Cassandra"/],
+      ['zero replicas', { replicas: 0 }, /prop "replicas" must be an integer >= 1; got 0/],
+      ['unpinned image', { image: 'cassandra:latest' }, /prop "image" must be an image reference pinned to a tag.*got "cassandra:latest"/],
+      ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
+      ['grace period too short to drain', { terminationGracePeriod: Duration.seconds(10) }, /prop "terminationGracePeriod" must be at least 30 seconds.*got "10s"/],
+    ])('%s', (_case, props, expected) => {
+      const message = errorOf((c) => new CassandraRing(c, 'cassandra', props));
+      expect(message).toContain('test/cassandra: invalid props');
+      expect(message).toMatch(expected);
+    });
+
+    test('every broken rule is reported in one pass', () => {
+      const message = errorOf((c) => new CassandraRing(c, 'cassandra', { seedCount: 0, racks: ['a', 'a'], maxHeapSize: Size.gibibytes(4) }));
+      expect(message).toMatch(/seedCount/);
+      expect(message).toMatch(/racks\[1\]/);
+      expect(message).toMatch(/maxHeapSize/);
+    });
+  });
+
+  test('main.ts Cassandra chart: seed 003 names (cassandra-0..2) in namespace cassandra', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CassandraChart } = require('../main');
+    const objs = Testing.synth(new CassandraChart(Testing.app(), 'cassandra', { namespace: 'cassandra' })) as Manifest[];
+    const sts = find(objs, 'StatefulSet', 'cassandra');
+    expect(sts.spec.replicas).toBe(3);
+    expect(envOf(container(sts, 'cassandra'), 'CASSANDRA_CLUSTER_NAME')).toBe('my-cassandra-cluster');
+  });
+});
