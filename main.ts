@@ -2,7 +2,9 @@
 import { App, Chart, ChartProps, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
-import { CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster } from './lib';
+import {
+  CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster, synthToDirectory,
+} from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
 const NGINX_CONF = `server {
@@ -114,6 +116,19 @@ export function buildApp(app: App): App {
   return app;
 }
 
+/**
+ * Under `cdk8s synth` the CLI has already emptied the output directory it names in CDK8S_OUTDIR: write there.
+ * Run directly (`npm run synth`), build every chart first (bad props throw before anything is written), synthesize
+ * into a staging directory, then swap it in for dist/: a failed synth leaves the previous dist/ untouched.
+ */
+function main(): void {
+  if (process.env.CDK8S_OUTDIR) {
+    buildApp(new App({ outdir: process.env.CDK8S_OUTDIR })).synth();
+    return;
+  }
+  synthToDirectory(buildApp, 'dist');
+}
+
 if (require.main === module) {
-  buildApp(new App()).synth();
+  main();
 }

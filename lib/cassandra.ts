@@ -1,10 +1,9 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace,
-  selectorLabelsOf, shellProbe,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
 } from './common';
 import { IMAGE_USER_EXCEPTION } from './consul';
 import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from './pod';
@@ -211,8 +210,8 @@ const SMALL_RACK_EXCEPTION = {
 };
 
 const DEFAULTS = {
-  cpuRequest: kplus.Cpu.millis(500),
-  cpuLimit: kplus.Cpu.units(2),
+  cpuRequest: cpu('500m'),
+  cpuLimit: cpu('2'),
   memory: Size.gibibytes(2),
   ephemeralRequest: Size.mebibytes(512),
   ephemeralLimit: Size.gibibytes(2),
@@ -322,7 +321,7 @@ export class CassandraRing extends Construct {
       runAs: CASSANDRA_USER,
       resources: undefined,
       defaultResources: {
-        cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+        cpu: { request: cpu('50m'), limit: cpu('200m') },
         memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
         ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },

@@ -1,8 +1,10 @@
 import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { RunAsUser, configHash, emptyDir, meta, resolveNamespace, shellProbe, stableJson } from './common';
+import {
+  RunAsUser, UDP, configHash, cpu, emptyDir, meta, resolveNamespace, shellProbe, stableJson,
+} from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
 import { PropValidator } from './validation';
@@ -208,7 +210,6 @@ export function consulServerConfig(input: ConsulServerConfigInput): { [key: stri
 /** The ports of a Consul server, as the consul-k8s chart declares them. */
 function consulPorts(tls: ConsulTlsOptions | undefined): ClusterPort[] {
   const httpsOnly = tls ? (tls.httpsOnly ?? true) : false;
-  const UDP = kplus.Protocol.UDP;
   return [
     { name: 'server', port: 8300 },
     { name: 'serflan-tcp', port: 8301 },
@@ -308,7 +309,7 @@ export class ConsulCluster extends Construct {
       claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: {
-        cpu: props.resources?.cpu ?? { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        cpu: props.resources?.cpu ?? { request: cpu('100m'), limit: cpu('500m') },
         memory: props.resources?.memory ?? { request: Size.mebibytes(200), limit: Size.mebibytes(200) },
         ephemeralStorage: props.resources?.ephemeralStorage,
       },

@@ -7,3 +7,4 @@ export { SealedSecret, SealedSecretProps, SealedSecretScope } from './sealed-sec
 export * from './postgres';
 export * from './squash';
 export * from './cassandra';
+export { synthToDirectory } from './synth';

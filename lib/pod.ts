@@ -4,7 +4,9 @@
 import { Duration } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
-import { RunAsUser, containerSecurityContext, podSecurityContext, resourceRequirements } from './common';
+import {
+  RunAsUser, containerSecurityContext, podSecurityContext, resourceRequirements,
+} from './common';
 
 /** How strictly pods of one workload are kept off the same node. */
 export enum PodAntiAffinity {

@@ -1,9 +1,11 @@
 import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { IMAGE_USER_EXCEPTION } from './consul';
-import { RunAsUser, clusterScoped, emptyDir, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe } from './common';
+import {
+  RunAsUser, clusterScoped, cpu, emptyDir, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
+} from './common';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from './stateful-cluster';
@@ -437,7 +439,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       volumeMounts,
       runAs,
       resources: {
-        cpu: props.resources?.cpu ?? { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+        cpu: props.resources?.cpu ?? { request: cpu('250m'), limit: cpu('1') },
         memory: props.resources?.memory ?? { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
         ephemeralStorage: props.resources?.ephemeralStorage,
       },
@@ -586,7 +588,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
                   runAs,
                   resources: undefined,
                   defaultResources: {
-                    cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
+                    cpu: { request: cpu('100m'), limit: cpu('1') },
                     memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
                     ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
                   },

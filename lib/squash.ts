@@ -1,8 +1,10 @@
 import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { RunAsUser, emptyDir, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, imageVersion } from './common';
+import {
+  RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf,
+} from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from './pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding } from './postgres';
@@ -142,7 +144,7 @@ export class SquashApp extends Construct {
       runAs,
       resources: props.resources,
       defaultResources: {
-        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+        cpu: { request: cpu('500m'), limit: cpu('2') },
         memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
         ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(2) },
       },
@@ -175,7 +177,7 @@ export class SquashApp extends Construct {
       runAs,
       resources: undefined,
       defaultResources: {
-        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+        cpu: { request: cpu('10m'), limit: cpu('100m') },
         memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
         ephemeralStorage: { request: Size.mebibytes(8), limit: Size.mebibytes(64) },
       },

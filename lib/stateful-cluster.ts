@@ -1,10 +1,9 @@
 import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, imageVersion, meta, quantity, recommendedLabels, resolveNamespace,
-  selectorLabelsOf,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, READ_WRITE_ONCE, RunAsUser, TCP, cpu, imageVersion, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf,
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { PropValidator } from './validation';
@@ -309,7 +308,7 @@ export interface AppLabels {
 }
 
 const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+  cpu: { request: cpu('100m'), limit: cpu('500m') },
   memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
   ephemeralStorage: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
 };
@@ -386,7 +385,7 @@ export class StatefulCluster extends Construct {
             name: p.name,
             port: p.port,
             targetPort: k8s.IntOrString.fromString(p.name),
-            protocol: p.protocol ?? kplus.Protocol.TCP,
+            protocol: p.protocol ?? TCP,
           })),
         },
       });
@@ -408,7 +407,7 @@ export class StatefulCluster extends Construct {
       command: props.command,
       args: props.args,
       env: props.env,
-      ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? kplus.Protocol.TCP })),
+      ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? TCP })),
       readinessProbe: props.readinessProbe,
       livenessProbe: props.livenessProbe,
       startupProbe: props.startupProbe,
@@ -493,7 +492,7 @@ function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.Ku
   return {
     metadata: { name: c.name, labels },
     spec: {
-      accessModes: c.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      accessModes: c.accessModes ?? [READ_WRITE_ONCE],
       storageClassName: c.storageClassName,
       resources: { requests: { storage: quantity(c.size) } },
     },
@@ -505,7 +504,7 @@ function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.Ku
  * egress only to DNS, to peers, and to what the construct adds.
  */
 function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps): k8s.NetworkPolicySpec {
-  const portRef = (p: ClusterPort) => policyPort(p.name, p.protocol ?? kplus.Protocol.TCP);
+  const portRef = (p: ClusterPort) => policyPort(p.name, p.protocol ?? TCP);
   const open = props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
   const peers = [{ podSelector: { matchLabels: selector } }];
   const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: peers, ports: ports.map(portRef) }];
