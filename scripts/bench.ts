@@ -3,7 +3,7 @@
 // measure cdk8s rather than these constructs; see the README), one child process per measurement, and reports wall time, peak memory and time per instance. The table goes to
 // README.md between the bench markers (and to stdout).
 //
-// usage: npm run bench [-- --sizes 1,10,100,1000] [--no-write]
+// usage: npm run bench [-- --sizes 1,10,100,1000] [--repeat 3] [--no-write]
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -54,20 +54,26 @@ function child(construct: string, n: number): void {
   process.stdout.write(JSON.stringify({ construct, n, ms, rssMiB, objects }));
 }
 
-function parent(sizes: number[], write: boolean): void {
+/** Runs each measurement `repeat` times in a fresh process; keeps the median time and the highest peak RSS. */
+function parent(sizes: number[], repeat: number, write: boolean): void {
   const results: Result[] = [];
   for (const construct of Object.keys(CONSTRUCTS)) {
     for (const n of sizes) {
-      const out = execFileSync(process.execPath, [path.join(__dirname, 'ts-run.js'), __filename, '--child', construct, String(n)], { encoding: 'utf-8' });
-      const r: Result = JSON.parse(out);
+      const runs: Result[] = [];
+      for (let k = 0; k < repeat; k++) {
+        const out = execFileSync(process.execPath, [path.join(__dirname, 'ts-run.js'), __filename, '--child', construct, String(n)], { encoding: 'utf-8' });
+        runs.push(JSON.parse(out));
+      }
+      runs.sort((a, b) => a.ms - b.ms);
+      const r: Result = { ...runs[Math.floor(runs.length / 2)], rssMiB: Math.max(...runs.map((x) => x.rssMiB)) };
       results.push(r);
-      console.error(`${construct} x${n}: ${r.ms.toFixed(0)} ms, ${r.rssMiB.toFixed(0)} MiB`);
+      console.error(`${construct} x${n}: median ${r.ms.toFixed(0)} ms of ${repeat}, peak ${r.rssMiB.toFixed(0)} MiB`);
     }
   }
   const rows = results.map((r) => `| ${r.construct} | ${r.n} | ${r.objects} | ${(r.ms / 1000).toFixed(2)} | ${r.rssMiB.toFixed(0)} | ${(r.ms / r.n).toFixed(2)} |`);
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}: \`npm run bench\`.`,
-    'Build + synth time of the app in one process (module loading excluded), peak RSS of that process.',
+    `Build + synth time of the app in one process (module loading excluded), median of ${repeat} runs; highest peak RSS of those processes.`,
     '',
     '| construct | instances | objects | synth [s] | peak RSS [MiB] | per instance [ms] |',
     '|---|---:|---:|---:|---:|---:|',
@@ -77,9 +83,9 @@ function parent(sizes: number[], write: boolean): void {
   if (write) {
     const readme = path.join(__dirname, '..', 'README.md');
     const text = fs.readFileSync(readme, 'utf-8');
-    const re = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+    const re = /(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/;
     if (!re.test(text)) throw new Error('README.md has no <!-- bench:start --> ... <!-- bench:end --> markers');
-    fs.writeFileSync(readme, text.replace(re, `$1${table}$2`));
+    fs.writeFileSync(readme, text.replace(re, `$1${table}\n$2`));
     console.error('README.md updated');
   }
 }
@@ -90,5 +96,6 @@ if (args[0] === '--child') {
 } else {
   const sizesArg = args.indexOf('--sizes');
   const sizes = sizesArg >= 0 ? args[sizesArg + 1].split(',').map(Number) : [1, 10, 100, 1000];
-  parent(sizes, !args.includes('--no-write'));
+  const repeatArg = args.indexOf('--repeat');
+  parent(sizes, repeatArg >= 0 ? Number(args[repeatArg + 1]) : 3, !args.includes('--no-write'));
 }
