@@ -1,9 +1,9 @@
 // The example app: `npx cdk8s synth` (or `npm run synth`) writes one YAML file per chart to dist/.
-import { App, Chart, ChartProps, JsonPatch, Size } from 'cdk8s';
+import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
 import {
-  CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster, synthToDirectory,
+  AppNamespace, CassandraRing, ConsulCluster, Manifests, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster,
 } from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
@@ -102,8 +102,7 @@ export class CassandraChart extends Chart {
 
 /** A chart whose objects live in `namespace`, which it creates first. */
 function namespaced<T extends Chart>(chart: T): T {
-  const ns = new k8s.KubeNamespace(chart, 'namespace', { metadata: { name: chart.namespace! } });
-  ns.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // cluster-scoped: cdk8s copies the chart namespace onto it
+  new AppNamespace(chart, 'namespace');
   return chart;
 }
 
@@ -117,16 +116,12 @@ export function buildApp(app: App): App {
 }
 
 /**
- * Under `cdk8s synth` the CLI has already emptied the output directory it names in CDK8S_OUTDIR: write there.
- * Run directly (`npm run synth`), build every chart first (bad props throw before anything is written), synthesize
- * into a staging directory, then swap it in for dist/: a failed synth leaves the previous dist/ untouched.
+ * Writes dist/ (or the directory `cdk8s synth` names in CDK8S_OUTDIR): one file per chart, objects in apply order,
+ * a kustomization.yaml. Every chart is synthesized before anything is written, into a staging directory swapped in
+ * at the end, so a failed synth leaves the previous output untouched.
  */
 function main(): void {
-  if (process.env.CDK8S_OUTDIR) {
-    buildApp(new App({ outdir: process.env.CDK8S_OUTDIR })).synth();
-    return;
-  }
-  synthToDirectory(buildApp, 'dist');
+  Manifests.write(buildApp(new App()));
 }
 
 if (require.main === module) {

@@ -11,6 +11,7 @@ tools=(
   "kubectl-validate sigs.k8s.io/kubectl-validate@v0.0.4"
   "kube-score github.com/zegl/kube-score/cmd/kube-score@v1.20.0"
   "kubeseal github.com/bitnami-labs/sealed-secrets/cmd/kubeseal@v0.27.1"
+  "kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.1"
   "kube-linter golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.6"
 )
 

@@ -3,9 +3,8 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
 } from './common';
-import { IMAGE_USER_EXCEPTION } from './consul';
 import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from './pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
 import { PropValidator } from './validation';
@@ -106,12 +105,12 @@ export interface CassandraRingProps {
   /**
    * JVM heap (`MAX_HEAP_SIZE`). At most half the memory limit: Cassandra also needs off-heap memory (chunk cache,
    * bloom filters, compression metadata, network buffers, metaspace, thread stacks).
-   * @default - a quarter of the memory limit, at most 8 GiB (see {@link cassandraHeapSizes})
+   * @default - a quarter of the memory limit, at most 8 GiB (see {@link CassandraRing.heapSizes})
    */
   readonly maxHeapSize?: Size;
   /**
    * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`.
-   * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link cassandraHeapSizes})
+   * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link CassandraRing.heapSizes})
    */
   readonly heapNewSize?: Size;
   /**
@@ -235,6 +234,34 @@ const DEFAULTS = {
  * concurrent bootstraps, and the second node restarts until the first has joined.
  */
 export class CassandraRing extends Construct {
+  /** The Cassandra image deployed unless `image` says otherwise. */
+  public static readonly DEFAULT_IMAGE: string = CASSANDRA_DEFAULT_IMAGE;
+
+  /** Pod label naming the rack of a pod; part of each rack's StatefulSet selector, so it never changes. */
+  public static readonly RACK_LABEL: string = CASSANDRA_RACK_LABEL;
+
+  /** The CQL native-protocol port. */
+  public static readonly CQL_PORT: number = CASSANDRA_CQL_PORT;
+
+  /**
+   * `MAX_HEAP_SIZE` and `HEAP_NEWSIZE` for a memory limit: heap = min(limit/4, 8 GiB) unless given,
+   * young generation = min(max(limit/64, 256 MiB), heap/4). A pure function.
+   * @param memoryLimit the container's memory limit
+   * @param maxHeapSize an explicit heap size (default: derived from the limit)
+   */
+  public static heapSizes(memoryLimit: Size, maxHeapSize?: Size): CassandraHeapSizes {
+    return cassandraHeapSizes(memoryLimit, maxHeapSize);
+  }
+
+  /**
+   * How `replicas` nodes spread over `rackCount` racks: as evenly as possible, the first racks taking the extra ones.
+   * @param replicas total number of nodes
+   * @param rackCount number of racks
+   */
+  public static spreadReplicas(replicas: number, rackCount: number): number[] {
+    return spreadReplicas(replicas, rackCount);
+  }
+
   /** One StatefulCluster per rack (StatefulSet, ServiceAccount); the ring-wide objects are the fields below. */
   public readonly racks: StatefulCluster[];
   /** The StatefulSets, in rack order. */

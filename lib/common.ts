@@ -122,6 +122,15 @@ export function resourceRequirements(resources: kplus.ContainerResources | undef
   return { requests, limits };
 }
 
+/** Requests and limits in one line: cpu [request, limit], memory (request = limit), ephemeral storage [request, limit]. */
+export function fixedResources(cpuRange: [string, string], memory: Size, ephemeral: [Size, Size]): kplus.ContainerResources {
+  return {
+    cpu: { request: cpu(cpuRange[0]), limit: cpu(cpuRange[1]) },
+    memory: { request: memory, limit: memory },
+    ephemeralStorage: { request: ephemeral[0], limit: ephemeral[1] },
+  };
+}
+
 /** The memory limit of resolved resources, in MiB (undefined when no limit is set). */
 export function memoryLimitMiB(resources: kplus.ContainerResources | undefined, defaults: kplus.ContainerResources): number | undefined {
   const limit = resources?.memory?.limit ?? defaults.memory?.limit;
@@ -206,3 +215,9 @@ export interface ProbeTiming {
   readonly failureThreshold?: number;
   readonly successThreshold?: number;
 }
+
+/**
+ * kube-score wants uid and gid >= 10000; database and agent images ship their own lower user (consul 100/1000,
+ * postgres and cassandra 999) that owns their files. Those are set deliberately; see the README's exception table.
+ */
+export const IMAGE_USER_EXCEPTION = { 'kube-score/ignore': 'container-security-context-user-group-id' };

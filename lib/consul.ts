@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  RunAsUser, UDP, configHash, cpu, emptyDir, meta, resolveNamespace, shellProbe, stableJson,
+  IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, cpu, emptyDir, meta, resolveNamespace, shellProbe, stableJson,
 } from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
@@ -117,7 +117,7 @@ export interface ConsulClusterProps {
   readonly antiAffinity?: PodAntiAffinity;
   /**
    * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`, `acl`).
-   * The keys the construct manages (see {@link CONSUL_MANAGED_KEYS}) cannot be overridden.
+   * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
    * @default - none
    */
   readonly extraConfig?: { [key: string]: unknown };
@@ -231,6 +231,20 @@ function consulPorts(tls: ConsulTlsOptions | undefined): ClusterPort[] {
  * from existing Secrets.
  */
 export class ConsulCluster extends Construct {
+  /** The Consul image deployed unless `image` says otherwise. */
+  public static readonly DEFAULT_IMAGE: string = CONSUL_DEFAULT_IMAGE;
+
+  /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
+  public static readonly MANAGED_KEYS: string[] = CONSUL_MANAGED_KEYS;
+
+  /**
+   * The Consul server agent configuration (the JSON of `server.json`) for the given input: a pure function, so tests
+   * (and, later, real agents) can use it on its own.
+   */
+  public static serverConfig(input: ConsulServerConfigInput): { [key: string]: unknown } {
+    return consulServerConfig(input);
+  }
+
   /** The StatefulCluster core: headless Service, StatefulSet, PodDisruptionBudget, NetworkPolicy. */
   public readonly cluster: StatefulCluster;
   /** The headless Service (`name`). */
@@ -363,11 +377,6 @@ export class ConsulCluster extends Construct {
   }
 }
 
-/**
- * kube-score wants uid and gid >= 10000; database and agent images ship their own lower user (consul 100/1000,
- * postgres and cassandra 999) that owns their files. Those are set deliberately; see the README's exception table.
- */
-export const IMAGE_USER_EXCEPTION = { 'kube-score/ignore': 'container-security-context-user-group-id' };
 
 function validateConsulProps(scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);

@@ -2,9 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { IMAGE_USER_EXCEPTION } from './consul';
 import {
-  RunAsUser, clusterScoped, cpu, emptyDir, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
+  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, cpu, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
 } from './common';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { SealedSecret, SealedSecretScope } from './sealed-secret';
@@ -376,6 +375,9 @@ const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-rep
  * that admits only its clients; optional nightly `pg_dump`.
  */
 export class PostgresWithSecrets extends Construct implements IPostgresDatabase {
+  /** The PostgreSQL image deployed unless `image` says otherwise. */
+  public static readonly DEFAULT_IMAGE: string = POSTGRES_DEFAULT_IMAGE;
+
   /** The StatefulCluster core (StatefulSet of one, headless Service, PDB, NetworkPolicy). */
   public readonly cluster: StatefulCluster;
   /** The ClusterIP Service clients use. */
@@ -587,11 +589,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
                   image,
                   runAs,
                   resources: undefined,
-                  defaultResources: {
-                    cpu: { request: cpu('100m'), limit: cpu('1') },
-                    memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
-                    ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-                  },
+                  defaultResources: fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]),
                   command: ['/bin/sh', '-ec', script],
                   volumeMounts: [
                     { name: 'backup', mountPath: '/backup' },

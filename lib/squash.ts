@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf,
+  RunAsUser, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf,
 } from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from './pod';
@@ -104,6 +104,9 @@ const HEALTH_PATH = '/squash/isSquashAlive';
  * startup probe, keeps the JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
  */
 export class SquashApp extends Construct {
+  /** The Squash TM image deployed unless `image` says otherwise. */
+  public static readonly DEFAULT_IMAGE: string = SQUASH_DEFAULT_IMAGE;
+
   /** The Deployment (one replica). */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service (NodePort or ClusterIP). */
@@ -176,11 +179,7 @@ export class SquashApp extends Construct {
       image: POSTGRES_DEFAULT_IMAGE,
       runAs,
       resources: undefined,
-      defaultResources: {
-        cpu: { request: cpu('10m'), limit: cpu('100m') },
-        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
-        ephemeralStorage: { request: Size.mebibytes(8), limit: Size.mebibytes(64) },
-      },
+      defaultResources: fixedResources(['10m', '100m'], Size.mebibytes(32), [Size.mebibytes(8), Size.mebibytes(64)]),
       command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U squash-tm -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
     });
 

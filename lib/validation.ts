@@ -6,9 +6,20 @@ import { Construct } from 'constructs';
  * The message names the construct path, the prop, the rule and the value received.
  */
 export class PropValidationError extends Error {
-  constructor(public readonly constructPath: string, public readonly violations: string[]) {
+  /** Path of the construct whose props are invalid (e.g. `consul/consul`). */
+  public readonly constructPath: string;
+  /** One line per broken rule: `prop "<name>" <rule>; got <value>`. */
+  public readonly violations: string[];
+
+  /**
+   * @param constructPath path of the construct whose props are invalid
+   * @param violations one line per broken rule
+   */
+  constructor(constructPath: string, violations: string[]) {
     super(`${constructPath}: invalid props\n${violations.map((v) => `  - ${v}`).join('\n')}`);
     this.name = 'PropValidationError';
+    this.constructPath = constructPath;
+    this.violations = violations;
   }
 }
 

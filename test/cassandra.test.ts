@@ -1,8 +1,9 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import {
-  CASSANDRA_DEFAULT_IMAGE, CASSANDRA_RACK_LABEL, CassandraRing, CassandraRingProps, cassandraHeapSizes, spreadReplicas,
-} from '../lib';
+import { CassandraRing, CassandraRingProps } from '../lib';
+
+const CASSANDRA_DEFAULT_IMAGE = CassandraRing.DEFAULT_IMAGE;
+const CASSANDRA_RACK_LABEL = CassandraRing.RACK_LABEL;
 import { PodAntiAffinity } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
@@ -31,7 +32,7 @@ describe('cassandraHeapSizes (pure)', () => {
     ['32 GiB', Size.gibibytes(32), 8192, 512],
     ['64 GiB (heap capped at 8 GiB)', Size.gibibytes(64), 8192, 1024],
   ])('memory limit %s: heap = min(limit/4, 8G), young = min(max(limit/64, 256M), heap/4)', (_case, limit, heap, young) => {
-    const h = cassandraHeapSizes(limit);
+    const h = CassandraRing.heapSizes(limit);
     expect(h.maxHeapSize.toMebibytes()).toBe(heap);
     expect(h.heapNewSize.toMebibytes()).toBe(young);
     // consistent with the limit: heap at most half of it, young generation at most a quarter of the heap
@@ -40,7 +41,7 @@ describe('cassandraHeapSizes (pure)', () => {
   });
 
   test('an explicit heap bounds the derived young generation', () => {
-    const h = cassandraHeapSizes(Size.gibibytes(8), Size.mebibytes(512));
+    const h = CassandraRing.heapSizes(Size.gibibytes(8), Size.mebibytes(512));
     expect(h.maxHeapSize.toMebibytes()).toBe(512);
     expect(h.heapNewSize.toMebibytes()).toBe(128);
   });
@@ -54,8 +55,8 @@ describe('spreadReplicas (pure)', () => {
     [8, 3, [3, 3, 2]],
     [9, 3, [3, 3, 3]],
   ])('%i replicas over %i racks', (replicas, racks, expected) => {
-    expect(spreadReplicas(replicas, racks)).toEqual(expected);
-    expect(spreadReplicas(replicas, racks).reduce((a, b) => a + b, 0)).toBe(replicas);
+    expect(CassandraRing.spreadReplicas(replicas, racks)).toEqual(expected);
+    expect(CassandraRing.spreadReplicas(replicas, racks).reduce((a, b) => a + b, 0)).toBe(replicas);
   });
 });
 

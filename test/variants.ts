@@ -6,17 +6,16 @@
 // usage: npx ts-node --transpile-only test/variants.ts <outdir>
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, JsonPatch, Size } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
 import {
-  CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
+  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
 
 function namespace(scope: Construct, name: string) {
-  new k8s.KubeNamespace(scope, `ns-${name}`, { metadata: { name } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  new AppNamespace(scope, `ns-${name}`, { name });
 }
 
 export function buildVariants(app: App): App {

@@ -1,0 +1,130 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Names, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { clusterScoped, recommendedLabels } from './common';
+import { PropValidator } from './validation';
+
+/** Options of {@link Manifests.write}. */
+export interface ManifestsWriteOptions {
+  /**
+   * Directory the manifests are written to. It is replaced as a whole.
+   * @default - the app's `outdir`
+   */
+  readonly outdir?: string;
+  /**
+   * Also write a `kustomization.yaml` listing every file, so `kubectl apply -k <outdir>`, Argo CD and Flux take the
+   * directory as it is.
+   * @default true
+   */
+  readonly kustomization?: boolean;
+}
+
+/**
+ * Apply order: what others refer to comes first (namespaces, identities, secrets and configuration, storage,
+ * services, the policies that must be in place before pods start), then workloads, then what points at them.
+ */
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding',
+  'Secret', 'SealedSecret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Service',
+  'NetworkPolicy', 'PodDisruptionBudget', 'StatefulSet', 'Deployment', 'DaemonSet', 'Job', 'CronJob',
+  'HorizontalPodAutoscaler', 'Ingress',
+];
+
+function kindRank(o: { kind?: string } | undefined): number {
+  const i = KIND_ORDER.indexOf(o?.kind ?? '');
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+/**
+ * GitOps-ready output for a cdk8s app: one file per chart (cdk8s's own file names and YAML), objects in apply order,
+ * a `kustomization.yaml`, and an all-or-nothing write.
+ */
+export class Manifests {
+  /**
+   * The objects of one chart as JSON, in apply order (by kind, then in cdk8s's dependency order).
+   * @param chart the chart to synthesize
+   */
+  public static ofChart(chart: Chart): { [key: string]: unknown }[] {
+    const objects = chart.toJson() as Array<{ kind?: string }>;
+    // Array.prototype.sort is stable: objects of one kind keep cdk8s's order.
+    return objects.map((o, i) => ({ o, i })).sort((a, b) => kindRank(a.o) - kindRank(b.o) || a.i - b.i).map((x) => x.o as { [key: string]: unknown });
+  }
+
+  /**
+   * Synthesizes every chart of `app` first (bad props and failed validations throw before anything is written),
+   * writes the files to a staging directory beside the output directory, then swaps it in: a failed synth leaves
+   * the previous output untouched. Returns the file names written, in chart order.
+   * @param app the app to synthesize
+   * @param options where and what to write
+   */
+  public static write(app: App, options: ManifestsWriteOptions = {}): string[] {
+    const target = path.resolve(options.outdir ?? app.outdir);
+    const charts = app.charts;
+    const indexed = charts.some((c) => c.node.dependencies.some((d) => d instanceof Chart));
+    const files = charts.map((chart, i) => ({
+      // cdk8s's naming: the chart's DNS label, prefixed by its position when charts depend on each other.
+      name: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
+      text: Yaml.stringify(...Manifests.ofChart(chart)),
+    }));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-`));
+    try {
+      for (const f of files) fs.writeFileSync(path.join(staging, f.name), f.text, { encoding: 'utf8' });
+      if (options.kustomization ?? true) {
+        fs.writeFileSync(path.join(staging, 'kustomization.yaml'), Yaml.stringify({
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: files.map((f) => f.name),
+        }));
+      }
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.renameSync(staging, target);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    return files.map((f) => f.name);
+  }
+}
+
+/** Properties of an {@link AppNamespace}. */
+export interface AppNamespaceProps {
+  /**
+   * Name of the namespace.
+   * @default - the chart's namespace
+   */
+  readonly name?: string;
+  /**
+   * `app.kubernetes.io/part-of` of the namespace.
+   * @default - the namespace name
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * The Namespace a chart's objects live in, labelled like every other object, so `kubectl apply` (and
+ * {@link Manifests.write}, which puts it first) creates it before anything that lives in it.
+ */
+export class AppNamespace extends Construct {
+  /** The Namespace object. */
+  public readonly apiObject: k8s.KubeNamespace;
+  /** Name of the namespace. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
+    super(scope, id);
+    const v = new PropValidator(this);
+    const name = props.name ?? Chart.of(this).namespace;
+    v.check('name', name !== undefined, 'is required when the chart has no namespace', name);
+    if (name !== undefined) v.dnsLabel('name', name);
+    v.throwIfInvalid();
+    this.name = name!;
+    this.apiObject = clusterScoped(new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: this.name,
+        labels: recommendedLabels({ app: this.name, instance: this.name, component: 'namespace', partOf: props.partOf ?? this.name }),
+      },
+    }));
+  }
+}

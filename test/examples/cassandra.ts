@@ -1,0 +1,18 @@
+// The README's cassandra example, verbatim but for the import path (test/readme.test.ts keeps them equal).
+import { App, Chart, Size } from 'cdk8s';
+import { CassandraRing } from '../../lib';
+
+const app = new App();
+const chart = new Chart(app, 'cassandra', { namespace: 'cassandra' });
+const ring = new CassandraRing(chart, 'cassandra', {
+  replicas: 6,
+  clusterName: 'orders',
+  datacenter: 'eu-west',
+  racks: ['a', 'b', 'c'],                                  // or rack: 'rack1' for one StatefulSet `cassandra`
+  zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' },
+  storageSize: Size.gibibytes(100),
+  resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } }, // heap 2048M, young gen 256M
+});
+ring.contactPoints; // ['cassandra-client.cassandra.svc.cluster.local:9042']
+ring.seeds;         // ['cassandra-a-0.cassandra.cassandra.svc.cluster.local', ...b-0, ...c-0]
+app.synth();

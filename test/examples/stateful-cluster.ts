@@ -1,0 +1,17 @@
+// The README's stateful-cluster example, verbatim but for the import path (test/readme.test.ts keeps them equal).
+import { App, Chart, Size } from 'cdk8s';
+import { StatefulCluster } from '../../lib';
+
+const app = new App();
+const chart = new Chart(app, 'web');
+const web = new StatefulCluster(chart, 'web', {
+  name: 'web',                     // pods web-0, web-1
+  serviceName: 'nginx',            // headless governing Service
+  replicas: 2,
+  image: 'nginxinc/nginx-unprivileged:1.28.0-alpine',
+  runAs: { uid: 10101, gid: 10101 },
+  ports: [{ name: 'http', port: 8080 }],
+  claims: [{ name: 'www', mountPath: '/usr/share/nginx/html', size: Size.gibibytes(1) }],
+});
+web.peerAddress(1); // "web-1.nginx.default.svc.cluster.local"
+app.synth();

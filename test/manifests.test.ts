@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { Manifests, StatefulCluster } from '../lib';
+import { Manifest } from './util';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildApp } = require('../main');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildVariants } = require('./variants');
+
+const RECOMMENDED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
+const readDir = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+
+describe('Manifests (GitOps output)', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('byte-identical output when nothing changed', () => {
+    Manifests.write(buildApp(new App()), { outdir: path.join(dir, 'a') });
+    Manifests.write(buildApp(new App()), { outdir: path.join(dir, 'b') });
+    const a = readDir(path.join(dir, 'a'));
+    expect(Object.keys(a)).toEqual(['cassandra.k8s.yaml', 'consul.k8s.yaml', 'kustomization.yaml', 'squash.k8s.yaml', 'web.k8s.yaml']);
+    expect(readDir(path.join(dir, 'b'))).toEqual(a);
+  });
+
+  test('one file per chart with the same objects and YAML as cdk8s\'s own synth; a kustomization lists them', () => {
+    const ours = path.join(dir, 'ours');
+    const files = Manifests.write(buildApp(new App()), { outdir: ours });
+    const stock = path.join(dir, 'stock');
+    buildApp(new App({ outdir: stock })).synth();
+    expect(fs.readdirSync(stock).sort()).toEqual([...files].sort());
+    for (const f of files) {
+      // the same YAML text per object: only the order of the objects differs
+      expect(fs.readFileSync(path.join(ours, f), 'utf-8').split('---\n').sort()).toEqual(fs.readFileSync(path.join(stock, f), 'utf-8').split('---\n').sort());
+    }
+    expect(fs.readFileSync(path.join(ours, 'kustomization.yaml'), 'utf-8')).toBe(Yaml.stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files,
+    }));
+    expect(files).toEqual(['web.k8s.yaml', 'consul.k8s.yaml', 'squash.k8s.yaml', 'cassandra.k8s.yaml']);
+  });
+
+  test('objects in apply order: namespace, identities, secrets and config, storage, services, policies, workloads, ingress', () => {
+    const app = buildApp(Testing.app());
+    for (const chart of app.charts as Chart[]) {
+      const kinds = Manifests.ofChart(chart).map((o) => o.kind as string);
+      expect(kinds[0]).toBe('Namespace');
+      const firstWorkload = kinds.findIndex((k) => ['StatefulSet', 'Deployment', 'CronJob'].includes(k));
+      expect(kinds.slice(firstWorkload).filter((k) => ['Secret', 'ConfigMap', 'Service', 'NetworkPolicy', 'ServiceAccount', 'PersistentVolumeClaim'].includes(k))).toEqual([]);
+      const ingress = kinds.indexOf('Ingress');
+      if (ingress >= 0) expect(ingress).toBe(kinds.length - 1);
+    }
+  });
+
+  test.each([['main.ts', buildApp], ['test/variants.ts', buildVariants]])('every object of %s carries the recommended labels', (_name, build) => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const app = build(Testing.app());
+    warn.mockRestore();
+    const missing: string[] = [];
+    for (const chart of app.charts as Chart[]) {
+      for (const o of Manifests.ofChart(chart) as Manifest[]) {
+        const labels = o.metadata.labels ?? {};
+        const absent = RECOMMENDED.filter((l) => !labels[l]);
+        if (absent.length > 0) missing.push(`${o.kind}/${o.metadata.name}: ${absent.join(', ')}`);
+        if (o.kind !== 'Namespace') expect(labels['app.kubernetes.io/managed-by']).toBe('cdk8s');
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('bad props: the error names path, prop, rule and value, and the previous output is untouched', () => {
+    const out = path.join(dir, 'dist');
+    const good = (app: App) => new StatefulCluster(new Chart(app, 'web', { namespace: 'web' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+    const app1 = new App();
+    good(app1);
+    Manifests.write(app1, { outdir: out });
+    const before = readDir(out);
+    const app2 = new App();
+    good(app2);
+    expect(() => {
+      new StatefulCluster(new Chart(app2, 'bad'), 'db', { name: 'db', image: 'postgres:17.2', replicas: -1 });
+      Manifests.write(app2, { outdir: out });
+    }).toThrow(/bad\/db: invalid props\n {2}- prop "replicas" must be an integer >= 0; got -1/);
+    expect(readDir(out)).toEqual(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']); // no staging directory left behind
+  });
+
+  test('a failure while writing leaves the previous output untouched too', () => {
+    const out = path.join(dir, 'dist');
+    const app = new App();
+    new StatefulCluster(new Chart(app, 'web', { namespace: 'web' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+    Manifests.write(app, { outdir: out });
+    const before = readDir(out);
+    const failing = new App();
+    const chart = new Chart(failing, 'web', { namespace: 'web' });
+    new StatefulCluster(chart, 'web', { name: 'web', image: 'nginx:1.27.3' });
+    chart.node.addValidation({ validate: () => ['synth-time validation failed'] });
+    expect(() => Manifests.write(failing, { outdir: out })).toThrow(/synth-time validation failed/);
+    expect(readDir(out)).toEqual(before);
+  });
+});
