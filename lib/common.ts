@@ -131,12 +131,6 @@ export function fixedResources(cpuRange: [string, string], memory: Size, ephemer
   };
 }
 
-/** The memory limit of resolved resources, in MiB (undefined when no limit is set). */
-export function memoryLimitMiB(resources: kplus.ContainerResources | undefined, defaults: kplus.ContainerResources): number | undefined {
-  const limit = resources?.memory?.limit ?? defaults.memory?.limit;
-  return limit ? limit.toMebibytes() : undefined;
-}
-
 /** The user a container runs as. Every image we deploy has its own; they are set deliberately, never left to the image. */
 export interface RunAsUser {
   /** Numeric user id. */
