@@ -548,7 +548,6 @@ function isSize(value: unknown): value is Size {
 const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
 const CASSANDRA_DC_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const PINNED_IMAGE = /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 interface ResolvedInput {
   readonly name: string;
@@ -564,8 +563,7 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
   v.dnsLabel('name', r.name, 52);
   if (props.namespace !== undefined) v.dnsLabel('namespace', props.namespace);
   if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
-  v.check('image', typeof r.image === 'string' && PINNED_IMAGE.test(r.image) && !r.image.endsWith(':latest') && (r.image.includes(':') || r.image.includes('@')),
-    'must be an image reference pinned to a tag (not "latest") or a digest', r.image);
+  v.image('image', r.image);
   v.integer('replicas', r.replicas, 1);
   if (props.clusterName !== undefined) {
     v.check('clusterName', typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
-export const MANAGED_BY = 'cdk8s';
+const MANAGED_BY = 'cdk8s';
 
 /** The namespace objects are written to: the explicit prop, else the chart's, else `default`. */
 export function resolveNamespace(scope: Construct, explicit?: string): string {
@@ -88,7 +88,7 @@ export function meta(name: string, namespace: string, labels: Record<string, str
 }
 
 /** A Size as a Kubernetes quantity in the largest binary unit that represents it exactly ("10Gi", "1536Mi"). */
-export function quantityString(size: Size): string {
+function quantityString(size: Size): string {
   const kib = size.toKibibytes();
   const units: Array<[string, number]> = [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024], ['Ki', 1]];
   for (const [suffix, factor] of units) {
@@ -102,24 +102,40 @@ export function quantity(size: Size): k8s.Quantity {
   return k8s.Quantity.fromString(quantityString(size));
 }
 
-/** kplus ContainerResources to the core/v1 ResourceRequirements, with defaults for anything left out. */
+/**
+ * Fills in the resources a user left out. For each of cpu, memory and ephemeral storage: a request or limit given
+ * alone is used for both (so a request never lands above a default limit); nothing given takes the defaults.
+ */
+export function resolveResources(given: kplus.ContainerResources | undefined, defaults: kplus.ContainerResources): kplus.ContainerResources {
+  const pair = <T>(g: { request?: T; limit?: T } | undefined, d: { request?: T; limit?: T } | undefined) =>
+    (g && (g.request !== undefined || g.limit !== undefined))
+      ? { request: g.request ?? g.limit, limit: g.limit ?? g.request }
+      : { request: d?.request, limit: d?.limit };
+  return {
+    cpu: pair(given?.cpu, defaults.cpu),
+    memory: pair(given?.memory, defaults.memory),
+    ephemeralStorage: pair(given?.ephemeralStorage, defaults.ephemeralStorage),
+  };
+}
+
+/** kplus ContainerResources to the core/v1 ResourceRequirements, with {@link resolveResources}'s rules. */
 export function resourceRequirements(resources: kplus.ContainerResources | undefined, defaults: kplus.ContainerResources): k8s.ResourceRequirements {
-  const pick = <T>(get: (r: kplus.ContainerResources) => T | undefined): T | undefined => (resources ? get(resources) : undefined) ?? get(defaults);
+  const r = resolveResources(resources, defaults);
   const requests: Record<string, k8s.Quantity> = {};
   const limits: Record<string, k8s.Quantity> = {};
-  const cpuRequest = pick((r) => r.cpu?.request);
-  const cpuLimit = pick((r) => r.cpu?.limit);
-  const memRequest = pick((r) => r.memory?.request);
-  const memLimit = pick((r) => r.memory?.limit);
-  const ephRequest = pick((r) => r.ephemeralStorage?.request);
-  const ephLimit = pick((r) => r.ephemeralStorage?.limit);
-  if (cpuRequest) requests.cpu = k8s.Quantity.fromString(cpuRequest.amount);
-  if (memRequest) requests.memory = quantity(memRequest);
-  if (ephRequest) requests['ephemeral-storage'] = quantity(ephRequest);
-  if (cpuLimit) limits.cpu = k8s.Quantity.fromString(cpuLimit.amount);
-  if (memLimit) limits.memory = quantity(memLimit);
-  if (ephLimit) limits['ephemeral-storage'] = quantity(ephLimit);
+  if (r.cpu?.request) requests.cpu = k8s.Quantity.fromString(r.cpu.request.amount);
+  if (r.memory?.request) requests.memory = quantity(r.memory.request);
+  if (r.ephemeralStorage?.request) requests['ephemeral-storage'] = quantity(r.ephemeralStorage.request);
+  if (r.cpu?.limit) limits.cpu = k8s.Quantity.fromString(r.cpu.limit.amount);
+  if (r.memory?.limit) limits.memory = quantity(r.memory.limit);
+  if (r.ephemeralStorage?.limit) limits['ephemeral-storage'] = quantity(r.ephemeralStorage.limit);
   return { requests, limits };
+}
+
+/** CPU amount in cores ("250m" = 0.25, "2" = 2); NaN when it is not a CPU quantity. */
+export function cpuCores(amount: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(amount);
+  return m ? Number(m[1]) / (m[2] ? 1000 : 1) : NaN;
 }
 
 /** Requests and limits in one line: cpu [request, limit], memory (request = limit), ephemeral storage [request, limit]. */

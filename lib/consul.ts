@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, cpu, emptyDir, meta, resolveNamespace, shellProbe, stableJson,
+  DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
 } from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
@@ -96,7 +96,8 @@ export interface ConsulClusterProps {
    */
   readonly uiIngress?: IngressOptions;
   /**
-   * Gossip encryption key (32 bytes, base64, from `consul keygen`) in an existing Secret, passed as `-encrypt`.
+   * Gossip encryption key (32 bytes, base64, from `consul keygen`) in an existing Secret. At start it is written
+   * into a config file on a memory-backed volume, so it appears neither in the pod spec nor on a command line.
    * @default - gossip is not encrypted
    */
   readonly gossipKey?: SecretKeyRef;
@@ -123,6 +124,9 @@ export interface ConsulClusterProps {
   readonly extraConfig?: { [key: string]: unknown };
 }
 
+/** The consul-k8s chart's server resources, plus ephemeral storage for the agent's temporary files. */
+const CONSUL_DEFAULT_RESOURCES = fixedResources(['100m', '500m'], Size.mebibytes(200), [Size.mebibytes(64), Size.gibibytes(1)]);
+
 /** Where the construct mounts things in the server pods. */
 const PATHS = {
   config: '/consul/config',
@@ -130,10 +134,12 @@ const PATHS = {
   tlsCa: '/consul/tls/ca',
   tlsServer: '/consul/tls/server',
   gossip: '/consul/gossip',
+  gossipConfig: '/consul/gossip-config',
 };
 
 /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
-export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr', 'leave_on_terminate', 'ports', 'tls', 'encrypt'];
+export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr',
+  'addresses', 'leave_on_terminate', 'ports', 'tls', 'encrypt', 'ui_config', 'disable_update_check'];
 
 /** What the server configuration depends on. */
 export interface ConsulServerConfigInput {
@@ -290,12 +296,13 @@ export class ConsulCluster extends Construct {
       volumeMounts.push({ name: 'tls-ca', mountPath: PATHS.tlsCa, readOnly: true }, { name: 'tls-server', mountPath: PATHS.tlsServer, readOnly: true });
     }
     if (props.gossipKey) {
-      volumes.push({ name: 'gossip', secret: { secretName: props.gossipKey.secretName, items: [{ key: props.gossipKey.key, path: 'key' }] } });
-      volumeMounts.push({ name: 'gossip', mountPath: PATHS.gossip, readOnly: true });
+      volumes.push({ name: 'gossip', secret: { secretName: props.gossipKey.secretName, defaultMode: 0o440, items: [{ key: props.gossipKey.key, path: 'key' }] } });
+      volumes.push(emptyDir('gossip-config', Size.mebibytes(1), true));
+      volumeMounts.push({ name: 'gossip', mountPath: PATHS.gossip, readOnly: true }, { name: 'gossip-config', mountPath: PATHS.gossipConfig });
     }
 
     // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     const retryJoin = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${name}.${namespace}.svc.${clusterDomain}`);
     this.serverConfig = consulServerConfig({ datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig });
     const configJson = stableJson(this.serverConfig, 2) + '\n';
@@ -303,7 +310,12 @@ export class ConsulCluster extends Construct {
     const appLabels = { app: 'consul', instance: name, component: 'server' };
     const curl = tls ? `curl -sk ${apiPort.scheme}://127.0.0.1:${apiPort.port}` : `curl -s ${apiPort.scheme}://127.0.0.1:${apiPort.port}`;
     // The secret is read from its mounted file at start: never an env var, never in the pod spec.
-    const encrypt = props.gossipKey ? ` -encrypt="$(cat ${PATHS.gossip}/key)"` : '';
+    // The key goes from the mounted Secret into a config file on a memory volume: never an env var, and never on a
+    // command line (which any process of the node could read in /proc); printf is a shell builtin.
+    const encrypt = props.gossipKey
+      ? `printf '{"encrypt": "%s"}\\n' "$(cat ${PATHS.gossip}/key)" > ${PATHS.gossipConfig}/gossip.json\n`
+      : '';
+    const gossipFlag = props.gossipKey ? ` -config-file=${PATHS.gossipConfig}/gossip.json` : '';
 
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
@@ -322,13 +334,9 @@ export class ConsulCluster extends Construct {
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
       claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
-      resources: {
-        cpu: props.resources?.cpu ?? { request: cpu('100m'), limit: cpu('500m') },
-        memory: props.resources?.memory ?? { request: Size.mebibytes(200), limit: Size.mebibytes(200) },
-        ephemeralStorage: props.resources?.ephemeralStorage,
-      },
+      resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
-      args: [`exec consul agent -config-dir=${PATHS.config} -advertise="$POD_IP"${encrypt}`],
+      args: [`${encrypt}exec consul agent -config-dir=${PATHS.config} -advertise="$POD_IP"${gossipFlag}`],
       env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
       // Ready only once this server knows a leader (the consul-k8s chart's probe).
       readinessProbe: shellProbe(`${curl}/v1/status/leader | grep -E '".+"'`, { initialDelaySeconds: 5, periodSeconds: 3, timeoutSeconds: 5, failureThreshold: 2 }),
@@ -336,6 +344,11 @@ export class ConsulCluster extends Construct {
       volumes,
       volumeMounts,
       allowedClients: props.allowedClients,
+      // Serf LAN gossip goes both ways: servers probe and sync with client agents too.
+      allowedEgress: [{
+        to: props.allowedClients ?? [{ podSelector: {} }],
+        ports: [{ port: k8s.IntOrString.fromString('serflan-tcp'), protocol: 'TCP' }, { port: k8s.IntOrString.fromString('serflan-udp'), protocol: 'UDP' }],
+      }],
       clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
       extraIngress: props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : undefined,
       podAnnotations: { 'checksum/config': configHash(configJson) },
@@ -380,6 +393,10 @@ export class ConsulCluster extends Construct {
 
 function validateConsulProps(scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);
+  if (props.name !== undefined) v.dnsLabel('name', props.name, 52);
+  if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
+  if (props.image !== undefined) v.image('image', props.image);
+  v.resources('resources', props.resources, CONSUL_DEFAULT_RESOURCES);
   v.check('replicas', Number.isInteger(replicas) && replicas >= 1 && replicas % 2 === 1,
     'must be an odd integer >= 1 (Raft quorum: an even count adds no fault tolerance)', replicas);
   v.dnsLabel('datacenter', datacenter);

@@ -61,12 +61,15 @@ export class Manifests {
    */
   public static write(app: App, options: ManifestsWriteOptions = {}): string[] {
     const target = path.resolve(options.outdir ?? app.outdir);
+    // Synthesizing a chart turns construct dependencies across charts into chart dependencies (cdk8s does this in
+    // app.synth() too), so the charts are ordered only after every one of them has been synthesized.
+    const objects = new Map(app.charts.map((chart) => [chart, Manifests.ofChart(chart)]));
     const charts = app.charts;
     const indexed = charts.some((c) => c.node.dependencies.some((d) => d instanceof Chart));
     const files = charts.map((chart, i) => ({
       // cdk8s's naming: the chart's DNS label, prefixed by its position when charts depend on each other.
       name: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
-      text: Yaml.stringify(...Manifests.ofChart(chart)),
+      text: Yaml.stringify(...(objects.get(chart) ?? Manifests.ofChart(chart))),
     }));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-`));

@@ -102,7 +102,7 @@ export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
 }
 
 /** Linux nodes only (every image here is a Linux image), and the requested spread across nodes. */
-export function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
+function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
   const nodeAffinity: k8s.NodeAffinity = {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
@@ -119,9 +119,9 @@ export function affinity(mode: PodAntiAffinity, selector: Record<string, string>
   }
 }
 
-/** Name resolution, wherever the cluster DNS runs. */
-export const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
-  to: [{ namespaceSelector: {} }],
+/** Name resolution, wherever the cluster DNS runs (including NodeLocal DNSCache's link-local address). */
+const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
+  to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '169.254.20.10/32' } }],
   ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
 };
 

@@ -1,9 +1,9 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, cpu, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
+  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from './common';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { SealedSecret, SealedSecretScope } from './sealed-secret';
@@ -206,7 +206,7 @@ export abstract class PostgresStorage {
 
 /** Options of {@link PostgresStorage.hostPath}. */
 export interface HostPathStorageOptions {
-  /** Directory on the node. */
+  /** Directory on the node. It must exist and belong to the database user (uid/gid 999): `install -d -o 999 -g 999 <path>`. */
   readonly path: string;
   /** Capacity of the volume (required: a static PersistentVolume has no default size). */
   readonly size: Size;
@@ -360,6 +360,8 @@ export interface PostgresWithSecretsProps {
   readonly runAs?: RunAsUser;
 }
 
+/** PostgreSQL's defaults: 250m/1 CPU, 512Mi memory, ephemeral storage for sorts that spill and logs. */
+const POSTGRES_DEFAULT_RESOURCES = fixedResources(['250m', '1'], Size.mebibytes(512), [Size.mebibytes(64), Size.gibibytes(1)]);
 const DATA_DIR = '/var/lib/postgresql/data';
 const SECRET_DIR = '/run/secrets/postgres';
 const PG_USER_FILE = `${SECRET_DIR}/username`;
@@ -440,11 +442,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       volumes,
       volumeMounts,
       runAs,
-      resources: {
-        cpu: props.resources?.cpu ?? { request: cpu('250m'), limit: cpu('1') },
-        memory: props.resources?.memory ?? { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
-        ephemeralStorage: props.resources?.ephemeralStorage,
-      },
+      resources: resolveResources(props.resources, POSTGRES_DEFAULT_RESOURCES),
       env: [
         { name: 'POSTGRES_USER_FILE', value: PG_USER_FILE },
         { name: 'POSTGRES_PASSWORD_FILE', value: PG_PASSWORD_FILE },
@@ -500,6 +498,15 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     }
   }
 
+  /**
+   * Admits more clients to port 5432 after construction (for example a client in another namespace).
+   * @param peer the pods (and namespaces) to admit
+   */
+  public allowFrom(peer: k8s.NetworkPolicyPeer): void {
+    // The clients rule is the second ingress rule of the StatefulCluster's policy (the first admits the peers).
+    this.cluster.networkPolicy!.addJsonPatch(JsonPatch.add('/spec/ingress/1/from/-', k8s.toJson_NetworkPolicyPeer(peer)));
+  }
+
   /** Seed 004's static PersistentVolume + claim, bound to each other; returns the claim name. */
   private hostPathVolume(name: string, namespace: string, labels: Record<string, string>, o: HostPathStorageOptions): string {
     const storageClassName = o.storageClassName ?? 'manual';
@@ -511,7 +518,9 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
         accessModes: ['ReadWriteOnce'],
         persistentVolumeReclaimPolicy: 'Retain',
         storageClassName,
-        hostPath: { path: o.path, type: 'DirectoryOrCreate' },
+        // Must exist, owned by the postgres user (999): a directory the kubelet creates is root's, and fsGroup does
+        // not apply to hostPath volumes. minikube: `minikube ssh -- sudo install -d -o 999 -g 999 <path>`.
+        hostPath: { path: o.path, type: 'Directory' },
         claimRef: { namespace, name: claimName },
       },
     });
@@ -626,6 +635,8 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
   if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
   if (props.aliasServiceName !== undefined) v.dnsLabel('aliasServiceName', props.aliasServiceName);
   if (props.sharedMemorySize !== undefined) v.size('sharedMemorySize', props.sharedMemorySize);
+  if (props.image !== undefined) v.image('image', props.image);
+  v.resources('resources', props.resources, POSTGRES_DEFAULT_RESOURCES);
   storage._validate(v);
   if (props.backup) {
     const b = props.backup;

@@ -1,13 +1,13 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  RunAsUser, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf,
+  RunAsUser, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf,
 } from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from './pod';
-import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding } from './postgres';
+import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
 import { PropValidator, isDnsSubdomain } from './validation';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
@@ -94,6 +94,8 @@ export interface SquashAppProps {
   readonly runAs?: RunAsUser;
 }
 
+/** About 2 CPU and 2 GiB, as Squash TM recommends; ephemeral storage for logs and temporary files. */
+const SQUASH_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gibibytes(2), [Size.mebibytes(256), Size.gibibytes(2)]);
 const SQUASH_HOME = '/opt/squash-tm';
 const HEALTH_PATH = '/squash/isSquashAlive';
 
@@ -135,6 +137,8 @@ export class SquashApp extends Construct {
     const dbHost = sameNamespace ? db.host : db.fqdn;
     const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
     const heap = props.heapPercentage ?? 70;
+    const memoryLimit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
+    const heapMiB = Math.floor(memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * heap / 100);
     const http = k8s.IntOrString.fromString('http');
     const startupSeconds = (props.startupTimeout ?? Duration.minutes(10)).toSeconds();
 
@@ -146,11 +150,7 @@ export class SquashApp extends Construct {
       image,
       runAs,
       resources: props.resources,
-      defaultResources: {
-        cpu: { request: cpu('500m'), limit: cpu('2') },
-        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
-        ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(2) },
-      },
+      defaultResources: SQUASH_DEFAULT_RESOURCES,
       env: [
         { name: 'SQTM_DB_TYPE', value: 'postgresql' },
         { name: 'SQTM_DB_HOST', value: dbHost },
@@ -160,6 +160,9 @@ export class SquashApp extends Construct {
         secretEnv('SQTM_DB_USERNAME', credentials.usernameKey),
         secretEnv('SQTM_DB_PASSWORD', credentials.passwordKey),
         // Heap as a share of the container's memory limit, so the JVM never outgrows the cgroup and gets OOM-killed.
+        // Squash's start script passes its own -Xmx and appends SQUASH_JAVA_ARGS after it (last one wins);
+        // JAVA_TOOL_OPTIONS covers a JVM started any other way.
+        { name: 'SQUASH_JAVA_ARGS', value: `-Xmx${heapMiB}m` },
         { name: 'JAVA_TOOL_OPTIONS', value: `-XX:MaxRAMPercentage=${heap} -XX:+ExitOnOutOfMemoryError` },
       ],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
@@ -183,7 +186,14 @@ export class SquashApp extends Construct {
       command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U squash-tm -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
     });
 
-    const podLabels = { ...labels, ...(sameNamespace ? db.clientLabels : {}) };
+    // Carry the database's client labels everywhere; in another namespace the database must also admit this one.
+    const podLabels = { ...labels, ...db.clientLabels };
+    if (!sameNamespace && props.database instanceof PostgresWithSecrets) {
+      props.database.allowFrom({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+        podSelector: { matchLabels: db.clientLabels },
+      });
+    }
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: meta(name, namespace, labels, {
         'ignore-check.kube-linter.io/minimum-three-replicas': 'Squash TM runs as a single instance (in-process sessions and scheduler)',
@@ -257,6 +267,8 @@ function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: 
   if (exposure.nodePort !== undefined) v.integer('exposure.nodePort', exposure.nodePort, 30000, 32767);
   validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
   if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
+  if (props.image !== undefined) v.image('image', props.image);
+  v.resources('resources', props.resources, SQUASH_DEFAULT_RESOURCES);
   if (db.namespace !== namespace) {
     v.check('database.connection.fqdn', isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
       `must be a fully qualified name reachable from namespace "${namespace}" (the database is in namespace "${db.namespace}")`, db.fqdn);

@@ -313,7 +313,7 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   ephemeralStorage: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
 };
 const DEFAULT_RUN_AS: RunAsUser = { uid: 65532, gid: 65532 };
-const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The "pet set" of seed 001, done once for every stateful system: a headless governing Service, a StatefulSet whose
@@ -427,7 +427,8 @@ export class StatefulCluster extends Construct {
         updateStrategy: { type: props.updateStrategy ?? StatefulUpdateStrategy.ROLLING_UPDATE },
         selector: { matchLabels: this.selectorLabels },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        volumeClaimTemplates: claims.map((c) => claimTemplate(c, this.labels)),
+        // Only the stable labels: volumeClaimTemplates are immutable, and a version label would block every upgrade.
+        volumeClaimTemplates: claims.map((c) => claimTemplate(c, this.selectorLabels)),
         template: {
           metadata: { labels: this.labels, annotations: props.podAnnotations },
           spec: hardenedPodSpec({
@@ -523,13 +524,12 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   v.dnsLabel('namespace', namespace);
   v.dnsSubdomain('clusterDomain', clusterDomain);
   v.integer('replicas', replicas, 0);
-  v.check('image', typeof props.image === 'string' && /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image)
-    && !props.image.endsWith(':latest') && (props.image.includes(':') || props.image.includes('@')),
-  'must be an image reference pinned to a tag (not "latest") or a digest', props.image);
+  v.image('image', props.image);
+  v.resources('resources', props.resources, DEFAULT_RESOURCES);
   const portKeys = new Set<string>();
   (props.ports ?? []).forEach((p, i) => {
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
-      'must be an IANA service name (lower-case letters, digits and \'-\', at least one letter, at most 15 characters)', p.name);
+      'must be an IANA service name (lower-case letters, digits and single \'-\', at least one letter, at most 15 characters)', p.name);
     v.integer(`ports[${i}].port`, p.port, 1, 65535);
     v.check(`ports[${i}].name`, !portKeys.has(p.name), 'must be unique among the ports', p.name);
     portKeys.add(p.name);

@@ -1,5 +1,7 @@
 import { Size } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { cpuCores, resolveResources } from './common';
 
 /**
  * Thrown at synth time when a construct receives props it cannot turn into a safe deployment.
@@ -41,13 +43,16 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters. */
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export function isDnsLabel(value: unknown, maxLength = 63): boolean {
+function isDnsLabel(value: unknown, maxLength = 63): boolean {
   return typeof value === 'string' && value.length <= maxLength && DNS1123_LABEL.test(value);
 }
 
 export function isDnsSubdomain(value: unknown): boolean {
   return typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
+
+/** [registry[:port]/]path[:tag][@sha256:digest], with the lower-case path components registries accept. */
+const IMAGE_REFERENCE = /^(?:(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[0-9]+)?|[A-Za-z0-9-]+:[0-9]+)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 /** A host name for an Ingress rule: a DNS subdomain, optionally with a leading `*.` wildcard label. */
 export function isIngressHost(value: unknown): boolean {
@@ -103,6 +108,35 @@ export class PropValidator {
       }
     }
     return this.check(prop, ok, 'must be a Size of at least 1 MiB (e.g. Size.gibibytes(10))', value);
+  }
+
+  /**
+   * A container image reference pinned to a tag (not "latest") or a digest: optional registry host (with port),
+   * lower-case path components, tag and/or sha256 digest.
+   */
+  public image(prop: string, value: unknown): boolean {
+    const ok = typeof value === 'string' && IMAGE_REFERENCE.test(value) && !/:latest$/.test(value.split('@')[0])
+      && (/@sha256:/.test(value) || /:[\w][\w.-]*$/.test(value.split('/').pop() ?? ''));
+    return this.check(prop, ok, 'must be an image reference pinned to a tag (not "latest") or a digest, e.g. "postgres:17.2" or "registry.local:5000/team/app@sha256:..."', value);
+  }
+
+  /** Requests never above limits, once resolved against the defaults. */
+  public resources(prop: string, given: kplus.ContainerResources | undefined, defaults: kplus.ContainerResources): boolean {
+    if (!given) return true;
+    const r = resolveResources(given, defaults);
+    let ok = true;
+    const cpu = r.cpu;
+    if (cpu?.request && cpu.limit) {
+      const [req, lim] = [cpuCores(cpu.request.amount), cpuCores(cpu.limit.amount)];
+      ok = this.check(`${prop}.cpu`, req > 0 && req <= lim, 'must have a positive request no higher than its limit', `${cpu.request.amount} / ${cpu.limit.amount}`) && ok;
+    }
+    for (const [name, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
+      if (pair?.request && pair.limit) {
+        const [req, lim] = [pair.request.toKibibytes(), pair.limit.toKibibytes()];
+        ok = this.check(`${prop}.${name}`, req > 0 && req <= lim, 'must have a positive request no higher than its limit', `${describeValue(pair.request)} / ${describeValue(pair.limit)}`) && ok;
+      }
+    }
+    return ok;
   }
 
   public throwIfInvalid(): void {

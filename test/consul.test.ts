@@ -157,12 +157,29 @@ describe('ConsulCluster', () => {
     expect(c.resources).toMatchObject({ requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '500m', memory: '200Mi' } });
   });
 
-  test('gossip key comes from the mounted Secret file, never an env var', () => {
+  test('gossip key: from the mounted Secret into a config file on a memory volume, never an env var or an argument', () => {
     const sts = find(synth((c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'consul-gossip', key: 'gossip.key' } }), 'consul'), 'StatefulSet');
     const c = container(sts);
-    expect(c.args[0]).toContain('-encrypt="$(cat /consul/gossip/key)"');
-    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip', secret: { secretName: 'consul-gossip', items: [{ key: 'gossip.key', path: 'key' }] } });
+    expect(c.args[0]).toBe([
+      'printf \'{"encrypt": "%s"}\\n\' "$(cat /consul/gossip/key)" > /consul/gossip-config/gossip.json',
+      'exec consul agent -config-dir=/consul/config -advertise="$POD_IP" -config-file=/consul/gossip-config/gossip.json',
+    ].join('\n'));
+    expect(c.args[0]).not.toContain('-encrypt');
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip', secret: { secretName: 'consul-gossip', defaultMode: 0o440, items: [{ key: 'gossip.key', path: 'key' }] } });
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip-config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
     expect(JSON.stringify(c.env)).not.toContain('secretKeyRef');
+  });
+
+  test('servers may gossip out to client agents (serf LAN goes both ways)', () => {
+    const np = find(synth((c) => new ConsulCluster(c, 'consul'), 'consul'), 'NetworkPolicy');
+    expect(np.spec.egress).toContainEqual({ to: [{ podSelector: {} }], ports: [{ port: 'serflan-tcp', protocol: 'TCP' }, { port: 'serflan-udp', protocol: 'UDP' }] });
+  });
+
+  test('a partial resources prop never puts a request above a limit', () => {
+    const c = container(find(synth((s) => new ConsulCluster(s, 'consul', { resources: { cpu: { request: kplus.Cpu.units(2) } } }), 'consul'), 'StatefulSet'));
+    expect(c.resources.requests.cpu).toBe('2');
+    expect(c.resources.limits.cpu).toBe('2');
+    expect(c.resources.limits.memory).toBe('200Mi');
   });
 
   test('UI: ClusterIP service 80 -> http; Ingress with host, class and TLS when asked', () => {
@@ -203,6 +220,8 @@ describe('ConsulCluster', () => {
       ['TLS without a CA secret', { tls: { caSecretName: '', serverSecretName: 'srv' } }, /prop "tls.caSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
+      ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got "Size.gibibytes\(2\) \/ Size.gibibytes\(1\)"/],
+      ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1123 label/],
       ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
     ])('%s', (_case, props, expected) => {
       const message = errorOf((c) => new ConsulCluster(c, 'consul', props));

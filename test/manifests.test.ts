@@ -87,6 +87,21 @@ describe('Manifests (GitOps output)', () => {
     expect(fs.readdirSync(dir)).toEqual(['dist']); // no staging directory left behind
   });
 
+  test('charts that depend on each other are written in dependency order with cdk8s\'s indexed names', () => {
+    const build = (outdir?: string) => {
+      const app = new App(outdir ? { outdir } : {});
+      const a = new StatefulCluster(new Chart(app, 'a', { namespace: 'a' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+      const b = new StatefulCluster(new Chart(app, 'b', { namespace: 'b' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+      a.node.addDependency(b);
+      return app;
+    };
+    const stock = path.join(dir, 'stock');
+    build(stock).synth();
+    const files = Manifests.write(build(), { outdir: path.join(dir, 'ours') });
+    expect(files).toEqual(['0000-b.k8s.yaml', '0001-a.k8s.yaml']);
+    expect(fs.readdirSync(stock).sort()).toEqual(files);
+  });
+
   test('a failure while writing leaves the previous output untouched too', () => {
     const out = path.join(dir, 'dist');
     const app = new App();

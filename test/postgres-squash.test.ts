@@ -110,7 +110,7 @@ describe('PostgresWithSecrets', () => {
     const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2) }) }), 'squash');
     const pv = find(objs, 'PersistentVolume');
     expect(pv.metadata.namespace).toBeUndefined();
-    expect(pv.spec).toMatchObject({ capacity: { storage: '2Gi' }, persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/data/postgres-pv' }, claimRef: { namespace: 'squash', name: 'postgres-pvc' } });
+    expect(pv.spec).toMatchObject({ capacity: { storage: '2Gi' }, persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/data/postgres-pv', type: 'Directory' }, claimRef: { namespace: 'squash', name: 'postgres-pvc' } });
     expect(find(objs, 'PersistentVolumeClaim').spec).toMatchObject({ volumeName: pv.metadata.name, resources: { requests: { storage: '2Gi' } } });
     const sts = find(objs, 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates).toEqual([]);
@@ -227,13 +227,14 @@ describe('SquashApp', () => {
     expect(c.livenessProbe.tcpSocket.port).toBe('http');
   });
 
-  test('JVM heap stays inside the memory limit', () => {
-    const c = container(find(stack({ heapPercentage: 75 }), 'Deployment'));
-    const opts = c.env.find((e: any) => e.name === 'JAVA_TOOL_OPTIONS').value;
-    const pct = Number(/MaxRAMPercentage=(\d+)/.exec(opts)![1]);
-    expect(pct).toBe(75);
-    expect(pct).toBeLessThan(100);
-    expect(c.resources.limits.memory).toBe('2Gi');
+  test('JVM heap stays inside the memory limit (the start script\'s own -Xmx is overridden)', () => {
+    const c = container(find(stack({ heapPercentage: 75, resources: { memory: { limit: Size.gibibytes(3) } } }), 'Deployment'));
+    const env = (name: string) => c.env.find((e: any) => e.name === name).value;
+    expect(env('SQUASH_JAVA_ARGS')).toBe('-Xmx2304m');
+    expect(2304).toBeLessThan(3 * 1024);
+    expect(env('JAVA_TOOL_OPTIONS')).toContain('-XX:MaxRAMPercentage=75');
+    expect(c.resources.limits.memory).toBe('3Gi');
+    expect(c.resources.requests.memory).toBe('3Gi');
   });
 
   test('waits for the database in an init container (pg_isready), not by crash-looping', () => {
@@ -265,11 +266,16 @@ describe('SquashApp', () => {
     expect(np.spec.egress).toHaveLength(2);
   });
 
-  test('a database in another namespace: FQDN host and Squash\'s own credentials', () => {
+  test('a database in another namespace: FQDN host, Squash\'s own credentials, admitted by the database policy', () => {
     const objs = synth((c) => {
       const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
       new SquashApp(c, 'squash', { database: pg, namespace: 'qa', credentials: PostgresCredentials.fromExistingSecret('squash-db') });
     });
+    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress[1].from).toEqual([
+      { podSelector: { matchLabels: { 'postgres-client': 'true' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'qa' } }, podSelector: { matchLabels: { 'postgres-client': 'true' } } },
+    ]);
+    expect(find(objs, 'Deployment').spec.template.metadata.labels).toMatchObject({ 'postgres-client': 'true' });
     const c = container(find(objs, 'Deployment'));
     expect(c.env).toContainEqual({ name: 'SQTM_DB_HOST', value: 'postgres-service.db.svc.cluster.local' });
     expect(c.env).toContainEqual({ name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'squash-db', key: 'password' } } });

@@ -106,6 +106,21 @@ describe('StatefulCluster', () => {
     expect(find(objs, 'StatefulSet')).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', expected);
   });
 
+  test.each([
+    'nginx:1.27.3',
+    'registry.local:5000/team/nginx:1.27.3',
+    'localhost:5000/nginx@sha256:' + 'a'.repeat(64),
+    'ghcr.io/org/sub/app:v1.2.3-rc.1',
+  ])('accepts the pinned image reference %s', (image) => {
+    expect(find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, image })), 'StatefulSet')).toHaveProperty('spec.template.spec.containers[0].image', image);
+  });
+
+  test('claim templates carry only the stable labels (they are immutable: a version label would block upgrades)', () => {
+    const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, claims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1) }] })), 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates[0].metadata.labels).toEqual(sts.spec.selector.matchLabels);
+    expect(sts.metadata.labels['app.kubernetes.io/version']).toBe('1.28.0-alpine');
+  });
+
   test('PodDisruptionBudget selects exactly the pods, allows one down, and never blocks drains on unhealthy pods', () => {
     const objs = synth((c) => new StatefulCluster(c, 'web', { ...minimal, replicas: 3 }));
     const pdb = find(objs, 'PodDisruptionBudget');
@@ -213,6 +228,9 @@ describe('StatefulCluster', () => {
       ['mount of an undefined claim', { volumeMounts: [{ name: 'www', mountPath: '/www' }] }, /prop "volumeMounts\[0\].name" must name a claim template or a volume \(none defined\); got "www"/],
       ['image tagged latest', { image: 'nginx:latest' }, /prop "image" must be an image reference pinned to a tag.*got "nginx:latest"/],
       ['untagged image', { image: 'nginx' }, /prop "image" must be an image reference pinned/],
+      ['upper-case image path', { image: 'Nginx/Web:1.0' }, /prop "image" must be an image reference pinned/],
+      ['port name with a double hyphen', { ports: [{ name: 'http--alt', port: 8080 }] }, /prop "ports\[0\].name" must be an IANA service name/],
+      ['cpu request above limit', { resources: { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) } } }, /prop "resources.cpu" must have a positive request no higher than its limit; got "2 \/ 500m"/],
       ['port out of range', { ports: [{ name: 'http', port: 70000 }] }, /prop "ports\[0\].port" must be an integer between 1 and 65535; got 70000/],
       ['repeated port name', { ports: [{ name: 'dns', port: 8600 }, { name: 'dns', port: 8600, protocol: kplus.Protocol.UDP }] }, /prop "ports\[1\].name" must be unique among the ports; got "dns"/],
       ['port name too long', { ports: [{ name: 'http-alternative', port: 8080 }] }, /prop "ports\[0\].name" must be an IANA service name/],
