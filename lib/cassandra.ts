@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, cpu, emptyDir, imageVersion, meta, recommendedLabels, resolveNamespace, selectorLabelsOf, shellProbe,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from './common';
 import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from './pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
@@ -208,13 +208,8 @@ const SMALL_RACK_EXCEPTION = {
   'ignore-check.kube-linter.io/minimum-three-replicas': 'one rack of a Cassandra ring of 3 or more nodes; the PodDisruptionBudget and anti-affinity cover the whole ring',
 };
 
-const DEFAULTS = {
-  cpuRequest: cpu('500m'),
-  cpuLimit: cpu('2'),
-  memory: Size.gibibytes(2),
-  ephemeralRequest: Size.mebibytes(512),
-  ephemeralLimit: Size.gibibytes(2),
-};
+/** cpu 500m/2, memory 2Gi, ephemeral storage 512Mi/2Gi (logs and the /etc/cassandra copy). */
+const CASSANDRA_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gibibytes(2), [Size.mebibytes(512), Size.gibibytes(2)]);
 
 /**
  * An Apache Cassandra datacenter (seed 003's StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
@@ -312,7 +307,7 @@ export class CassandraRing extends Construct {
     this.datacenter = props.datacenter ?? 'dc1';
     const multiRack = props.racks !== undefined;
     this.rackNames = props.racks ?? [props.rack ?? 'rack1'];
-    const resources = resolveResources(props.resources);
+    const resources = resolveResources(props.resources, CASSANDRA_DEFAULT_RESOURCES);
     validateCassandraProps(this, props, { name, replicas, image, resources, multiRack, rackNames: this.rackNames });
     const heap = cassandraHeapSizes(resources.memory!.limit!, props.maxHeapSize);
     this.maxHeapSize = heap.maxHeapSize;
@@ -514,22 +509,6 @@ function seedPods(layout: Array<{ statefulSetName: string; replicas: number }>, 
     }
   }
   return pods.slice(0, count);
-}
-
-/** The container resources with the construct's defaults; an amount given alone is used for both request and limit. */
-function resolveResources(r: kplus.ContainerResources | undefined): kplus.ContainerResources {
-  const memoryLimit = r?.memory?.limit ?? r?.memory?.request ?? DEFAULTS.memory;
-  return {
-    cpu: {
-      request: r?.cpu?.request ?? r?.cpu?.limit ?? DEFAULTS.cpuRequest,
-      limit: r?.cpu?.limit ?? r?.cpu?.request ?? DEFAULTS.cpuLimit,
-    },
-    memory: { request: r?.memory?.request ?? memoryLimit, limit: memoryLimit },
-    ephemeralStorage: {
-      request: r?.ephemeralStorage?.request ?? r?.ephemeralStorage?.limit ?? DEFAULTS.ephemeralRequest,
-      limit: r?.ephemeralStorage?.limit ?? r?.ephemeralStorage?.request ?? DEFAULTS.ephemeralLimit,
-    },
-  };
 }
 
 function mebibytes(size: Size): number {

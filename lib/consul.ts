@@ -6,6 +6,7 @@ import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
 } from './common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
+import { policyPort } from './pod';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
 import { PropValidator } from './validation';
 
@@ -347,7 +348,7 @@ export class ConsulCluster extends Construct {
       // Serf LAN gossip goes both ways: servers probe and sync with client agents too.
       allowedEgress: [{
         to: props.allowedClients ?? [{ podSelector: {} }],
-        ports: [{ port: k8s.IntOrString.fromString('serflan-tcp'), protocol: 'TCP' }, { port: k8s.IntOrString.fromString('serflan-udp'), protocol: 'UDP' }],
+        ports: [policyPort('serflan-tcp'), policyPort('serflan-udp', 'UDP')],
       }],
       clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
       extraIngress: props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : undefined,
