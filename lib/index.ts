@@ -8,18 +8,18 @@ export * as k8s from '../imports/k8s';
 export {
   StatefulCluster, StatefulClusterProps, AppLabels, ClusterPort, ClaimTemplate, DisruptionBudget,
   PodManagementPolicy, StatefulUpdateStrategy, PodAntiAffinity,
-} from './stateful-cluster';
-export { RunAsUser } from './common';
-export { PropValidationError } from './validation';
-export { IngressOptions } from './ingress';
-export { ConsulCluster, ConsulClusterProps, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './consul';
-export { SealedSecret, SealedSecretProps, SealedSecretScope } from './sealed-secret';
+} from './core/stateful-cluster';
+export { RunAsUser } from './core/common';
+export { PropValidationError } from './core/validation';
+export { IngressOptions } from './core/ingress';
+export { ConsulCluster, ConsulClusterProps, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
+export { SealedSecret, SealedSecretProps, SealedSecretScope } from './output/sealed-secret';
 export {
   PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,
   PostgresCredentialsBindOptions, PostgresSecretKeys, SealedPostgresCredentialsOptions,
   PlaintextPostgresCredentialsOptions, PostgresStorage, HostPathStorageOptions, PostgresBackupOptions,
   PostgresConnection, IPostgresDatabase,
-} from './postgres';
-export { SquashApp, SquashAppProps, SquashExposure } from './squash';
-export { CassandraRing, CassandraRingProps, CassandraHeapSizes } from './cassandra';
-export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps } from './manifests';
+} from './systems/postgres';
+export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash';
+export { CassandraRing, CassandraRingProps, CassandraHeapSizes } from './systems/cassandra';
+export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps } from './output/manifests';

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, READ_WRITE_ONCE, RunAsUser, TCP, cpu, imageVersion, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf,
 } from './common';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import { meta } from './common';
 import { PropValidator, isIngressHost } from './validation';
 

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Names, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
-import { clusterScoped, recommendedLabels } from './common';
-import { PropValidator } from './validation';
+import * as k8s from '../../imports/k8s';
+import { clusterScoped, recommendedLabels } from '../core/common';
+import { PropValidator } from '../core/validation';
 
 /** Options of {@link Manifests.write}. */
 export interface ManifestsWriteOptions {

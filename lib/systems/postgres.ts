@@ -1,14 +1,14 @@
 import { Duration, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
-} from './common';
-import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
-import { SealedSecret, SealedSecretScope } from './sealed-secret';
-import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from './stateful-cluster';
-import { PropValidator, describeValue } from './validation';
+} from '../core/common';
+import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from '../core/pod';
+import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
+import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
+import { PropValidator, describeValue } from '../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';

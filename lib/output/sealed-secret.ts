@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropValidator } from './validation';
+import { PropValidator } from '../core/validation';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.

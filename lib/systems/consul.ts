@@ -1,14 +1,14 @@
 import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
-} from './common';
-import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
-import { policyPort } from './pod';
-import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
-import { PropValidator } from './validation';
+} from '../core/common';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
+import { policyPort } from '../core/pod';
+import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
+import { PropValidator } from '../core/validation';
 
 /** The Consul release deployed unless `image` says otherwise. */
 export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';

@@ -3,7 +3,7 @@
 // restricted defaults.
 import { Duration } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   RunAsUser, containerSecurityContext, podSecurityContext, resourceRequirements,
 } from './common';

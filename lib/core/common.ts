@@ -4,7 +4,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 const MANAGED_BY = 'cdk8s';

@@ -1,14 +1,14 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   RunAsUser, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf,
-} from './common';
-import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from './ingress';
-import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from './pod';
+} from '../core/common';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
+import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from '../core/pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
-import { PropValidator, isDnsSubdomain } from './validation';
+import { PropValidator, isDnsSubdomain } from '../core/validation';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
 export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';

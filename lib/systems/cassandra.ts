@@ -1,13 +1,13 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
-} from './common';
-import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from './pod';
-import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from './stateful-cluster';
-import { PropValidator } from './validation';
+} from '../core/common';
+import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from '../core/pod';
+import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
+import { PropValidator } from '../core/validation';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
