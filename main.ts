@@ -117,7 +117,7 @@ export function buildApp(app: App): App {
 
 /**
  * Writes dist/ (or the directory `cdk8s synth` names in CDK8S_OUTDIR): one file per chart, objects in apply order,
- * a kustomization.yaml. Every chart is synthesized before anything is written, into a staging directory swapped in
+ * a Kustomization. Every chart is synthesized before anything is written, into a staging directory swapped in
  * at the end, so a failed synth leaves the previous output untouched.
  */
 function main(): void {

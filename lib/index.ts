@@ -22,4 +22,4 @@ export {
 } from './systems/postgres';
 export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash';
 export { CassandraRing, CassandraRingProps, CassandraHeapSizes } from './systems/cassandra';
-export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps } from './output/manifests';
+export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodSecurityLevel } from './output/manifests';

@@ -42,7 +42,7 @@ const r = JSON.parse(process.argv[1]);
 const fs = require("fs");
 const want = ["platform.k8s.yaml", "qa.k8s.yaml"];
 if (JSON.stringify(r.files) !== JSON.stringify(want)) throw new Error("files: " + r.files);
-for (const f of [...want, "kustomization.yaml"]) if (!fs.existsSync(process.argv[2] + "/" + f)) throw new Error("missing " + f);
+for (const f of [...want, "Kustomization"]) if (!fs.existsSync(process.argv[2] + "/" + f)) throw new Error("missing " + f);
 const kinds = fs.readFileSync(process.argv[2] + "/platform.k8s.yaml", "utf8").match(/^kind: \w+/gm);
 if (!kinds.includes("kind: StatefulSet")) throw new Error("no StatefulSet in platform.k8s.yaml");
 if (r.consul[0] !== "consul-0.consul.platform.svc.cluster.local") throw new Error("consul: " + r.consul);

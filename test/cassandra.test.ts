@@ -185,7 +185,7 @@ describe('CassandraRing', () => {
 
   test('the node listens on (and the readiness probe looks for) the pod IP', () => {
     const c = container(find(ring().objs, 'StatefulSet'));
-    expect(c.env[0]).toEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(c.env[0]).toEqual({ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } });
     expect(envOf(c, 'CASSANDRA_LISTEN_ADDRESS')).toBe('$(POD_IP)');
   });
 

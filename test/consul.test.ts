@@ -98,14 +98,24 @@ describe('ConsulCluster', () => {
       { name: 'tls-ca', mountPath: '/consul/tls/ca', readOnly: true },
       { name: 'tls-server', mountPath: '/consul/tls/server', readOnly: true },
     ]));
-    expect(c.readinessProbe.exec.command[2]).toContain('curl -sk https://127.0.0.1:8501/v1/status/leader');
+    // the CLI in the pod (kubectl exec, the probe) reaches the HTTPS API and verifies the server certificate
+    expect(c.env).toEqual(expect.arrayContaining([
+      { name: 'CONSUL_HTTP_ADDR', value: 'https://127.0.0.1:8501' },
+      { name: 'CONSUL_CACERT', value: '/consul/tls/ca/tls.crt' },
+      { name: 'CONSUL_TLS_SERVER_NAME', value: 'server.dc1.consul' },
+    ]));
+    const probe = c.readinessProbe.exec.command[2];
+    expect(probe).toContain('--cacert /consul/tls/ca/tls.crt --connect-to "server.dc1.consul:8501:$1:8501" https://server.dc1.consul:8501/v1/status/leader');
+    expect(probe).not.toContain('curl -sk');
   });
 
-  test('StatefulSet: Parallel, consul-N names, data claim at /consul/data', () => {
+  test('StatefulSet: OrderedReady (one server at a time), consul-N names, data claim at /consul/data', () => {
     let consul!: ConsulCluster;
     const objs = synth((c) => { consul = new ConsulCluster(c, 'consul'); }, 'consul');
     const sts = find(objs, 'StatefulSet', 'consul');
-    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    // Parallel would delete every condemned server at once on a scale-down and roll another in the same sync
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(sts.spec.replicas).toBe(3);
     expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '10Gi');
     expect(container(sts).volumeMounts).toContainEqual({ name: 'data', mountPath: '/consul/data' });
@@ -129,10 +139,20 @@ describe('ConsulCluster', () => {
     expect(hashOf({ datacenter: 'dc2' })).not.toBe(hashOf({}));
   });
 
-  test('readiness waits for a leader; liveness is a different check', () => {
+  test('readiness: a voter under a known leader, or no leader anywhere (bootstrap, full outage); liveness is a different check', () => {
     const c = container(find(synth((s) => new ConsulCluster(s, 'consul'), 'consul'), 'StatefulSet'));
-    expect(c.readinessProbe).toMatchObject({ periodSeconds: 3, failureThreshold: 2 });
-    expect(c.readinessProbe.exec.command).toEqual(['/bin/sh', '-ec', 'curl -s http://127.0.0.1:8500/v1/status/leader | grep -E \'".+"\'']);
+    expect(c.readinessProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 2 });
+    expect(c.readinessProbe.exec.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);
+    const script: string = c.readinessProbe.exec.command[2];
+    // the local agent must answer
+    expect(script).toContain('here=$(leader 127.0.0.1)');
+    // with a leader: ready only as a voter (a rejoined server is a non-voter until autopilot promotes it)
+    expect(script).toContain('consul operator raft list-peers | awk -v node="$POD_NAME"');
+    // without one: not ready while any other server knows a leader
+    expect(script).toContain('for peer in consul-0.consul.consul.svc.cluster.local consul-1.consul.consul.svc.cluster.local consul-2.consul.consul.svc.cluster.local; do');
+    expect(c.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } });
+    expect(c.env).toContainEqual({ name: 'CONSUL_HTTP_ADDR', value: 'http://127.0.0.1:8500' });
+    expect(c.args[0]).toContain('-node="$POD_NAME"');
     expect(c.livenessProbe.tcpSocket.port).toBe('server');
   });
 
@@ -161,8 +181,9 @@ describe('ConsulCluster', () => {
     const sts = find(synth((c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'consul-gossip', key: 'gossip.key' } }), 'consul'), 'StatefulSet');
     const c = container(sts);
     expect(c.args[0]).toBe([
-      'printf \'{"encrypt": "%s"}\\n\' "$(cat /consul/gossip/key)" > /consul/gossip-config/gossip.json',
-      'exec consul agent -config-dir=/consul/config -advertise="$POD_IP" -config-file=/consul/gossip-config/gossip.json',
+      // umask 077: the key file is readable by the consul user only
+      '(umask 077 && printf \'{"encrypt": "%s"}\\n\' "$(cat /consul/gossip/key)" > /consul/gossip-config/gossip.json)',
+      'exec consul agent -config-dir=/consul/config -node="$POD_NAME" -advertise="$POD_IP" -config-file=/consul/gossip-config/gossip.json',
     ].join('\n'));
     expect(c.args[0]).not.toContain('-encrypt');
     expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip', secret: { secretName: 'consul-gossip', defaultMode: 0o440, items: [{ key: 'gossip.key', path: 'key' }] } });

@@ -22,7 +22,7 @@ describe('Manifests (GitOps output)', () => {
     Manifests.write(buildApp(new App()), { outdir: path.join(dir, 'a') });
     Manifests.write(buildApp(new App()), { outdir: path.join(dir, 'b') });
     const a = readDir(path.join(dir, 'a'));
-    expect(Object.keys(a)).toEqual(['cassandra.k8s.yaml', 'consul.k8s.yaml', 'kustomization.yaml', 'squash.k8s.yaml', 'web.k8s.yaml']);
+    expect(Object.keys(a)).toEqual(['Kustomization', 'cassandra.k8s.yaml', 'consul.k8s.yaml', 'squash.k8s.yaml', 'web.k8s.yaml']);
     expect(readDir(path.join(dir, 'b'))).toEqual(a);
   });
 
@@ -36,7 +36,7 @@ describe('Manifests (GitOps output)', () => {
       // the same YAML text per object: only the order of the objects differs
       expect(fs.readFileSync(path.join(ours, f), 'utf-8').split('---\n').sort()).toEqual(fs.readFileSync(path.join(stock, f), 'utf-8').split('---\n').sort());
     }
-    expect(fs.readFileSync(path.join(ours, 'kustomization.yaml'), 'utf-8')).toBe(Yaml.stringify({
+    expect(fs.readFileSync(path.join(ours, 'Kustomization'), 'utf-8')).toBe(Yaml.stringify({
       apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files,
     }));
     expect(files).toEqual(['web.k8s.yaml', 'consul.k8s.yaml', 'squash.k8s.yaml', 'cassandra.k8s.yaml']);

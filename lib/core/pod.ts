@@ -46,7 +46,7 @@ export function hardenedContainer(o: ContainerOptions): k8s.Container {
     imagePullPolicy: 'Always',
     command: o.command,
     args: o.args,
-    env: o.env,
+    env: o.env?.map(withFieldRefVersion),
     ports: o.ports,
     resources: resourceRequirements(o.resources, o.defaultResources),
     securityContext: containerSecurityContext(o.runAs, o.readOnlyRootFilesystem ?? true),
@@ -56,6 +56,15 @@ export function hardenedContainer(o: ContainerOptions): k8s.Container {
     lifecycle: o.lifecycle,
     volumeMounts: o.volumeMounts,
   };
+}
+
+/**
+ * `fieldRef.apiVersion: v1` written out: the API server fills it in, and `fieldRef` is atomic, so without it
+ * switching from client-side to server-side apply conflicts on every such variable.
+ */
+function withFieldRefVersion(e: k8s.EnvVar): k8s.EnvVar {
+  const ref = e.valueFrom?.fieldRef;
+  return ref && ref.apiVersion === undefined ? { ...e, valueFrom: { ...e.valueFrom, fieldRef: { apiVersion: 'v1', ...ref } } } : e;
 }
 
 /** What a hardened pod is made of. */
@@ -133,5 +142,12 @@ export function policyPort(name: string, protocol = 'TCP'): k8s.NetworkPolicyPor
 /** A NetworkPolicy spec selecting `selector`, with both directions restricted: egress always includes DNS. */
 export function networkPolicySpec(selector: Record<string, string>, ingress: k8s.NetworkPolicyIngressRule[],
   egress: k8s.NetworkPolicyEgressRule[]): k8s.NetworkPolicySpec {
-  return { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress: [DNS_EGRESS, ...egress] };
+  // No `ingress: []`: the API server drops an empty list, so writing one would make every apply a change (and
+  // GitOps tools never settle). `policyTypes: [Ingress]` with no rules already denies all ingress.
+  return {
+    podSelector: { matchLabels: selector },
+    policyTypes: ['Ingress', 'Egress'],
+    ...(ingress.length > 0 ? { ingress } : {}),
+    egress: [DNS_EGRESS, ...egress],
+  };
 }

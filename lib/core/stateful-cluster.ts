@@ -379,7 +379,8 @@ export class StatefulCluster extends Construct {
         metadata: meta(this.serviceName, this.namespace, this.labels),
         spec: {
           clusterIp: 'None',
-          publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+          // Written only when true: the API server drops `false`, and a field it drops is drift on every apply.
+          ...(props.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
           selector: this.selectorLabels,
           ports: ports.map((p) => ({
             name: p.name,
@@ -418,7 +419,8 @@ export class StatefulCluster extends Construct {
       ],
     });
 
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+    // Claim templates carry only the stable labels: they are immutable, and a version label would block every upgrade.
+    this.statefulSet = new ServerFormStatefulSet(this, 'statefulset', claims.map((c) => serverFormClaimTemplate(c, this.selectorLabels)), {
       metadata: meta(this.name, this.namespace, this.labels, annotations),
       spec: {
         serviceName: this.serviceName,
@@ -427,8 +429,6 @@ export class StatefulCluster extends Construct {
         updateStrategy: { type: props.updateStrategy ?? StatefulUpdateStrategy.ROLLING_UPDATE },
         selector: { matchLabels: this.selectorLabels },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        // Only the stable labels: volumeClaimTemplates are immutable, and a version label would block every upgrade.
-        volumeClaimTemplates: claims.map((c) => claimTemplate(c, this.selectorLabels)),
         template: {
           metadata: { labels: this.labels, annotations: props.podAnnotations },
           spec: hardenedPodSpec({
@@ -488,16 +488,43 @@ export class StatefulCluster extends Construct {
   }
 }
 
-/** The cdk8s-plus-27 storage workaround, in one place: a raw volumeClaimTemplate whose size is a real Quantity. */
-function claimTemplate(c: ClaimTemplate, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
+/**
+ * The cdk8s-plus-27 storage workaround, in one place: a raw claim template whose size is a real quantity string,
+ * in the form the API server stores it: with `apiVersion`, `kind`, `volumeMode: Filesystem`,
+ * `status.phase: Pending` and `metadata.creationTimestamp: null` (what the server fills in). `volumeClaimTemplates`
+ * is an atomic list: written any other way, every client-side `kubectl apply` sends it again ("configured" forever),
+ * and server-side apply (Argo CD, Flux, `kubectl apply --server-side`) conflicts with the client-side apply that
+ * created the StatefulSet. Proved on a real API server by the e2e:cluster suite.
+ */
+function serverFormClaimTemplate(c: ClaimTemplate, labels: Record<string, string>): unknown {
   return {
-    metadata: { name: c.name, labels },
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: c.name, labels, creationTimestamp: null },
     spec: {
       accessModes: c.accessModes ?? [READ_WRITE_ONCE],
-      storageClassName: c.storageClassName,
-      resources: { requests: { storage: quantity(c.size) } },
+      ...(c.storageClassName !== undefined ? { storageClassName: c.storageClassName } : {}),
+      resources: { requests: { storage: quantity(c.size).value } },
+      volumeMode: 'Filesystem',
     },
+    status: { phase: 'Pending' },
   };
+}
+
+/**
+ * A StatefulSet whose claim templates are written in the server's form ({@link serverFormClaimTemplate}): the
+ * generated KubeStatefulSet serializes through its typed props, which have no place for some of those fields.
+ */
+class ServerFormStatefulSet extends k8s.KubeStatefulSet {
+  constructor(scope: Construct, id: string, private readonly claimTemplates: unknown[], props: k8s.KubeStatefulSetProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    if (this.claimTemplates.length > 0) json.spec.volumeClaimTemplates = this.claimTemplates;
+    return json;
+  }
 }
 
 /**

@@ -14,8 +14,9 @@ export interface ManifestsWriteOptions {
    */
   readonly outdir?: string;
   /**
-   * Also write a `kustomization.yaml` listing every file, so `kubectl apply -k <outdir>`, Argo CD and Flux take the
-   * directory as it is.
+   * Also write a kustomization listing every file, so `kubectl apply -k <outdir>`, Argo CD and Flux take the
+   * directory as it is. Its file is named `Kustomization` (a name kustomize recognizes, like `kustomization.yaml`),
+   * so that `kubectl apply -f <outdir>`, which reads only `.yaml`, `.yml` and `.json` files, does not try to apply it.
    * @default true
    */
   readonly kustomization?: boolean;
@@ -32,6 +33,12 @@ const KIND_ORDER = [
   'HorizontalPodAutoscaler', 'Ingress',
 ];
 
+/**
+ * The kustomization's file name: one of the three kustomize recognizes (`kustomization.yaml`, `kustomization.yml`,
+ * `Kustomization`), and the only one `kubectl apply -f <dir>` skips (it is not a Kubernetes object).
+ */
+export const KUSTOMIZATION_FILE = 'Kustomization';
+
 function kindRank(o: { kind?: string } | undefined): number {
   const i = KIND_ORDER.indexOf(o?.kind ?? '');
   return i < 0 ? KIND_ORDER.length : i;
@@ -39,7 +46,7 @@ function kindRank(o: { kind?: string } | undefined): number {
 
 /**
  * GitOps-ready output for a cdk8s app: one file per chart (cdk8s's own file names and YAML), objects in apply order,
- * a `kustomization.yaml`, and an all-or-nothing write.
+ * a `Kustomization` file, and an all-or-nothing write.
  */
 export class Manifests {
   /**
@@ -76,7 +83,7 @@ export class Manifests {
     try {
       for (const f of files) fs.writeFileSync(path.join(staging, f.name), f.text, { encoding: 'utf8' });
       if (options.kustomization ?? true) {
-        fs.writeFileSync(path.join(staging, 'kustomization.yaml'), Yaml.stringify({
+        fs.writeFileSync(path.join(staging, KUSTOMIZATION_FILE), Yaml.stringify({
           apiVersion: 'kustomize.config.k8s.io/v1beta1',
           kind: 'Kustomization',
           resources: files.map((f) => f.name),
@@ -103,6 +110,23 @@ export interface AppNamespaceProps {
    * @default - the namespace name
    */
   readonly partOf?: string;
+  /**
+   * The Pod Security Standard the namespace enforces (`pod-security.kubernetes.io/enforce`, pinned to the 1.27
+   * version of the standard, plus `audit` and `warn` at the same level). Every construct of this library runs under
+   * `restricted`.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** A Pod Security Standard level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export enum PodSecurityLevel {
+  /** Hardened: non-root, no privilege escalation, capabilities dropped, seccomp. What this library's pods meet. */
+  RESTRICTED = 'restricted',
+  /** Prevents known privilege escalations only. */
+  BASELINE = 'baseline',
+  /** Unrestricted. */
+  PRIVILEGED = 'privileged',
 }
 
 /**
@@ -126,8 +150,21 @@ export class AppNamespace extends Construct {
     this.apiObject = clusterScoped(new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: this.name,
-        labels: recommendedLabels({ app: this.name, instance: this.name, component: 'namespace', partOf: props.partOf ?? this.name }),
+        labels: {
+          ...recommendedLabels({ app: this.name, instance: this.name, component: 'namespace', partOf: props.partOf ?? this.name }),
+          ...podSecurityLabels(props.podSecurity ?? PodSecurityLevel.RESTRICTED),
+        },
       },
     }));
   }
+}
+
+/** PodSecurity admission labels: enforce `level` as the 1.27 standard defines it, audit and warn at the same level. */
+function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': 'v1.27',
+    'pod-security.kubernetes.io/audit': level,
+    'pod-security.kubernetes.io/warn': level,
+  };
 }

@@ -309,14 +309,14 @@ export class ConsulCluster extends Construct {
     const configJson = stableJson(this.serverConfig, 2) + '\n';
 
     const appLabels = { app: 'consul', instance: name, component: 'server' };
-    const curl = tls ? `curl -sk ${apiPort.scheme}://127.0.0.1:${apiPort.port}` : `curl -s ${apiPort.scheme}://127.0.0.1:${apiPort.port}`;
-    // The secret is read from its mounted file at start: never an env var, never in the pod spec.
     // The key goes from the mounted Secret into a config file on a memory volume: never an env var, and never on a
-    // command line (which any process of the node could read in /proc); printf is a shell builtin.
+    // command line (which any process of the node could read in /proc); printf is a shell builtin. umask 077: the
+    // file is readable by the consul user only.
     const encrypt = props.gossipKey
-      ? `printf '{"encrypt": "%s"}\\n' "$(cat ${PATHS.gossip}/key)" > ${PATHS.gossipConfig}/gossip.json\n`
+      ? `(umask 077 && printf '{"encrypt": "%s"}\\n' "$(cat ${PATHS.gossip}/key)" > ${PATHS.gossipConfig}/gossip.json)\n`
       : '';
     const gossipFlag = props.gossipKey ? ` -config-file=${PATHS.gossipConfig}/gossip.json` : '';
+    const serverName = `server.${this.datacenter}.consul`;
 
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
@@ -327,8 +327,12 @@ export class ConsulCluster extends Construct {
       appLabels,
       ports,
       publishNotReadyAddresses: true,
-      // bootstrap_expect waits for every server: OrderedReady would wait for consul-0 to be Ready first, forever.
-      podManagementPolicy: PodManagementPolicy.PARALLEL,
+      // One server at a time, for every change: the controller creates, deletes (scale-down) and replaces (rolling
+      // update) the next server only once every other one is Ready, and the readiness probe below is Ready only for
+      // a voter. Parallel would delete every condemned server at once and roll another in the same sync. The probe
+      // also passes while no server knows a leader, so the first bootstrap (bootstrap_expect waits for every server)
+      // and a restart after a full outage go ahead one server at a time instead of deadlocking.
+      podManagementPolicy: PodManagementPolicy.ORDERED_READY,
       antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
       // Quorum of N = floor(N/2)+1 survives one voluntary disruption for N >= 3; with one server there is no quorum to keep,
       // and maxUnavailable 0 would block node drains forever.
@@ -337,10 +341,20 @@ export class ConsulCluster extends Construct {
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
-      args: [`${encrypt}exec consul agent -config-dir=${PATHS.config} -advertise="$POD_IP"${gossipFlag}`],
-      env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-      // Ready only once this server knows a leader (the consul-k8s chart's probe).
-      readinessProbe: shellProbe(`${curl}/v1/status/leader | grep -E '".+"'`, { initialDelaySeconds: 5, periodSeconds: 3, timeoutSeconds: 5, failureThreshold: 2 }),
+      args: [`${encrypt}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${gossipFlag}`],
+      env: [
+        { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+        { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+        // The CLI inside the pod (`kubectl exec consul-0 -- consul members`, the readiness probe) talks to this agent.
+        { name: 'CONSUL_HTTP_ADDR', value: `${apiPort.scheme}://127.0.0.1:${apiPort.port}` },
+        ...(tls ? [
+          { name: 'CONSUL_CACERT', value: `${PATHS.tlsCa}/tls.crt` },
+          // The server certificate is valid for server.<dc>.consul (verify_server_hostname), whatever the address.
+          { name: 'CONSUL_TLS_SERVER_NAME', value: serverName },
+        ] : []),
+      ],
+      readinessProbe: shellProbe(consulReadinessScript(retryJoin, tls ? { caFile: `${PATHS.tlsCa}/tls.crt`, serverName } : undefined),
+        { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 15, failureThreshold: 2 }),
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('server') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       volumes,
       volumeMounts,
@@ -392,7 +406,33 @@ export class ConsulCluster extends Construct {
 }
 
 
-function validateConsulProps(scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
+/**
+ * The readiness probe of a Consul server: Ready when this server is a Raft voter under a known leader, so a rollout
+ * (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
+ * some seconds later, and only then may the next one go. While no server answers with a leader (the first
+ * bootstrap, or every server down) there is no quorum to protect and `bootstrap_expect` needs the next server:
+ * Ready, as soon as the local agent answers.
+ */
+function consulReadinessScript(peers: string[], tls?: { caFile: string; serverName: string }): string {
+  const leader = tls
+    ? `leader() { curl -s --max-time 2 --cacert ${tls.caFile} --connect-to "${tls.serverName}:8501:$1:8501" https://${tls.serverName}:8501/v1/status/leader; }`
+    : 'leader() { curl -s --max-time 2 "http://$1:8500/v1/status/leader"; }';
+  return [
+    leader,
+    'here=$(leader 127.0.0.1)',
+    'if [ "$here" != \'""\' ]; then',
+    '  consul operator raft list-peers | awk -v node="$POD_NAME" \'$1 == node { voter = $5 } END { exit voter != "true" }\'',
+    '  exit',
+    'fi',
+    `for peer in ${peers.join(' ')}; do`,
+    '  case "$peer" in "$POD_NAME".*) continue ;; esac',
+    '  case "$(leader "$peer")" in \'"\'?*\'"\') exit 1 ;; esac',
+    'done',
+  ].join('\n');
+}
+
+function validateConsulProps(
+scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);
   if (props.name !== undefined) v.dnsLabel('name', props.name, 52);
   if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);

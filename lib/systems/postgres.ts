@@ -166,7 +166,12 @@ class PlaintextCredentials extends PostgresCredentials {
     new k8s.KubeSecret(scope, 'credentials', {
       metadata: meta(secretName, o.namespace, o.labels),
       type: 'Opaque',
-      stringData: { [DEFAULT_KEYS.username]: this.options.username, [DEFAULT_KEYS.password]: this.options.password },
+      // `data`, not `stringData`: the API server folds stringData into data and drops it, so every apply of a
+      // stringData Secret is a change.
+      data: {
+        [DEFAULT_KEYS.username]: Buffer.from(this.options.username, 'utf-8').toString('base64'),
+        [DEFAULT_KEYS.password]: Buffer.from(this.options.password, 'utf-8').toString('base64'),
+      },
     });
     return { secretName, usernameKey: DEFAULT_KEYS.username, passwordKey: DEFAULT_KEYS.password };
   }

@@ -1,0 +1,78 @@
+// The synthesized YAML on a real kube-apiserver 1.27 with PodSecurity admission: every apply command the README
+// advertises works, every object is accepted without a warning, and every workload's pods are created.
+import * as fs from 'fs';
+import * as path from 'path';
+import { sealedSecretCrdDir } from '../harness/crds';
+import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
+
+const README = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf-8');
+
+/** Fails unless the README shows `command` verbatim: the suite runs what users are told to run. */
+function readmeCommand(command: string): string {
+  expect(README).toContain(command);
+  return command;
+}
+
+function noWarnings(stderr: string): void {
+  expect(stderr.split('\n').filter((l) => /warning/i.test(l))).toEqual([]);
+}
+
+const WORKLOADS = ['StatefulSet', 'Deployment'];
+
+async function expectWorkloadsReady(dir: string): Promise<void> {
+  for (const w of objectsOf(dir).filter((o) => WORKLOADS.includes(o.kind!))) {
+    const want = w.spec.replicas ?? 1;
+    await waitFor(`${w.kind} ${w.metadata.namespace}/${w.metadata.name}: ${want} Ready pods`, async () => {
+      const pods = await podsOf(w.metadata.namespace!, w.spec.selector.matchLabels);
+      return pods.filter(isReady).length === want;
+    }, 120_000, 500);
+  }
+}
+
+describe('main.ts output (npx cdk8s synth)', () => {
+  test('the README\'s `kubectl apply -f dist/` exits 0 with no warning: every object accepted, PodSecurity restricted included', async () => {
+    const cmd = readmeCommand('kubectl apply -f dist/').split(' ').slice(1);
+    const r = await kubectl([...cmd.slice(0, -1), DIST + '/']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const o of objectsOf(DIST)) {
+      expect(await client.getOrUndefined(pathOf(o))).toBeDefined();
+    }
+  });
+
+  test('every namespace enforces the restricted Pod Security Standard, and every workload\'s pods are admitted and Ready', async () => {
+    for (const ns of objectsOf(DIST).filter((o) => o.kind === 'Namespace')) {
+      const live = await client.get(pathOf(ns));
+      expect(live.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    }
+    await expectWorkloadsReady(DIST);
+  });
+
+  test('the README\'s `kubectl apply -k dist/` (what Argo CD and Flux render) exits 0', async () => {
+    const cmd = readmeCommand('kubectl apply -k dist/').split(' ').slice(1);
+    const r = await kubectl([...cmd.slice(0, -1), DIST + '/']);
+    noWarnings(r.stderr);
+    expect(r.code).toBe(0);
+  });
+
+  test('the README\'s per-chart apply and Secret creation exit 0', async () => {
+    const apply = readmeCommand('kubectl apply -f dist/consul.k8s.yaml').split(' ').slice(1);
+    await kubectlOk([...apply.slice(0, -1), path.join(DIST, 'consul.k8s.yaml')]);
+    readmeCommand('kubectl -n squash create secret generic postgres-credentials');
+    await kubectlOk(['-n', 'squash', 'create', 'secret', 'generic', 'postgres-credentials', '--from-literal=user=squash', '--from-literal=password=e2e-not-secret']);
+  });
+});
+
+describe('test/variants.ts output (every optional feature)', () => {
+  beforeAll(async () => {
+    await kubectlOk(['apply', '-f', await sealedSecretCrdDir()]);
+    await waitFor('the SealedSecret CRD', async () => (await kubectl(['get', 'sealedsecrets', '-A'])).code === 0, 30_000);
+  });
+
+  test('kubectl apply -f exits 0 with no warning, and every workload\'s pods are admitted and Ready', async () => {
+    const r = await kubectl(['apply', '-f', VARIANTS + '/']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await expectWorkloadsReady(VARIANTS);
+  });
+});

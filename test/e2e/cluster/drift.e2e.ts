@@ -1,0 +1,60 @@
+// Zero drift: applying the same output again changes nothing on the server, client-side or server-side, and a
+// team (or Argo CD) can switch from client-side to server-side apply without --force-conflicts.
+import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf } from '../harness/cluster';
+import { sealedSecretCrdDir } from '../harness/crds';
+
+/** resourceVersion and generation of every object of `dir`, as the server has them. */
+async function versions(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const o of objectsOf(dir)) {
+    const live = await client.get(pathOf(o));
+    out[`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`] = `rv=${live.metadata.resourceVersion} gen=${live.metadata.generation ?? '-'}`;
+  }
+  return out;
+}
+
+/** Objects whose generation moved between two snapshots. */
+function generationChanges(a: Record<string, string>, b: Record<string, string>): string[] {
+  const gen = (s: string) => s.split(' ')[1];
+  return Object.keys(a).filter((k) => gen(a[k]) !== gen(b[k]));
+}
+
+describe.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])('%s output', (_name, dir) => {
+  beforeAll(async () => {
+    if (dir === VARIANTS) await kubectlOk(['apply', '-f', await sealedSecretCrdDir()]);
+    await kubectlOk(['apply', '-f', dir + '/']);
+  });
+
+  test('client-side apply a second time: every object "unchanged", no resourceVersion or generation moves', async () => {
+    const before = await versions(dir);
+    const out = await kubectlOk(['apply', '-f', dir + '/']);
+    // kubectl always sends a policy/v1 PodDisruptionBudget's selector (its patchStrategy is "replace", so the patch is
+    // never empty) and prints "configured"; the server changes nothing, as the resourceVersions below prove.
+    const changed = out.split('\n').filter((l) => l && !l.endsWith(' unchanged') && !/^poddisruptionbudget\.policy\/\S+ configured$/.test(l));
+    expect(changed).toEqual([]);
+    expect(await versions(dir)).toEqual(before);
+  });
+
+  test('kubectl diff finds nothing (exit 0)', async () => {
+    const r = await kubectl(['diff', '-f', dir + '/']);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  test('switching to server-side apply needs no --force-conflicts, and moves no generation', async () => {
+    const before = await versions(dir);
+    const r = await kubectl(['apply', '--server-side', '-f', dir + '/']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(generationChanges(before, await versions(dir))).toEqual([]);
+  });
+
+  test('server-side apply a second time: no resourceVersion or generation moves', async () => {
+    const before = await versions(dir);
+    await kubectlOk(['apply', '--server-side', '-f', dir + '/']);
+    expect(await versions(dir)).toEqual(before);
+    const diff = await kubectl(['diff', '--server-side', '-f', dir + '/']);
+    expect(diff.stdout).toBe('');
+    expect(diff.code).toBe(0);
+  });
+});

@@ -1,0 +1,13 @@
+// The real-cluster suite (npm run e2e:cluster): run by test/e2e/run.ts, which starts the control plane first.
+// One file at a time: the files share one cluster, and some pause every fake kubelet.
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '../../..',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/e2e/cluster'],
+  testMatch: ['**/*.e2e.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  maxWorkers: 1,
+  testTimeout: 300_000,
+  verbose: true,
+};

@@ -1,0 +1,199 @@
+// What a real-cluster test uses: the running control plane (started by test/e2e/run.ts), the real kubectl, the
+// synthesized YAML, and measurements of what the controllers do to a workload's pods.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Yaml } from 'cdk8s';
+import { Manifests } from '../../../lib';
+import { ClusterInfo, kubectlPath } from './control-plane';
+import { KubeClient, KubeObject, apiPath } from './kube';
+import { RunResult, run, sleep, waitFor } from './proc';
+
+export { apiPath, KubeObject } from './kube';
+export { sleep, waitFor } from './proc';
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run this suite with npm run e2e:cluster (test/e2e/run.ts)`);
+  return v;
+}
+
+export const info: ClusterInfo = JSON.parse(fs.readFileSync(env('E2E_CLUSTER'), 'utf-8'));
+/** `npx cdk8s synth` of main.ts, as the README has users run it. */
+export const DIST = env('E2E_DIST');
+/** test/variants.ts: every optional feature on. */
+export const VARIANTS = env('E2E_VARIANTS');
+export const client = new KubeClient(new URL(info.server), info.token, fs.readFileSync(info.caFile, 'utf-8'));
+
+afterAll(() => client.close());
+
+/** The real kubectl against the test cluster. */
+export function kubectl(args: string[], input?: string): Promise<RunResult> {
+  return run(kubectlPath(), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, timeoutMs: 120_000 });
+}
+
+/** kubectl that must succeed; returns stdout. */
+export async function kubectlOk(args: string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** Writes `app`'s manifests (as `npx cdk8s synth` would) into a fresh directory and returns it. */
+export function synthApp(build: (app: App) => void, name: string): string {
+  const app = new App();
+  build(app);
+  const out = path.join(env('E2E_WORK_DIR'), 'synth', `${name}-${Date.now()}`);
+  Manifests.write(app, { outdir: out });
+  return out;
+}
+
+/** One chart in `namespace`, built by `build`, synthesized into a fresh directory. */
+export function synthChart(namespace: string, build: (chart: Chart) => void): string {
+  return synthApp((app) => build(new Chart(app, namespace, { namespace })), namespace);
+}
+
+/** Every object of every `*.k8s.yaml` file of a synth output directory. */
+export function objectsOf(dir: string): KubeObject[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort()
+    .flatMap((f) => Yaml.load(path.join(dir, f)) as KubeObject[]).filter((o) => o);
+}
+
+/** Plural resource name of the kinds this library writes. */
+export function plural(kind: string): string {
+  const special: Record<string, string> = { NetworkPolicy: 'networkpolicies', Ingress: 'ingresses', PodDisruptionBudget: 'poddisruptionbudgets' };
+  return special[kind] ?? `${kind.toLowerCase()}s`;
+}
+
+/** API path of a synthesized object. */
+export function pathOf(o: KubeObject): string {
+  return apiPath(o.apiVersion!, plural(o.kind!), o.metadata.namespace, o.metadata.name);
+}
+
+export function isReady(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Running' && (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** The pods of a workload (by label selector), by name. */
+export async function podsOf(namespace: string, selector: Record<string, string>): Promise<KubeObject[]> {
+  return (await client.list(apiPath('v1', 'pods', namespace), selectorQuery(selector))).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, undefined, { numeric: true }));
+}
+
+/** Waits until exactly `names` are the pods of `selector`, all Running and Ready, none terminating. */
+export async function waitForPods(namespace: string, selector: Record<string, string>, names: string[], timeoutMs = 120_000): Promise<KubeObject[]> {
+  return waitFor(`pods ${names.join(', ')} Ready in ${namespace}`, async () => {
+    const pods = await podsOf(namespace, selector);
+    const ok = pods.length === names.length && pods.every((p, i) => p.metadata.name === names[i] && isReady(p) && !p.metadata.deletionTimestamp);
+    return ok ? pods : undefined;
+  }, timeoutMs, 500);
+}
+
+/** Pauses every fake kubelet (kwok): deletions stay Terminating, new pods stay Pending, until resumed. */
+export function pauseKubelets(): void {
+  process.kill(info.kwokPid, 'SIGSTOP');
+}
+
+export function resumeKubelets(): void {
+  process.kill(info.kwokPid, 'SIGCONT');
+}
+
+/** A member is down while its pod is missing, terminating, or not Ready. */
+export function downMembers(pods: KubeObject[], expected: string[]): string[] {
+  const byName = new Map(pods.map((p) => [p.metadata.name, p]));
+  return expected.filter((n) => {
+    const p = byName.get(n);
+    return !p || p.metadata.deletionTimestamp !== undefined || !isReady(p);
+  });
+}
+
+export interface TransitionRecord {
+  /** The largest number of members down at once, in any state the API server went through. */
+  readonly maxDown: number;
+  /** The members down at that moment. */
+  readonly worst: string[];
+  /** Every distinct set of down members, in order (`-` for none). */
+  readonly timeline: string[];
+}
+
+/** The states of a transition in which more than one member was down at once (none, when it was safe). */
+export function overlaps(r: TransitionRecord): string[] {
+  return r.timeline.filter((t) => t.split(',').length > 1);
+}
+
+function selectorQuery(selector: Record<string, string>): string {
+  return `labelSelector=${encodeURIComponent(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(','))}`;
+}
+
+/**
+ * Applies `dir` and follows the controllers until the workload settles on `finalNames` (all Ready, rolled out).
+ * Every pod event is watched, and after each one the members down are counted: a member is a wanted pod that has
+ * existed (before the change, or since it was created); it is down while missing, terminating or not Ready. A pod
+ * removed for good (scale-down) is down while it terminates. The kubelets are paused except for short steps, as on real
+ * nodes where a deleted pod takes time to stop and a new one to start: whatever the controllers do at once is seen
+ * at once.
+ */
+export async function applyAndMeasure(dir: string, namespace: string, selector: Record<string, string>, finalNames: string[]): Promise<TransitionRecord> {
+  const path = apiPath('v1', 'pods', namespace);
+  const q = selectorQuery(selector);
+  const list = await client.get(`${path}?${q}`);
+  const pods = new Map<string, KubeObject>(list.items.map((p: KubeObject) => [p.metadata.name, p]));
+  // A member is a wanted pod once it has existed: one not created yet is not down, one deleted and not back yet is.
+  const seen = new Set(pods.keys());
+  let maxDown = 0;
+  let worst: string[] = [];
+  const timeline: string[] = [];
+  let lastEvent = Date.now();
+  const record = () => {
+    const now = [...pods.values()];
+    const leaving = now.filter((p) => !finalNames.includes(p.metadata.name) && p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+    const down = [...downMembers(now, finalNames.filter((n) => seen.has(n))), ...leaving];
+    const entry = down.join(',') || '-';
+    if (timeline[timeline.length - 1] !== entry) timeline.push(entry);
+    if (down.length > maxDown) {
+      maxDown = down.length;
+      worst = down;
+    }
+  };
+  const watch = client.watch(`${path}?${q}`, list.metadata.resourceVersion, (e) => {
+    if (e.type === 'DELETED') pods.delete(e.object.metadata.name);
+    else if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+      pods.set(e.object.metadata.name, e.object);
+      seen.add(e.object.metadata.name);
+    }
+    lastEvent = Date.now();
+    record();
+  });
+  const settled = async () => {
+    while (Date.now() - lastEvent < 1000) await sleep(100);
+  };
+  const done = async () => {
+    const now = [...pods.values()];
+    if (now.length !== finalNames.length || downMembers(now, finalNames).length > 0) return false;
+    return now.every((p) => finalNames.includes(p.metadata.name)) && rolledOut(namespace, selector);
+  };
+  pauseKubelets();
+  try {
+    await kubectlOk(['apply', '-f', dir]);
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      await settled();
+      if (await done()) break;
+      if (Date.now() > deadline) throw new Error(`${namespace}: no convergence on ${finalNames.join(', ')}; down over time: ${timeline.join(' | ')}`);
+      // One kubelet step: terminations finish, new pods start.
+      resumeKubelets();
+      await sleep(300);
+      pauseKubelets();
+    }
+  } finally {
+    resumeKubelets();
+    watch.stop();
+  }
+  return { maxDown, worst, timeline };
+}
+
+/** Every StatefulSet of `selector` has every pod at its update revision. */
+async function rolledOut(namespace: string, selector: Record<string, string>): Promise<boolean> {
+  const sets = await client.list(apiPath('apps/v1', 'statefulsets', namespace), selectorQuery(selector));
+  return sets.every((s) => s.status?.observedGeneration === s.metadata.generation && s.status?.updateRevision === s.status?.currentRevision
+    && s.status?.readyReplicas === s.spec.replicas && s.status?.updatedReplicas === s.spec.replicas);
+}
+

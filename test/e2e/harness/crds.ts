@@ -1,0 +1,17 @@
+// CustomResourceDefinitions the synthesized output uses, from the pinned Go modules that ship them (as CI's
+// kubectl-validate step reads them), installed into the test cluster.
+import * as path from 'path';
+import { run } from './proc';
+
+/** The sealed-secrets version whose kubeseal CI pins (.ci/tools.sh): its module ships the SealedSecret CRD. */
+export const SEALED_SECRETS_MODULE = 'github.com/bitnami-labs/sealed-secrets@v0.27.1';
+
+/** Directory of a module's files in the Go module cache (downloaded from the module proxy when missing). */
+export async function moduleDir(module: string): Promise<string> {
+  const r = await run('go', ['mod', 'download', '-json', module], { check: true, env: { ...process.env, GOFLAGS: '-mod=mod' } });
+  return JSON.parse(r.stdout).Dir;
+}
+
+export async function sealedSecretCrdDir(): Promise<string> {
+  return path.join(await moduleDir(SEALED_SECRETS_MODULE), 'helm', 'sealed-secrets', 'crds');
+}

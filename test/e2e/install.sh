@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Installs the real software the e2e suites run, pinned and cached in .tools/ (git-ignored); anything already
+# built at the pinned version is skipped, so a warm run costs nothing.
+#
+#   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16 and
+#                                       kwok v0.5.2 (Go module proxy), etcd (Debian etcd-server)
+#   bash test/e2e/install.sh servers    consul v1.20.2 (Go module proxy), PostgreSQL 15 (Debian), iproute2, busybox
+#   bash test/e2e/install.sh all        both
+#
+# The Kubernetes and Consul commands cannot be `go install`ed (their go.mod files carry replace directives), so each
+# is built from a wrapper module committed in test/e2e/modules/<name>-<version>/ (go.mod, go.sum, tools.go). The
+# four Kubernetes commands are built by one `go build`, so they share one compile of their common packages.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tools="$root/.tools"
+what=${1:-all}
+
+K8S_VERSION=v1.27.16
+KWOK_MODULE=sigs.k8s.io/kwok/cmd/kwok@v0.5.2
+CONSUL_VERSION=v1.20.2
+
+log() { printf 'e2e-install: %s\n' "$*" >&2; }
+
+# A build is current when its stamp holds the hash of what produced it (module files and flags).
+stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+apt_install() {
+  local missing=()
+  for spec in "$@"; do
+    local pkg=${spec%%:*} bin=${spec#*:}
+    command -v "$bin" >/dev/null 2>&1 || [ -x "$bin" ] || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian packages: ${missing[*]} (run: sudo apt-get install -y ${missing[*]})"
+    exit 1
+  fi
+  log "apt-get install ${missing[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# go build of the commands in $3.. from the wrapper module $1 into $2, skipped when the stamp matches.
+build_wrapper() {
+  local module=$1 out=$2 ldflags=$3; shift 3
+  local stamp
+  stamp=$(stamp_of "$root/test/e2e/modules/$module/go.mod" "$root/test/e2e/modules/$module/go.sum" <(echo "$ldflags $*"))
+  if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local work="$tools/src/$module"
+  rm -rf "$work" && mkdir -p "$work" "$out"
+  cp "$root/test/e2e/modules/$module/"* "$work/"
+  log "go build $module: $* (cold: many CPU-minutes; cached afterwards)"
+  local start=$SECONDS
+  (cd "$work" && GOFLAGS='-buildvcs=false -mod=readonly' GONOSUMDB="$GONOSUMDB" go build -ldflags "$ldflags" -o "$out/" "$@")
+  echo "$stamp" >"$out/.stamp"
+  log "built $module in $((SECONDS - start)) s"
+}
+
+install_cluster() {
+  apt_install etcd-server:/usr/bin/etcd
+  local v="k8s.io/component-base/version" c="k8s.io/client-go/pkg/version"
+  local ldflags="-s -w"
+  for p in $v $c; do
+    ldflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=27 -X $p.gitTreeState=clean"
+  done
+  GONOSUMDB='k8s.io/*' build_wrapper "k8s-$K8S_VERSION" "$tools/k8s-$K8S_VERSION/bin" "$ldflags" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+
+  local kwok_dir="$tools/kwok-${KWOK_MODULE##*@}/bin"
+  if [ "$(cat "$kwok_dir/.stamp" 2>/dev/null)" != "$KWOK_MODULE" ]; then
+    log "go install $KWOK_MODULE"
+    mkdir -p "$kwok_dir"
+    GOBIN="$kwok_dir" GOFLAGS='-buildvcs=false' go install -ldflags '-s -w' "$KWOK_MODULE"
+    echo "$KWOK_MODULE" >"$kwok_dir/.stamp"
+  fi
+}
+
+install_servers() {
+  apt_install postgresql-15:/usr/lib/postgresql/15/bin/postgres iproute2:ip busybox:busybox util-linux:setpriv curl:curl
+  GONOSUMDB='github.com/hashicorp/consul/*' build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
+    "-s -w" \
+    github.com/hashicorp/consul
+}
+
+case "$what" in
+  cluster) install_cluster ;;
+  servers) install_servers ;;
+  all) install_cluster; install_servers ;;
+  *) echo "usage: $0 cluster|servers|all" >&2; exit 2 ;;
+esac
