@@ -247,6 +247,19 @@ describe('SquashApp', () => {
     expect(init.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
+  test('the wait-for-database probe asks as the credentials Secret\'s user, never an invented role', () => {
+    const spec = find(stack(), 'Deployment').spec.template.spec;
+    const init = spec.initContainers[0];
+    // The real server logs `FATAL: role "..." does not exist` for every try with a role it does not know.
+    expect(init.command[2]).toContain('-U "$(cat /run/secrets/database/username)"');
+    expect(init.command[2]).not.toContain('squash-tm -t');
+    expect(init.volumeMounts).toEqual([{ name: 'db-user', mountPath: '/run/secrets/database', readOnly: true }]);
+    const vol = spec.volumes.find((v: any) => v.name === 'db-user');
+    // Only the user name is mounted into the init container, never the password.
+    expect(vol.secret.items).toEqual([{ key: 'user', path: 'username' }]);
+    expect(vol.secret.defaultMode).toBe(0o440);
+  });
+
   test('NodePort by default (seed 004), fixed port optional', () => {
     expect(find(stack(), 'Service', 'squash-tm').spec).toMatchObject({ type: 'NodePort', ports: [{ port: 8080, targetPort: 'http' }] });
     expect(find(stack({ exposure: SquashExposure.nodePort(30080) }), 'Service', 'squash-tm').spec.ports[0].nodePort).toBe(30080);

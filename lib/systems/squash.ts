@@ -98,6 +98,8 @@ export interface SquashAppProps {
 const SQUASH_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gibibytes(2), [Size.mebibytes(256), Size.gibibytes(2)]);
 const SQUASH_HOME = '/opt/squash-tm';
 const HEALTH_PATH = '/squash/isSquashAlive';
+/** Where the wait-for-database init container finds the database user name. */
+const DB_USER_DIR = '/run/secrets/database';
 
 /**
  * Squash TM (test management) on PostgreSQL, as seed 004 deploys it: one Deployment whose database settings come
@@ -176,14 +178,17 @@ export class SquashApp extends Construct {
         { name: 'tmp', mountPath: '/tmp' },
       ],
     });
-    // Wait for the database instead of crash-looping into a long back-off: pg_isready needs no credentials.
+    // Wait for the database instead of crash-looping into a long back-off. pg_isready sends no password, but the
+    // server logs every connection attempt for a role that does not exist: it asks as Squash's own database user,
+    // read from the credentials Secret (the user name only is mounted).
     const waitForDb = hardenedContainer({
       name: 'wait-for-database',
       image: POSTGRES_DEFAULT_IMAGE,
       runAs,
       resources: undefined,
       defaultResources: fixedResources(['10m', '100m'], Size.mebibytes(32), [Size.mebibytes(8), Size.mebibytes(64)]),
-      command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U squash-tm -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
+      command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U "$(cat ${DB_USER_DIR}/username)" -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
+      volumeMounts: [{ name: 'db-user', mountPath: DB_USER_DIR, readOnly: true }],
     });
 
     // Carry the database's client labels everywhere; in another namespace the database must also admit this one.
@@ -216,7 +221,10 @@ export class SquashApp extends Construct {
             terminationGracePeriod: Duration.seconds(60),
             initContainers: [waitForDb],
             containers: [squash],
-            volumes: [emptyDir('logs', Size.gibibytes(1)), emptyDir('squash-tmp', Size.mebibytes(512)), emptyDir('tmp', Size.mebibytes(512))],
+            volumes: [
+              emptyDir('logs', Size.gibibytes(1)), emptyDir('squash-tmp', Size.mebibytes(512)), emptyDir('tmp', Size.mebibytes(512)),
+              { name: 'db-user', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [{ key: credentials.usernameKey, path: 'username' }] } },
+            ],
           }),
         },
       },
