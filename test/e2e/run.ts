@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ControlPlane, ROOT } from './harness/control-plane';
-import { cleanupNetworks } from './harness/netns';
+import { cleanupNetworks, ensureFabric } from './harness/netns';
 import { run, stopAll } from './harness/proc';
 
 async function synthesize(workDir: string): Promise<{ dist: string; variants: string }> {
@@ -47,6 +47,9 @@ async function main(): Promise<number> {
       env.KUBECONFIG = info.kubeconfig;
       fs.writeFileSync(env.E2E_CLUSTER, JSON.stringify(info, undefined, 2));
       console.log(`e2e: Kubernetes control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${info.server}`);
+    } else {
+      await cleanupNetworks(); // what an interrupted earlier run may have left
+      await ensureFabric();
     }
     const code = await Promise.race([runInherited(env, suite, jestArgs), interrupted]);
     failed = code !== 0;

@@ -10,4 +10,6 @@ module.exports = {
   maxWorkers: 1,
   testTimeout: 300_000,
   verbose: true,
+  // test/e2e/run.ts stops whatever a failed test left running; jest must not wait for it.
+  forceExit: true,
 };

@@ -1,21 +1,14 @@
 // What a real-cluster test uses: the running control plane (started by test/e2e/run.ts), the real kubectl, the
 // synthesized YAML, and measurements of what the controllers do to a workload's pods.
 import * as fs from 'fs';
-import * as path from 'path';
-import { App, Chart, Yaml } from 'cdk8s';
-import { Manifests } from '../../../lib';
+import { env } from './artefact';
 import { ClusterInfo, kubectlPath } from './control-plane';
 import { KubeClient, KubeObject, apiPath } from './kube';
 import { RunResult, run, sleep, waitFor } from './proc';
 
 export { apiPath, KubeObject } from './kube';
+export { objectsOf, synthApp, synthChart } from './artefact';
 export { sleep, waitFor } from './proc';
-
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this suite with npm run e2e:cluster (test/e2e/run.ts)`);
-  return v;
-}
 
 export const info: ClusterInfo = JSON.parse(fs.readFileSync(env('E2E_CLUSTER'), 'utf-8'));
 /** `npx cdk8s synth` of main.ts, as the README has users run it. */
@@ -36,26 +29,6 @@ export async function kubectlOk(args: string[], input?: string): Promise<string>
   const r = await kubectl(args, input);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
   return r.stdout;
-}
-
-/** Writes `app`'s manifests (as `npx cdk8s synth` would) into a fresh directory and returns it. */
-export function synthApp(build: (app: App) => void, name: string): string {
-  const app = new App();
-  build(app);
-  const out = path.join(env('E2E_WORK_DIR'), 'synth', `${name}-${Date.now()}`);
-  Manifests.write(app, { outdir: out });
-  return out;
-}
-
-/** One chart in `namespace`, built by `build`, synthesized into a fresh directory. */
-export function synthChart(namespace: string, build: (chart: Chart) => void): string {
-  return synthApp((app) => build(new Chart(app, namespace, { namespace })), namespace);
-}
-
-/** Every object of every `*.k8s.yaml` file of a synth output directory. */
-export function objectsOf(dir: string): KubeObject[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort()
-    .flatMap((f) => Yaml.load(path.join(dir, f)) as KubeObject[]).filter((o) => o);
 }
 
 /** Plural resource name of the kinds this library writes. */

@@ -15,7 +15,8 @@ async function listOurs(): Promise<string[]> {
   return r.stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(NETNS_PREFIX));
 }
 
-async function ensureFabric(): Promise<void> {
+/** The bridge every pod's namespace is plugged into (created once by test/e2e/run.ts, before the test workers). */
+export async function ensureFabric(): Promise<void> {
   if ((await listOurs()).includes(FABRIC)) return;
   await ip(['netns', 'add', FABRIC]);
   await ip(['-n', FABRIC, 'link', 'add', 'br0', 'type', 'bridge']);
@@ -27,9 +28,10 @@ let vethCounter = 0;
 /** A network namespace named `cdk8s-e2e-<name>`, with `eth0` at `address` on the fabric, and `lo` up. */
 export async function createNetns(name: string, address: string): Promise<string> {
   await ensureFabric();
-  const ns = `${NETNS_PREFIX}${name}`;
+  // Test files run in parallel workers: each worker has its own names (and its own addresses, see servers.ts).
+  const ns = `${NETNS_PREFIX}w${process.env.JEST_WORKER_ID ?? '0'}-${name}`;
   await ip(['netns', 'add', ns]);
-  const veth = `v${process.pid % 10000}x${vethCounter++}`;
+  const veth = `v${process.env.JEST_WORKER_ID ?? '0'}p${process.pid % 100000}x${vethCounter++}`.slice(0, 15);
   await ip(['-n', FABRIC, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
   await ip(['-n', FABRIC, 'link', 'set', veth, 'master', 'br0', 'up']);
   await ip(['-n', ns, 'addr', 'add', `${address}/16`, 'dev', 'eth0']);

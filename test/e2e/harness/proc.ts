@@ -39,6 +39,7 @@ export function run(cmd: string, args: string[], o: RunOptions = {}): Promise<Ru
         resolve(result);
       }
     });
+    child.stdin.on('error', () => undefined); // a command that exits without reading its input
     child.stdin.end(o.input ?? '');
   });
 }

@@ -6,7 +6,10 @@ module.exports = {
   roots: ['<rootDir>/test/e2e/servers'],
   testMatch: ['**/*.e2e.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
-  maxWorkers: 1,
+  // The files run side by side: each has its own namespaces and servers, and most of their time is Raft's timers.
+  maxWorkers: 3,
   testTimeout: 600_000,
   verbose: true,
+  // test/e2e/run.ts stops whatever a failed test left running; jest must not wait for it.
+  forceExit: true,
 };

@@ -1,0 +1,63 @@
+// Consul observed from a client pod: Raft's voter set through autopilot, as the leader sees it.
+import { ConsulCluster, ConsulClusterProps } from '../../../lib';
+import { KubeObject } from './kube';
+import { Pod } from './pod';
+import { waitFor } from './proc';
+import { StatefulSetRunner, objectsOf, synthChart } from './servers';
+
+export interface RaftState {
+  readonly at: number;
+  /** A leader answered (the request is forwarded to it). */
+  readonly leader: boolean;
+  readonly voters: number;
+  readonly healthyVoters: number;
+  readonly servers: number;
+}
+
+/** The objects of a ConsulCluster (datacenter dc1) in `namespace`, as synthesized. */
+export function synthConsul(namespace: string, props: ConsulClusterProps): KubeObject[] {
+  return objectsOf(synthChart(namespace, (chart) => new ConsulCluster(chart, 'consul', { datacenter: 'dc1', ...props })));
+}
+
+/** An HTTP API call from the client pod to the first server that answers (HTTPS with the CA file `tls`, when given). */
+export async function api(client: Pod, sts: StatefulSetRunner, p: string, tls?: string): Promise<any> {
+  for (const pod of sts.pods.values()) {
+    const target = tls
+      ? ['--cacert', tls, '--resolve', `server.dc1.consul:8501:${pod.ip}`, `https://server.dc1.consul:8501${p}`]
+      : [`http://${pod.ip}:8500${p}`];
+    const r = await client.exec(['curl', '-sf', '--max-time', '2', ...target]);
+    if (r.code === 0) return JSON.parse(r.stdout);
+  }
+  return undefined;
+}
+
+/** Autopilot's view of the Raft peer set, from the leader. */
+export async function raftState(client: Pod, sts: StatefulSetRunner, tls?: string): Promise<RaftState> {
+  const h = await api(client, sts, '/v1/operator/autopilot/health', tls).catch(() => undefined);
+  if (!h?.Servers) return { at: Date.now(), leader: false, voters: 0, healthyVoters: 0, servers: 0 };
+  return {
+    at: Date.now(),
+    leader: h.Servers.some((s: any) => s.Leader),
+    voters: h.Servers.filter((s: any) => s.Voter).length,
+    healthyVoters: h.Servers.filter((s: any) => s.Voter && s.Healthy).length,
+    servers: h.Servers.length,
+  };
+}
+
+/** Waits until autopilot reports `want`. */
+export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Partial<RaftState>, tls?: string, timeoutMs = 90_000): Promise<RaftState> {
+  let last: RaftState | undefined;
+  try {
+    return await waitFor(`Raft state ${JSON.stringify(want)}`, async () => {
+      last = await raftState(client, sts, tls);
+      return Object.entries(want).every(([k, v]) => (last as any)[k] === v) ? last : undefined;
+    }, timeoutMs, 1000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; last seen ${JSON.stringify(last)}`);
+  }
+}
+
+/** The states where fewer than `min` healthy voters served, or no quorum of the voter set was healthy. */
+export function unsafeStates(states: RaftState[], min: number): RaftState[] {
+  return states.filter((s) => s.leader && (s.healthyVoters < min || s.healthyVoters < Math.floor(s.voters / 2) + 1));
+}

@@ -1,0 +1,68 @@
+// Consul with TLS (HTTPS only) and gossip encryption, from the synthesized objects: the real consul CLI makes the
+// CA, the server certificate and the gossip key; the servers run as the pod template says.
+import * as fs from 'fs';
+import * as path from 'path';
+import { raftState, synthConsul as synth, waitForState } from '../harness/consul';
+import { Pod } from '../harness/pod';
+import { run } from '../harness/proc';
+import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod } from '../harness/servers';
+
+describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
+  const NS = 'consul-tls';
+  let client: Pod;
+  let sts: StatefulSetRunner;
+  let ca: string;
+
+  beforeAll(async () => {
+    // The CA, a server certificate for server.dc1.consul and a gossip key, made by the real consul CLI.
+    const dir = path.join(WORK, 'consul-tls-pki');
+    fs.mkdirSync(dir, { recursive: true });
+    await run(CONSUL_BIN, ['tls', 'ca', 'create'], { cwd: dir, check: true });
+    await run(CONSUL_BIN, ['tls', 'cert', 'create', '-server', '-dc', 'dc1'], { cwd: dir, check: true });
+    const key = (await run(CONSUL_BIN, ['keygen'], { check: true })).stdout.trim();
+    const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf-8');
+    client = await clientPod(NS, 'client', { 'ca.pem': read('consul-agent-ca.pem') });
+    ca = '/etc/client/ca.pem';
+    sts = new StatefulSetRunner({
+      objects: synth(NS, {
+        replicas: 3,
+        tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+        gossipKey: { secretName: 'consul-gossip', key: 'key' },
+      }),
+      image: CONSUL_IMAGE,
+      secrets: {
+        'consul-ca': { 'tls.crt': read('consul-agent-ca.pem') },
+        'consul-server-tls': { 'tls.crt': read('dc1-server-consul-0.pem'), 'tls.key': read('dc1-server-consul-0-key.pem') },
+        'consul-gossip': { key },
+      },
+    });
+    await sts.scale(3);
+  });
+  afterAll(async () => {
+    await sts?.stopAll();
+    await client?.stop();
+  });
+
+  test('the servers form a cluster over TLS with gossip encryption, and plain HTTP is closed', async () => {
+    // the client verifies the servers' certificate with the CA
+    await waitForState(client, sts, { leader: true, voters: 3, healthyVoters: 3 }, ca);
+    expect((await raftState(client, sts, ca)).leader).toBe(true);
+    const http = await client.exec(['curl', '-s', '--max-time', '2', `http://${sts.pods.get(0)!.ip}:8500/v1/status/leader`]);
+    expect(http.code).not.toBe(0);
+  });
+
+  test('`consul members` works inside a TLS pod with nothing but the container\'s env', async () => {
+    const r = await sts.pods.get(1)!.exec(['consul', 'members']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /\salive\s+server\s/.test(l))).toHaveLength(3);
+  });
+
+  test('the gossip key file is readable by the consul user only', async () => {
+    const pod = sts.pods.get(0)!;
+    const st = await pod.exec(['stat', '-c', '%a %u', '/consul/gossip-config/gossip.json']);
+    expect(st.stdout.trim()).toBe('600 100');
+    const other = await pod.exec(['cat', '/consul/gossip-config/gossip.json'], { uid: 65534 });
+    expect(other.code).not.toBe(0);
+  });
+});
