@@ -148,6 +148,9 @@ describe('ConsulCluster', () => {
     expect(script).toContain('here=$(leader 127.0.0.1)');
     // with a leader: ready only as a voter (a rejoined server is a non-voter until autopilot promotes it)
     expect(script).toContain('consul operator raft list-peers | awk -v node="$POD_NAME"');
+    // ... this incarnation's row: a restarted pod has a new IP, and the old entry (a voter) lingers a moment
+    expect(script).toContain('$1 == node && $3 == addr { voter = $5 }');
+    expect(script).toContain('*) addr="$POD_IP:8300" ;;');
     // without one: not ready while any other server knows a leader
     expect(script).toContain('for peer in consul-0.consul.consul.svc.cluster.local consul-1.consul.consul.svc.cluster.local consul-2.consul.consul.svc.cluster.local; do');
     expect(c.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } });

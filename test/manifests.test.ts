@@ -102,6 +102,45 @@ describe('Manifests (GitOps output)', () => {
     expect(fs.readdirSync(stock).sort()).toEqual(files);
   });
 
+  test('never deletes what it did not write: a directory holding other files is refused, untouched', () => {
+    const web = () => {
+      const app = new App();
+      new StatefulCluster(new Chart(app, 'web', { namespace: 'web' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+      return app;
+    };
+    // outdir '.' in a project, or a folder of hand-written manifests
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'hand-written.yaml'), 'kind: ConfigMap\n');
+    fs.mkdirSync(path.join(dir, 'lib'));
+    expect(() => Manifests.write(web(), { outdir: dir })).toThrow(
+      /outdir .* holds files a synth does not write \(hand-written\.yaml, lib\/, package\.json\); nothing was written or removed/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['hand-written.yaml', 'lib', 'package.json']);
+    // a file where the directory should be
+    const file = path.join(dir, 'package.json');
+    expect(() => Manifests.write(web(), { outdir: file })).toThrow(/is a file, not a directory/);
+    expect(fs.readFileSync(file, 'utf-8')).toBe('{}');
+    // a previous output (chart files and the kustomization, including a chart since removed) is replaced
+    const out = path.join(dir, 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'removed-chart.k8s.yaml'), '');
+    fs.writeFileSync(path.join(out, 'kustomization.yaml'), '');
+    Manifests.write(web(), { outdir: out });
+    expect(fs.readdirSync(out).sort()).toEqual(['Kustomization', 'web.k8s.yaml']);
+  });
+
+  test('the output is readable by others (not mkdtemp\'s 0700): 0777 minus the umask', () => {
+    const out = path.join(dir, 'dist');
+    const app = new App();
+    new StatefulCluster(new Chart(app, 'web', { namespace: 'web' }), 'web', { name: 'web', image: 'nginx:1.27.3' });
+    const umask = process.umask(0o022);
+    try {
+      Manifests.write(app, { outdir: out });
+    } finally {
+      process.umask(umask);
+    }
+    expect(fs.statSync(out).mode & 0o777).toBe(0o755);
+  });
+
   test('a failure while writing leaves the previous output untouched too', () => {
     const out = path.join(dir, 'dist');
     const app = new App();

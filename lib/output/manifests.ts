@@ -9,7 +9,8 @@ import { PropValidator } from '../core/validation';
 /** Options of {@link Manifests.write}. */
 export interface ManifestsWriteOptions {
   /**
-   * Directory the manifests are written to. It is replaced as a whole.
+   * Directory the manifests are written to. It is replaced as a whole, so it must not exist, or hold only what a
+   * synth writes (`*.k8s.yaml` and the kustomization): anything else is refused with an error, never deleted.
    * @default - the app's `outdir`
    */
   readonly outdir?: string;
@@ -78,9 +79,14 @@ export class Manifests {
       name: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
       text: Yaml.stringify(...(objects.get(chart) ?? Manifests.ofChart(chart))),
     }));
+    assertOwnedOutput(target, app.outputFileExtension);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-`));
     try {
+      // mkdtemp creates 0700; the output is read by other users, containers and CI steps: 0777 minus the umask.
+      const umask = process.umask();
+      process.umask(umask);
+      fs.chmodSync(staging, 0o777 & ~umask);
       for (const f of files) fs.writeFileSync(path.join(staging, f.name), f.text, { encoding: 'utf8' });
       if (options.kustomization ?? true) {
         fs.writeFileSync(path.join(staging, KUSTOMIZATION_FILE), Yaml.stringify({
@@ -95,6 +101,31 @@ export class Manifests {
       fs.rmSync(staging, { recursive: true, force: true });
     }
     return files.map((f) => f.name);
+  }
+}
+
+/**
+ * The output directory is replaced as a whole, so it may hold only what a synth writes: chart files
+ * (`*<outputFileExtension>`) and the kustomization. Anything else (hand-written manifests, a project's own files
+ * with `outdir: '.'`, a subdirectory) is refused before anything is written or removed.
+ */
+function assertOwnedOutput(target: string, extension: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(target, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new Error(`Manifests.write: outdir ${target} is a file, not a directory; refusing to replace it`);
+    }
+    throw e;
+  }
+  const ours = (e: fs.Dirent) => e.isFile() && (e.name.endsWith(extension) || ['Kustomization', 'kustomization.yaml', 'kustomization.yml'].includes(e.name));
+  const foreign = entries.filter((e) => !ours(e)).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort();
+  if (foreign.length > 0) {
+    throw new Error(`Manifests.write: outdir ${target} is replaced as a whole on every synth, and it holds files a synth does not write `
+      + `(${foreign.slice(0, 10).join(', ')}${foreign.length > 10 ? `, and ${foreign.length - 10} more` : ''}); `
+      + 'nothing was written or removed: choose a directory of its own (e.g. dist/) or move those files');
   }
 }
 

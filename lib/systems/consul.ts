@@ -407,8 +407,8 @@ export class ConsulCluster extends Construct {
 
 
 /**
- * The readiness probe of a Consul server: Ready when this server is a Raft voter under a known leader, so a rollout
- * (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
+ * The readiness probe of a Consul server: Ready when this server, at this pod's IP, is a Raft voter under a known
+ * leader, so a rollout (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
  * some seconds later, and only then may the next one go. While no server answers with a leader (the first
  * bootstrap, or every server down) there is no quorum to protect and `bootstrap_expect` needs the next server:
  * Ready, as soon as the local agent answers.
@@ -421,7 +421,10 @@ function consulReadinessScript(peers: string[], tls?: { caFile: string; serverNa
     leader,
     'here=$(leader 127.0.0.1)',
     'if [ "$here" != \'""\' ]; then',
-    '  consul operator raft list-peers | awk -v node="$POD_NAME" \'$1 == node { voter = $5 } END { exit voter != "true" }\'',
+    // This incarnation's own row: a restarted pod has a new IP, and until the leader has replaced the old entry
+    // (still a voter) by the new one (a non-voter), matching the name alone would pass too early.
+    '  case "$POD_IP" in *:*) addr="[$POD_IP]:8300" ;; *) addr="$POD_IP:8300" ;; esac',
+    '  consul operator raft list-peers | awk -v node="$POD_NAME" -v addr="$addr" \'$1 == node && $3 == addr { voter = $5 } END { exit voter != "true" }\'',
     '  exit',
     'fi',
     `for peer in ${peers.join(' ')}; do`,

@@ -1,0 +1,71 @@
+// Seed 001's web example (StatefulCluster) and the PostgreSQL backup CronJob on the real controllers: stable pod
+// names and claims, a deleted pod back as itself, and the backup Job started by hand runs to completion.
+import { App } from 'cdk8s';
+import { AppNamespace, PostgresCredentials, PostgresWithSecrets } from '../../../lib';
+import { WebChart } from '../../../main';
+import { apiPath, client, kubectlOk, objectsOf, podsOf, synthApp, synthChart, waitFor, waitForPods } from '../harness/cluster';
+
+describe('seed 001: the web StatefulCluster of main.ts', () => {
+  const ns = 'e2e-web';
+  let selector: Record<string, string>;
+
+  beforeAll(async () => {
+    const dir = synthApp((app: App) => new AppNamespace(new WebChart(app, ns, { namespace: ns }), 'namespace'), ns);
+    selector = objectsOf(dir).find((o) => o.kind === 'StatefulSet')!.spec.selector.matchLabels;
+    await kubectlOk(['apply', '-f', dir]);
+  });
+
+  test('pods web-0 and web-1, each with its own claim www-web-N, Bound', async () => {
+    const pods = await waitForPods(ns, selector, ['web-0', 'web-1']);
+    for (const pod of pods) {
+      expect(pod.spec.volumes.find((v: any) => v.name === 'www').persistentVolumeClaim.claimName).toBe(`www-${pod.metadata.name}`);
+      // Stable DNS: web-N.nginx.<ns>.svc comes from hostname + subdomain (the governing Service).
+      expect(pod.spec).toMatchObject({ hostname: pod.metadata.name, subdomain: 'nginx' });
+    }
+    await waitFor('www-web-0 and www-web-1 Bound', async () => {
+      const claims = await client.list(apiPath('v1', 'persistentvolumeclaims', ns));
+      return ['www-web-0', 'www-web-1'].every((n) => claims.find((c) => c.metadata.name === n)?.status?.phase === 'Bound');
+    }, 60_000);
+  });
+
+  test('a deleted pod comes back with the same name, on the same claim', async () => {
+    const before = (await podsOf(ns, selector)).find((p) => p.metadata.name === 'web-0')!;
+    const claim = await client.get(apiPath('v1', 'persistentvolumeclaims', ns, 'www-web-0'));
+    await kubectlOk(['-n', ns, 'delete', 'pod', 'web-0', '--wait=false']);
+    const pods = await waitFor('web-0 recreated', async () => {
+      const p = await waitForPods(ns, selector, ['web-0', 'web-1']);
+      return p[0].metadata.uid !== before.metadata.uid ? p : undefined;
+    });
+    expect(pods[0].spec.volumes.find((v: any) => v.name === 'www').persistentVolumeClaim.claimName).toBe('www-web-0');
+    expect((await client.get(apiPath('v1', 'persistentvolumeclaims', ns, 'www-web-0'))).metadata.uid).toBe(claim.metadata.uid);
+  });
+});
+
+describe('PostgreSQL backup CronJob', () => {
+  test('`kubectl create job --from=cronjob/postgres-backup` runs a Job that completes', async () => {
+    const ns = 'e2e-backup';
+    const dir = synthChart(ns, (chart) => {
+      new AppNamespace(chart, 'namespace');
+      new PostgresWithSecrets(chart, 'postgres', {
+        database: 'app',
+        credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+        backup: { schedule: '0 3 * * *', retentionDays: 7 },
+      });
+    });
+    const cron = objectsOf(dir).find((o) => o.kind === 'CronJob')!;
+    await kubectlOk(['apply', '-f', dir]);
+    await kubectlOk(['-n', ns, 'create', 'secret', 'generic', 'postgres-credentials', '--from-literal=user=app', '--from-literal=password=e2e-not-secret']);
+    await kubectlOk(['-n', ns, 'create', 'job', `--from=cronjob/${cron.metadata.name}`, 'backup-now']);
+    const job = await waitFor('Job backup-now Complete', async () => {
+      const j = await client.get(apiPath('batch/v1', 'jobs', ns, 'backup-now'));
+      const failed = (j.status?.conditions ?? []).find((c: any) => c.type === 'Failed' && c.status === 'True');
+      if (failed) throw new Error(`Job failed: ${JSON.stringify(failed)}`);
+      return (j.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
+    }, 120_000, 500);
+    expect(job.status.succeeded).toBe(1);
+    // The Job's pod used the backup claim the chart created (kept by every run, never by the Job).
+    const claims = job.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName);
+    expect(claims).toEqual(cron.spec.jobTemplate.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName));
+    for (const c of claims) expect((await client.get(apiPath('v1', 'persistentvolumeclaims', ns, c))).status.phase).toBe('Bound');
+  });
+});
