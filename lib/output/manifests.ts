@@ -120,7 +120,7 @@ function assertOwnedOutput(target: string, extension: string): void {
     }
     throw e;
   }
-  const ours = (e: fs.Dirent) => e.isFile() && (e.name.endsWith(extension) || ['Kustomization', 'kustomization.yaml', 'kustomization.yml'].includes(e.name));
+  const ours = (e: fs.Dirent) => e.isFile() && (e.name.endsWith(extension) || [KUSTOMIZATION_FILE, 'kustomization.yaml', 'kustomization.yml'].includes(e.name));
   const foreign = entries.filter((e) => !ours(e)).map((e) => e.name + (e.isDirectory() ? '/' : '')).sort();
   if (foreign.length > 0) {
     throw new Error(`Manifests.write: outdir ${target} is replaced as a whole on every synth, and it holds files a synth does not write `
