@@ -146,10 +146,11 @@ describe('ConsulCluster', () => {
     const script: string = c.readinessProbe.exec.command[2];
     // the local agent must answer
     expect(script).toContain('here=$(leader 127.0.0.1)');
-    // with a leader: ready only as a voter (a rejoined server is a non-voter until autopilot promotes it)
-    expect(script).toContain('consul operator raft list-peers | awk -v node="$POD_NAME"');
-    // ... this incarnation's row: a restarted pod has a new IP, and the old entry (a voter) lingers a moment
-    expect(script).toContain('$1 == node && $3 == addr { voter = $5 }');
+    // with a leader: ready only once autopilot counts it a healthy voter (a rejoined server is a non-voter until
+    // autopilot promotes it, and the Raft configuration runs up to 2 s ahead of autopilot's state)
+    expect(script).toContain('consul operator autopilot state -format=json | jq -e --arg node "$POD_NAME" --arg addr "$addr"');
+    // ... this incarnation's entry: a restarted pod has a new IP, and the old entry (a voter) lingers a moment
+    expect(script).toContain('.Name == $node and .Address == $addr and .Healthy and (.Status == "voter" or .Status == "leader")');
     expect(script).toContain('*) addr="$POD_IP:8300" ;;');
     // without one: not ready while any other server knows a leader
     expect(script).toContain('for peer in consul-0.consul.consul.svc.cluster.local consul-1.consul.consul.svc.cluster.local consul-2.consul.consul.svc.cluster.local; do');

@@ -407,8 +407,8 @@ export class ConsulCluster extends Construct {
 
 
 /**
- * The readiness probe of a Consul server: Ready when this server, at this pod's IP, is a Raft voter under a known
- * leader, so a rollout (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
+ * The readiness probe of a Consul server: Ready when autopilot counts this server, at this pod's IP, a healthy voter
+ * under a known leader, so a rollout (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
  * some seconds later, and only then may the next one go. While no server answers with a leader (the first
  * bootstrap, or every server down) there is no quorum to protect and `bootstrap_expect` needs the next server:
  * Ready, as soon as the local agent answers.
@@ -421,10 +421,13 @@ function consulReadinessScript(peers: string[], tls?: { caFile: string; serverNa
     leader,
     'here=$(leader 127.0.0.1)',
     'if [ "$here" != \'""\' ]; then',
-    // This incarnation's own row: a restarted pod has a new IP, and until the leader has replaced the old entry
-    // (still a voter) by the new one (a non-voter), matching the name alone would pass too early.
+    // This incarnation's own entry: a restarted pod has a new IP, and until the leader has replaced the old entry
+    // (still a voter) by the new one (a non-voter), matching the name alone would pass too early. Autopilot's state
+    // (what `consul operator autopilot state` and the health endpoint report) rather than the Raft configuration:
+    // it is refreshed every 2 s, so a probe on the Raft configuration alone passed before autopilot counted the
+    // server a healthy voter.
     '  case "$POD_IP" in *:*) addr="[$POD_IP]:8300" ;; *) addr="$POD_IP:8300" ;; esac',
-    '  consul operator raft list-peers | awk -v node="$POD_NAME" -v addr="$addr" \'$1 == node && $3 == addr { voter = $5 } END { exit voter != "true" }\'',
+    '  consul operator autopilot state -format=json | jq -e --arg node "$POD_NAME" --arg addr "$addr" \'any(.Servers[]; .Name == $node and .Address == $addr and .Healthy and (.Status == "voter" or .Status == "leader"))\' >/dev/null',
     '  exit',
     'fi',
     `for peer in ${peers.join(' ')}; do`,
