@@ -3,7 +3,7 @@ import { ConsulCluster, ConsulClusterProps } from '../../../lib';
 import { KubeObject } from './kube';
 import { Pod } from './pod';
 import { waitFor } from './proc';
-import { StatefulSetRunner, objectsOf, synthChart } from './servers';
+import { StatefulSetRunner, monitor, objectsOf, synthChart } from './servers';
 
 export interface RaftState {
   readonly at: number;
@@ -60,4 +60,27 @@ export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Pa
 /** The states where fewer than `min` healthy voters served, or no quorum of the voter set was healthy. */
 export function unsafeStates(states: RaftState[], min: number): RaftState[] {
   return states.filter((s) => s.leader && (s.healthyVoters < min || s.healthyVoters < Math.floor(s.voters / 2) + 1));
+}
+
+/**
+ * Runs `change` while sampling autopilot every 0.5 s: no sampled state may have fewer than `minHealthy` healthy
+ * voters (or lose a quorum), and the moment the last pod is Ready, `voters` healthy voters must serve.
+ */
+export async function expectSafeChange(client: Pod, sts: StatefulSetRunner, change: () => Promise<void>, minHealthy: number, voters: number): Promise<void> {
+  const m = monitor(() => raftState(client, sts));
+  await change();
+  expect(unsafeStates(await m.stop(), minHealthy)).toEqual([]);
+  expect(await raftState(client, sts)).toMatchObject({ leader: true, voters, healthyVoters: voters });
+}
+
+/** Puts `value` at `key` through server `ordinal`'s stable DNS name, from the client pod. */
+export async function putKey(client: Pod, sts: StatefulSetRunner, ordinal: number, key: string, value: string): Promise<string> {
+  const host = `${sts.name}-${ordinal}.${sts.set.spec.serviceName}.${sts.namespace}.svc.cluster.local`;
+  return (await client.exec(['curl', '-sf', '-X', 'PUT', '--data', value, `http://${host}:8500/v1/kv/${key}`])).stdout;
+}
+
+/** Reads `key` through server `ordinal`'s stable DNS name, from the client pod. */
+export async function getKey(client: Pod, sts: StatefulSetRunner, ordinal: number, key: string): Promise<string> {
+  const host = `${sts.name}-${ordinal}.${sts.set.spec.serviceName}.${sts.namespace}.svc.cluster.local`;
+  return (await client.exec(['curl', '-sf', `http://${host}:8500/v1/kv/${key}?raw`])).stdout;
 }

@@ -1,5 +1,6 @@
 // Network namespaces for the real-servers suite: one per pod, all on one bridge inside a namespace of their own
 // (the "fabric"), addressed from 10.213.0.0/16. Nothing is added to the host's own network namespace.
+import * as crypto from 'crypto';
 import { run } from './proc';
 
 export const NETNS_PREFIX = 'cdk8s-e2e-';
@@ -24,14 +25,19 @@ export async function ensureFabric(): Promise<void> {
 }
 
 let vethCounter = 0;
+/**
+ * Unique to this test file: jest runs several files one after another in one worker process, with fresh module
+ * state but the same worker id and pid, and the kernel may still be tearing down the previous file's namespaces.
+ */
+const FILE_TOKEN = crypto.randomBytes(3).toString('hex');
 
 /** A network namespace named `cdk8s-e2e-<name>`, with `eth0` at `address` on the fabric, and `lo` up. */
 export async function createNetns(name: string, address: string): Promise<string> {
   await ensureFabric();
-  // Test files run in parallel workers: each worker has its own names (and its own addresses, see servers.ts).
-  const ns = `${NETNS_PREFIX}w${process.env.JEST_WORKER_ID ?? '0'}-${name}`;
+  // Test files run in parallel workers: each file has its own names (and each worker its own addresses, see servers.ts).
+  const ns = `${NETNS_PREFIX}w${process.env.JEST_WORKER_ID ?? '0'}${FILE_TOKEN}-${name}`;
   await ip(['netns', 'add', ns]);
-  const veth = `v${process.env.JEST_WORKER_ID ?? '0'}p${process.pid % 100000}x${vethCounter++}`.slice(0, 15);
+  const veth = `v${FILE_TOKEN}x${vethCounter++}`;
   await ip(['-n', FABRIC, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
   await ip(['-n', FABRIC, 'link', 'set', veth, 'master', 'br0', 'up']);
   await ip(['-n', ns, 'addr', 'add', `${address}/16`, 'dev', 'eth0']);

@@ -6,8 +6,9 @@ module.exports = {
   roots: ['<rootDir>/test/e2e/servers'],
   testMatch: ['**/*.e2e.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
-  // The files run side by side: each has its own namespaces and servers, and most of their time is Raft's timers.
-  maxWorkers: 3,
+  // The files run side by side, one worker each: each has its own namespaces, addresses and servers, and most of
+  // their time is Consul's own timers (graceful leave, autopilot promotion), not CPU.
+  maxWorkers: 5,
   testTimeout: 600_000,
   verbose: true,
   // test/e2e/run.ts stops whatever a failed test left running; jest must not wait for it.
