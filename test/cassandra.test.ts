@@ -3,7 +3,6 @@ import * as kplus from 'cdk8s-plus-27';
 import { CassandraRing, CassandraRingProps } from '../lib';
 
 const CASSANDRA_DEFAULT_IMAGE = CassandraRing.DEFAULT_IMAGE;
-const CASSANDRA_RACK_LABEL = CassandraRing.RACK_LABEL;
 import { PodAntiAffinity } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
@@ -12,6 +11,9 @@ const RING_SELECTOR = {
   'app.kubernetes.io/instance': 'cassandra',
   'app.kubernetes.io/component': 'database',
 };
+
+/** One rack: the rack label is part of the StatefulSet's selector (since the first release), hence of every selector. */
+const ONE_RACK_SELECTOR = { ...RING_SELECTOR, 'cassandra.apache.org/rack': 'rack1' };
 
 /** The value of env var `name` in a container. */
 const envOf = (c: any, name: string): string | undefined => c.env.find((e: any) => e.name === name)?.value;
@@ -126,7 +128,8 @@ describe('CassandraRing', () => {
     expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
     expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(sts.spec.template.spec.restartPolicy).toBe('Always');
-    expect(sts.spec.selector.matchLabels).toEqual({ ...RING_SELECTOR, [CASSANDRA_RACK_LABEL]: 'rack1' });
+    expect(sts.spec.selector.matchLabels).toEqual(ONE_RACK_SELECTOR);
+    expect(CassandraRing.RACK_LABEL).toBe('cassandra.apache.org/rack');
     // the image's own uid (999 < 10000) is a documented kube-score exception
     expect(sts.metadata.annotations).toEqual({ 'kube-score/ignore': 'container-security-context-user-group-id' });
   });
@@ -137,7 +140,7 @@ describe('CassandraRing', () => {
     const svc = find(objs, 'Service', 'cassandra');
     expect(svc.spec.clusterIP).toBe('None');
     expect(svc.spec.publishNotReadyAddresses).toBe(true);
-    expect(svc.spec.selector).toEqual(RING_SELECTOR);
+    expect(svc.spec.selector).toEqual(ONE_RACK_SELECTOR);
     expect(svc.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['intra:7000', 'tls:7001', 'jmx:7199', 'cql:9042']);
     const cql = find(objs, 'Service', 'cassandra-client');
     expect(cql.spec.type).toBe('ClusterIP');
@@ -163,7 +166,7 @@ describe('CassandraRing', () => {
     expect(r.seeds).toEqual(expected);
     expect(envOf(container(find(objs, 'StatefulSet')), 'CASSANDRA_SEEDS')).toBe(expected.join(','));
     // the same names as the StatefulSet's own peer DNS names
-    expect(r.seeds).toEqual([r.racks[0].peerAddress(0), r.racks[0].peerAddress(1)]);
+    expect(r.seeds).toEqual([r.cluster.peerAddress(0), r.cluster.peerAddress(1)]);
     expect(r.peerAddresses()).toHaveLength(5);
   });
 
@@ -241,9 +244,8 @@ describe('CassandraRing', () => {
     const { ring: r, objs } = ring();
     const pdb = find(objs, 'PodDisruptionBudget');
     expect(pdb.metadata.name).toBe('cassandra');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: RING_SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
-    expect(r.podDisruptionBudget).toBeDefined();
-    expect(r.racks[0].podDisruptionBudget).toBeUndefined();
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: ONE_RACK_SELECTOR }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(r.podDisruptionBudget).toBe(r.cluster.podDisruptionBudget);
   });
 
   test('required anti-affinity across nodes, over every pod of the ring', () => {
@@ -292,14 +294,14 @@ describe('CassandraRing', () => {
   test('NetworkPolicy: nodes reach each other on every port, clients only CQL', () => {
     const { objs } = ring({ allowedClients: [{ podSelector: { matchLabels: { app: 'api' } } }] });
     const np = find(objs, 'NetworkPolicy');
-    expect(np.spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
+    expect(np.spec.podSelector.matchLabels).toEqual(ONE_RACK_SELECTOR);
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const ports = (names: string[]) => names.map((port) => ({ port, protocol: 'TCP' }));
     expect(np.spec.ingress).toEqual([
-      { from: [{ podSelector: { matchLabels: RING_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) },
+      { from: [{ podSelector: { matchLabels: ONE_RACK_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) },
       { from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: ports(['cql']) },
     ]);
-    expect(np.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: RING_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) });
+    expect(np.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: ONE_RACK_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) });
     expect(np.spec.egress[0].ports.map((p: any) => p.port)).toEqual([53, 53]);
   });
 
@@ -311,58 +313,118 @@ describe('CassandraRing', () => {
   });
 
   describe('several racks', () => {
-    const props: CassandraRingProps = { replicas: 7, racks: ['a', 'b', 'c'], zones: { a: 'zone-a', b: 'zone-b' } };
+    const props: CassandraRingProps = { replicas: 7, racks: ['a', 'b', 'c'] };
+    const initOf = (objs: Manifest[]) => find(objs, 'StatefulSet').spec.template.spec.initContainers[0];
+    /** Runs the init container's rack lines (everything up to the sed) for a pod name, with the host's sh. */
+    const rackOf = (objs: Manifest[], pod: string): string => {
+      const script: string = initOf(objs).args[0];
+      const lines = script.split('\n');
+      const rackLines = lines.slice(lines.findIndex((l) => l.startsWith('ordinal=')), lines.findIndex((l) => l.startsWith('sed -i "s/^rack=')));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('child_process').execFileSync('/bin/sh', ['-ec', `${rackLines.join('\n')}\necho "$rack"`], { env: { POD_NAME: pod } }).toString().trim();
+    };
 
-    test('one StatefulSet per rack, replicas spread, each with its rack and the GossipingPropertyFileSnitch', () => {
+    test('ONE StatefulSet `cassandra` over every rack (so every change takes one node down at a time), OrderedReady, pods cassandra-N', () => {
       const { ring: r, objs } = ring(props);
-      const sets = all(objs, 'StatefulSet');
-      expect(sets.map((s) => [s.metadata.name, s.spec.replicas])).toEqual([['cassandra-a', 3], ['cassandra-b', 2], ['cassandra-c', 2]]);
-      expect(r.statefulSets).toHaveLength(3);
+      expect(all(objs, 'StatefulSet')).toHaveLength(1);
+      const sts = find(objs, 'StatefulSet', 'cassandra');
+      expect(sts.spec.replicas).toBe(7);
+      expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+      expect(sts.spec.selector.matchLabels).toEqual(RING_SELECTOR);
+      expect(r.statefulSet).toBe(r.cluster.statefulSet);
       expect(r.rackNames).toEqual(['a', 'b', 'c']);
-      for (const [i, rack] of ['a', 'b', 'c'].entries()) {
-        const s = sets[i];
-        expect(s.spec.serviceName).toBe('cassandra');
-        expect(s.spec.selector.matchLabels).toEqual({ ...RING_SELECTOR, [CASSANDRA_RACK_LABEL]: rack });
-        const c = container(s);
-        expect(envOf(c, 'CASSANDRA_RACK')).toBe(rack);
-        expect(envOf(c, 'CASSANDRA_DC')).toBe('dc1');
-        expect(envOf(c, 'CASSANDRA_ENDPOINT_SNITCH')).toBe('GossipingPropertyFileSnitch');
-      }
-      // small racks carry kube-linter's exception, with its reason
-      expect(sets[0].metadata.annotations).not.toHaveProperty(['ignore-check.kube-linter.io/minimum-three-replicas']);
-      expect(sets[1].metadata.annotations['ignore-check.kube-linter.io/minimum-three-replicas']).toMatch(/whole ring/);
+      expect(r.peerAddresses()[6]).toBe('cassandra-6.cassandra.cassandra.svc.cluster.local');
     });
 
-    test('seeds across racks: ordinal 0 of every rack first, the same list on every rack', () => {
+    test('rack by ordinal, round robin: the init container writes racks[i % 3] into cassandra-rackdc.properties; no CASSANDRA_RACK', () => {
+      const { objs } = ring(props);
+      const c = container(find(objs, 'StatefulSet'));
+      expect(envOf(c, 'CASSANDRA_RACK')).toBeUndefined();
+      expect(envOf(c, 'CASSANDRA_DC')).toBe('dc1');
+      expect(envOf(c, 'CASSANDRA_ENDPOINT_SNITCH')).toBe('GossipingPropertyFileSnitch');
+      const init = initOf(objs);
+      expect(init.env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } }]);
+      expect(init.args[0]).toContain('sed -i "s/^rack=.*/rack=$rack/" /config/cassandra-rackdc.properties');
+      // the script itself, run: 7 nodes over 3 racks -> 3, 2, 2 (what spreadReplicas says)
+      const racks = Array.from({ length: 7 }, (_, i) => rackOf(objs, `cassandra-${i}`));
+      expect(racks).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
+      expect(['a', 'b', 'c'].map((x) => racks.filter((y) => y === x).length)).toEqual(CassandraRing.spreadReplicas(7, 3));
+      // no API access without zones
+      expect(all(objs, 'ClusterRole')).toHaveLength(0);
+      expect(find(objs, 'StatefulSet').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('kube-api-access');
+    });
+
+    test('seeds: the first ordinals, one per rack before any rack gets two', () => {
       const { ring: r, objs } = ring({ ...props, seedCount: 4 }, 'prod');
       const dns = (pod: string) => `${pod}.cassandra.prod.svc.cluster.local`;
-      expect(r.seeds).toEqual([dns('cassandra-a-0'), dns('cassandra-b-0'), dns('cassandra-c-0'), dns('cassandra-a-1')]);
-      for (const s of all(objs, 'StatefulSet')) expect(envOf(container(s), 'CASSANDRA_SEEDS')).toBe(r.seeds.join(','));
+      expect(r.seeds).toEqual([0, 1, 2, 3].map((i) => dns(`cassandra-${i}`)));
+      expect(envOf(container(find(objs, 'StatefulSet')), 'CASSANDRA_SEEDS')).toBe(r.seeds.join(','));
       // default: one per rack
-      expect(ring(props).ring.seeds.map((s) => s.split('.')[0])).toEqual(['cassandra-a-0', 'cassandra-b-0', 'cassandra-c-0']);
+      expect(ring(props).ring.seeds.map((s) => s.split('.')[0])).toEqual(['cassandra-0', 'cassandra-1', 'cassandra-2']);
     });
 
-    test('racks pinned to zones through a nodeSelector; racks left out run anywhere', () => {
-      const sets = all(ring(props).objs, 'StatefulSet');
-      expect(sets[0].spec.template.spec.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'zone-a' });
-      expect(sets[1].spec.template.spec.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'zone-b' });
-      expect(sets[2].spec.template.spec.nodeSelector).toBeUndefined();
+    describe('with zones', () => {
+      const zoned: CassandraRingProps = { ...props, zones: { a: 'zone-a', b: 'zone-b', c: 'zone-c' } };
+
+      test('pods only in the racks\' zones, spread evenly (maxSkew 1, DoNotSchedule), anti-affinity across nodes', () => {
+        const pod = find(ring(zoned).objs, 'StatefulSet').spec.template.spec;
+        expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toContainEqual(
+          { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a', 'zone-b', 'zone-c'] });
+        expect(pod.topologySpreadConstraints).toEqual([{
+          maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: RING_SELECTOR },
+        }]);
+        expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual(RING_SELECTOR);
+        expect(pod.nodeSelector).toBeUndefined();
+      });
+
+      test('the init container alone gets an API token, and reads its node\'s zone (get nodes, nothing more)', () => {
+        const { ring: r, objs } = ring(zoned, 'prod');
+        const sts = find(objs, 'StatefulSet');
+        const pod = sts.spec.template.spec;
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.volumes).toContainEqual({
+          name: 'kube-api-access',
+          projected: {
+            defaultMode: 0o440,
+            sources: [
+              { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            ],
+          },
+        });
+        const init = initOf(objs);
+        expect(init.volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+        expect(container(sts).volumeMounts.map((m: any) => m.name)).not.toContain('kube-api-access');
+        expect(init.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } });
+        expect(init.args[0]).toContain('racks = {"zone-a":"a","zone-b":"b","zone-c":"c"}');
+        const role = find(objs, 'ClusterRole');
+        expect(role.metadata).toEqual(expect.objectContaining({ name: 'prod-cassandra-node-reader' }));
+        expect(role.metadata.namespace).toBeUndefined();
+        expect(role.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
+        expect(r.nodeReaderRole).toBeDefined();
+        const binding = find(objs, 'ClusterRoleBinding');
+        expect(binding.metadata.namespace).toBeUndefined();
+        expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prod-cassandra-node-reader' });
+        expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cassandra', namespace: 'prod' }]);
+        // egress to the API server, and nothing else new
+        expect(find(objs, 'NetworkPolicy').spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] });
+      });
+
+      test('one rack with a zone: pinned to it, no API access, CASSANDRA_RACK as before', () => {
+        const { objs } = ring({ rack: 'r1', zones: { r1: 'zone-a' } });
+        expect(all(objs, 'ClusterRole')).toHaveLength(0);
+        expect(envOf(container(find(objs, 'StatefulSet')), 'CASSANDRA_RACK')).toBe('r1');
+        expect(find(objs, 'StatefulSet').spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+          .toContainEqual({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a'] });
+      });
     });
 
-    test('ONE headless Service, PDB and NetworkPolicy over every rack; anti-affinity across racks', () => {
+    test('ONE headless Service, PDB, NetworkPolicy and ServiceAccount over every rack', () => {
       const { objs } = ring(props);
       expect(find(objs, 'Service', 'cassandra').spec.selector).toEqual(RING_SELECTOR);
       expect(find(objs, 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: RING_SELECTOR } });
       expect(find(objs, 'NetworkPolicy').spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
-      for (const s of all(objs, 'StatefulSet')) {
-        expect(s.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual(RING_SELECTOR);
-      }
-      // one ServiceAccount per StatefulSet
-      expect(all(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['cassandra-a', 'cassandra-b', 'cassandra-c']);
-    });
-
-    test('a single entry in racks keeps the per-rack naming, so racks can be added later without renaming', () => {
-      expect(all(ring({ racks: ['a'] }).objs, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['cassandra-a']);
+      expect(all(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['cassandra']);
     });
   });
 
@@ -375,7 +437,10 @@ describe('CassandraRing', () => {
       ['rack and racks together', { rack: 'a', racks: ['b', 'c'] }, /prop "racks" cannot be combined with "rack"/],
       ['empty racks', { racks: [] }, /prop "racks" must name at least one rack; got \[\]/],
       ['rack not a DNS label', { racks: ['Rack_A'] }, /prop "racks\[0\]" must be a DNS-1123 label.*got "Rack_A"/],
-      ['zone for an unknown rack', { racks: ['a', 'b'], zones: { c: 'zone-c' } }, /prop "zones\["c"\]" must name a rack \(a, b\); got "c"/],
+      ['zone for an unknown rack', { racks: ['a', 'b'], zones: { a: 'zone-a', b: 'zone-b', c: 'zone-c' } }, /prop "zones\["c"\]" must name a rack \(a, b\); got "c"/],
+      ['a rack without a zone', { racks: ['a', 'b'], zones: { a: 'zone-a' } }, /prop "zones" must map every rack to its zone \(missing: b\)/],
+      ['two racks in one zone', { racks: ['a', 'b'], zones: { a: 'zone-a', b: 'zone-a' } }, /prop "zones\["a"\]" must differ from the zone of every other rack \(rack "b" has it too\); got "zone-a"/],
+      ['a zone that is not a label value', { racks: ['a', 'b'], zones: { a: 'zone a', b: 'zone-b' } }, /prop "zones\["a"\]" must be a label value.*got "zone a"/],
       ['heap larger than the memory limit', { maxHeapSize: Size.gibibytes(4) }, /prop "maxHeapSize" must be at most half the memory limit \(1024 MiB of 2048 MiB\).*got Size/],
       ['heap more than half the limit', { resources: { memory: { limit: Size.gibibytes(4) } }, maxHeapSize: Size.gibibytes(3) }, /prop "maxHeapSize" must be at most half the memory limit/],
       ['young generation larger than half the heap', { heapNewSize: Size.mebibytes(300) }, /prop "heapNewSize" must be at most half the heap \(256 MiB of 512 MiB\)/],

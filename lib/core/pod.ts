@@ -79,6 +79,8 @@ export interface PodOptions {
   /** Pods to keep away from: defaults to `selector`. */
   readonly antiAffinitySelector?: Record<string, string>;
   readonly spreadAcrossZones?: boolean;
+  /** Only these zones, spread evenly over them (maxSkew 1, not best effort). */
+  readonly zones?: string[];
   readonly nodeSelector?: Record<string, string>;
   readonly terminationGracePeriod?: Duration;
   readonly restartPolicy?: string;
@@ -96,11 +98,11 @@ export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
     restartPolicy: o.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: (o.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
     securityContext: podSecurityContext(o.runAs),
-    affinity: affinity(o.antiAffinity ?? PodAntiAffinity.PREFERRED, o.antiAffinitySelector ?? o.selector),
-    topologySpreadConstraints: o.spreadAcrossZones ? [{
+    affinity: affinity(o.antiAffinity ?? PodAntiAffinity.PREFERRED, o.antiAffinitySelector ?? o.selector, o.zones),
+    topologySpreadConstraints: o.zones || o.spreadAcrossZones ? [{
       maxSkew: 1,
-      topologyKey: 'topology.kubernetes.io/zone',
-      whenUnsatisfiable: 'ScheduleAnyway',
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: o.zones ? 'DoNotSchedule' : 'ScheduleAnyway',
       labelSelector: { matchLabels: o.selector },
     }] : undefined,
     nodeSelector: o.nodeSelector,
@@ -110,11 +112,19 @@ export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
   };
 }
 
-/** Linux nodes only (every image here is a Linux image), and the requested spread across nodes. */
-function affinity(mode: PodAntiAffinity, selector: Record<string, string>): k8s.Affinity {
+/** The well-known node label naming a node's zone. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** Linux nodes only (every image here is a Linux image), in `zones` when given, and the requested spread across nodes. */
+function affinity(mode: PodAntiAffinity, selector: Record<string, string>, zones?: string[]): k8s.Affinity {
   const nodeAffinity: k8s.NodeAffinity = {
     requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }],
+      nodeSelectorTerms: [{
+        matchExpressions: [
+          { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+          ...(zones ? [{ key: ZONE_LABEL, operator: 'In', values: zones }] : []),
+        ],
+      }],
     },
   };
   const term: k8s.PodAffinityTerm = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } };

@@ -71,7 +71,7 @@ export class DisruptionBudget {
     return new DisruptionBudget('minAvailable', count);
   }
 
-  /** No PodDisruptionBudget (e.g. when one budget covers several StatefulSets, as CassandraRing does for racks). */
+  /** No PodDisruptionBudget (e.g. when one budget covers several StatefulSets). */
   public static none(): DisruptionBudget {
     return new DisruptionBudget('none', 0);
   }
@@ -100,7 +100,7 @@ export interface StatefulClusterProps {
    */
   readonly serviceName?: string;
   /**
-   * Create the headless governing Service. Set to false when several StatefulSets share one (one StatefulSet per rack).
+   * Create the headless governing Service. Set to false when several StatefulSets share one.
    * @default true
    */
   readonly createService?: boolean;
@@ -194,6 +194,12 @@ export interface StatefulClusterProps {
    * @default false
    */
   readonly spreadAcrossZones?: boolean;
+  /**
+   * Run only in these zones (a required node affinity on `topology.kubernetes.io/zone`), spread evenly over them
+   * (maxSkew 1, `DoNotSchedule`: a pod stays Pending rather than unbalance the zones).
+   * @default - any zone
+   */
+  readonly zones?: string[];
   /**
    * Node labels the pods must run on (e.g. a rack's zone).
    * @default - any node
@@ -441,6 +447,7 @@ export class StatefulCluster extends Construct {
             antiAffinity: props.antiAffinity,
             antiAffinitySelector: props.antiAffinitySelector,
             spreadAcrossZones: props.spreadAcrossZones,
+            zones: props.zones,
             nodeSelector: props.nodeSelector,
             terminationGracePeriod: props.terminationGracePeriod,
           }),
@@ -553,6 +560,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   v.integer('replicas', replicas, 0);
   v.image('image', props.image);
   v.resources('resources', props.resources, DEFAULT_RESOURCES);
+  if (props.zones !== undefined) v.labelValues('zones', props.zones);
   const portKeys = new Set<string>();
   (props.ports ?? []).forEach((p, i) => {
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),

@@ -59,6 +59,9 @@ export function isIngressHost(value: unknown): boolean {
   return typeof value === 'string' && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value) && value.includes('.');
 }
 
+/** A non-empty label value. */
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 /**
  * Collects every broken rule of one construct's props, then throws them together,
  * so a user fixes all of them in one pass.
@@ -89,6 +92,23 @@ export class PropValidator {
   public dnsSubdomain(prop: string, value: unknown): boolean {
     return this.check(prop, isDnsSubdomain(value),
       'must be a DNS-1123 subdomain (dot-separated DNS-1123 labels, at most 253 characters)', value);
+  }
+
+  /** A label value that names something (non-empty): a zone, a rack. */
+  public labelValue(prop: string, value: unknown): boolean {
+    return this.check(prop, typeof value === 'string' && LABEL_VALUE.test(value),
+      'must be a label value (1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
+  }
+
+  /** A non-empty list of distinct label values (zones). */
+  public labelValues(prop: string, value: unknown): boolean {
+    if (!this.check(prop, Array.isArray(value) && value.length > 0, 'must be a non-empty list', value)) return false;
+    let ok = true;
+    (value as unknown[]).forEach((item, i) => {
+      ok = this.labelValue(`${prop}[${i}]`, item) && ok;
+      ok = this.check(`${prop}[${i}]`, (value as unknown[]).indexOf(item) === i, `must be unique in ${prop}`, item) && ok;
+    });
+    return ok;
   }
 
   public integer(prop: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {

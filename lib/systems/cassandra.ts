@@ -3,16 +3,19 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
-import { PodAntiAffinity, hardenedContainer, networkPolicySpec, policyPort } from '../core/pod';
+import { PodAntiAffinity, ZONE_LABEL, hardenedContainer } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
 import { PropValidator } from '../core/validation';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
 
-/** Pod label naming the Cassandra rack of a pod; part of each rack's StatefulSet selector, so it never changes. */
+/**
+ * Pod label naming the rack of a ring with ONE rack: part of its StatefulSet's selector since the first release, so
+ * it stays (a selector cannot change). With several racks every rack shares one StatefulSet and the label is absent.
+ */
 export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
 
 /** The CQL native-protocol port. */
@@ -21,15 +24,15 @@ export const CASSANDRA_CQL_PORT = 9042;
 /** Properties of a {@link CassandraRing}. */
 export interface CassandraRingProps {
   /**
-   * Name of the ring: the headless Service, the PodDisruptionBudget and the NetworkPolicy are `name`, the CQL
-   * Service `<name>-client`. With one rack the StatefulSet is `name` too (pods `name-0 …`, as in seed 003); with
-   * `racks` each rack's StatefulSet is `<name>-<rack>` (pods `<name>-<rack>-0 …`).
+   * Name of the ring: the StatefulSet, the headless Service, the PodDisruptionBudget and the NetworkPolicy are
+   * `name` (pods `name-0 …`, as in seed 003, whatever the racks), the CQL Service `<name>-client`.
    * @default 'cassandra'
    */
   readonly name?: string;
   /**
    * Number of Cassandra nodes in the datacenter, over all racks. With `racks`, they are spread as evenly as
    * possible, the first racks taking one more when the division is not exact (7 over 3 racks: 3, 2, 2).
+   * Scaling up or down by any amount changes one node at a time.
    * @default 3
    */
   readonly replicas?: number;
@@ -61,26 +64,31 @@ export interface CassandraRingProps {
    */
   readonly datacenter?: string;
   /**
-   * The rack of every node when the ring has a single StatefulSet. Cannot be combined with `racks`.
+   * The rack of every node, when there is only one. Cannot be combined with `racks`.
    * @default 'rack1'
    */
   readonly rack?: string;
   /**
-   * Several racks: one StatefulSet per rack (`<name>-<rack>`), each with its `CASSANDRA_RACK`, the replicas spread
-   * over them, one PodDisruptionBudget across all of them. Give `zones` too, or racks are names only, not failure
-   * domains. Cannot be combined with `rack`.
+   * Several racks, in ONE StatefulSet (so every change, over all racks, takes one node down at a time). Without
+   * `zones`, node `name-i` is in rack `racks[i % racks.length]` (round robin: `name-0` in the first rack, `name-1` in
+   * the second...), written into `cassandra-rackdc.properties` by the init container; the racks are then names, not
+   * failure domains. With `zones`, a node's rack is the rack of the zone its Kubernetes node is in. The racks of a
+   * ring holding data cannot change: a node refuses to start in another rack. Cannot be combined with `rack`.
    * @default - one rack, named by `rack`
    */
   readonly racks?: string[];
   /**
-   * Pin racks to zones: rack name to the value of `topology.kubernetes.io/zone` its pods must run in (a nodeSelector
-   * on that rack's StatefulSet). Racks left out may run in any zone.
-   * @default - no zone pinning
+   * Racks as failure domains: rack name to the value of `topology.kubernetes.io/zone` of its nodes, for every rack,
+   * one zone each. The pods run only in these zones, spread evenly (maxSkew 1, `DoNotSchedule`), and with several
+   * racks the init container reads the zone of the pod's node from the Kubernetes API (`get nodes`, granted by a ClusterRole to the
+   * ring's ServiceAccount, with a token mounted in the init container only) to write the matching rack. Since a
+   * claim stays in its zone, a node keeps its rack.
+   * @default - racks by ordinal, no zone constraint
    */
   readonly zones?: { [rack: string]: string };
   /**
-   * How many nodes act as seeds. Seeds are the lowest ordinals, taken rack by rack (`a-0, b-0, c-0, a-1, …`), so
-   * every rack gets one before any rack gets two.
+   * How many nodes act as seeds: the lowest ordinals (`name-0, name-1, …`), so with several racks every rack gets
+   * one before any rack gets two (by ordinal, or with `zones` by the even spread of the first pods).
    * @default - one per rack and up to three per datacenter, but never every node when there is a choice:
    * `min(replicas, max(number of racks, min(3, replicas - 1), 1))` (3 nodes in one rack: 2 seeds)
    */
@@ -114,7 +122,7 @@ export interface CassandraRingProps {
    */
   readonly heapNewSize?: Size;
   /**
-   * Pod anti-affinity across nodes (`kubernetes.io/hostname`), over the pods of every rack. Required by default:
+   * Pod anti-affinity across nodes (`kubernetes.io/hostname`). Required by default:
    * two replicas of the same data on one machine would fail together.
    * @default PodAntiAffinity.REQUIRED
    */
@@ -200,39 +208,33 @@ const LOG_TOTAL_SIZE_CAP = '200MB';
 const VOLUME_SIZES = { config: Size.mebibytes(16), tmp: Size.mebibytes(128), logs: Size.gibibytes(1) };
 const MIN_EPHEMERAL_LIMIT = Size.mebibytes(1536);
 
-/**
- * kube-linter's minimum-three-replicas counts per StatefulSet; with racks the unit of availability is the ring
- * (one PodDisruptionBudget and one anti-affinity over every rack), so a rack of one or two nodes is not a finding.
- */
-const SMALL_RACK_EXCEPTION = {
-  'ignore-check.kube-linter.io/minimum-three-replicas': 'one rack of a Cassandra ring of 3 or more nodes; the PodDisruptionBudget and anti-affinity cover the whole ring',
-};
+/** Where the init container of a ring with `zones` finds its API token (a projected volume, in that container only). */
+const API_CREDENTIALS = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** cpu 500m/2, memory 2Gi, ephemeral storage 512Mi/2Gi (logs and the /etc/cassandra copy). */
 const CASSANDRA_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gibibytes(2), [Size.mebibytes(512), Size.gibibytes(2)]);
 
 /**
  * An Apache Cassandra datacenter (seed 003's StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
- * K8ssandra add): one StatefulSet per rack on the {@link StatefulCluster} core, all governed by one headless Service
- * that publishes not-ready addresses (nodes gossip before they are ready), a ClusterIP Service for CQL clients,
- * `CASSANDRA_SEEDS` listing the stable DNS names of the first few nodes (computed at synth), the
- * GossipingPropertyFileSnitch with `CASSANDRA_DC`/`CASSANDRA_RACK`, a readiness probe that waits for this node to be
- * Up/Normal in `nodetool status`, `nodetool drain` before stopping, one PodDisruptionBudget (one node down at a time)
- * and one NetworkPolicy over every rack, required anti-affinity across nodes, a heap derived from the memory limit,
- * retained per-node claims, and the restricted security context with a read-only root filesystem.
+ * K8ssandra add): ONE StatefulSet on the {@link StatefulCluster} core, whatever the racks, so that every change
+ * (scaling by any amount, a config change, an image upgrade) takes one node down at a time, OrderedReady; a headless
+ * Service that publishes not-ready addresses (nodes gossip before they are ready), a ClusterIP Service for CQL
+ * clients, `CASSANDRA_SEEDS` listing the stable DNS names of the first few nodes (computed at synth), the
+ * GossipingPropertyFileSnitch with the datacenter and each node's rack, a readiness probe that waits for this node to
+ * be Up/Normal in `nodetool status`, `nodetool drain` before stopping, a PodDisruptionBudget (one node down at a time),
+ * a NetworkPolicy, required anti-affinity across nodes, a heap derived from the memory limit, retained per-node
+ * claims, and the restricted security context with a read-only root filesystem.
  *
  * Read-only root: the image's entrypoint rewrites cassandra.yaml and cassandra-rackdc.properties in /etc/cassandra
  * at every start, so /etc/cassandra is an emptyDir that an init container (same image, same restricted context)
- * fills with the image's own files; /tmp and /var/log/cassandra are emptyDirs, /var/lib/cassandra is the claim.
- *
- * Known limit: racks scale independently, so two racks may add a node at the same moment; Cassandra refuses
- * concurrent bootstraps, and the second node restarts until the first has joined.
+ * fills with the image's own files, and where it writes the node's rack; /tmp and /var/log/cassandra are emptyDirs,
+ * /var/lib/cassandra is the claim.
  */
 export class CassandraRing extends Construct {
   /** The Cassandra image deployed unless `image` says otherwise. */
   public static readonly DEFAULT_IMAGE: string = CASSANDRA_DEFAULT_IMAGE;
 
-  /** Pod label naming the rack of a pod; part of each rack's StatefulSet selector, so it never changes. */
+  /** Pod label naming the rack of a ring with one rack (in its StatefulSet's selector); absent with several racks. */
   public static readonly RACK_LABEL: string = CASSANDRA_RACK_LABEL;
 
   /** The CQL native-protocol port. */
@@ -249,7 +251,8 @@ export class CassandraRing extends Construct {
   }
 
   /**
-   * How `replicas` nodes spread over `rackCount` racks: as evenly as possible, the first racks taking the extra ones.
+   * How many of `replicas` nodes each of `rackCount` racks holds: as evenly as possible, the first racks taking the
+   * extra ones (what round-robin by ordinal gives, and what the zone spread gives with `zones`).
    * @param replicas total number of nodes
    * @param rackCount number of racks
    */
@@ -257,18 +260,20 @@ export class CassandraRing extends Construct {
     return spreadReplicas(replicas, rackCount);
   }
 
-  /** One StatefulCluster per rack (StatefulSet, ServiceAccount); the ring-wide objects are the fields below. */
-  public readonly racks: StatefulCluster[];
-  /** The StatefulSets, in rack order. */
-  public readonly statefulSets: k8s.KubeStatefulSet[];
-  /** The headless governing Service (`name`), over every rack, publishing not-ready addresses. */
+  /** The StatefulSet, headless Service, PodDisruptionBudget, NetworkPolicy and ServiceAccount of the ring. */
+  public readonly cluster: StatefulCluster;
+  /** The StatefulSet (`name`), every rack's nodes. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless governing Service (`name`), publishing not-ready addresses. */
   public readonly service: k8s.KubeService;
   /** The ClusterIP Service for CQL clients (`<name>-client`, port 9042), over every Ready node. */
   public readonly cqlService: k8s.KubeService;
-  /** The PodDisruptionBudget over every rack: at most one node down at a time. */
+  /** The PodDisruptionBudget: at most one node down at a time. */
   public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
-  /** The NetworkPolicy over every rack. */
+  /** The NetworkPolicy. */
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** With `zones` and several racks: the ClusterRole that lets the ring's ServiceAccount read nodes (their zone label). */
+  public readonly nodeReaderRole?: k8s.KubeClusterRole;
   /** Stable DNS names of the seed nodes, as given in `CASSANDRA_SEEDS`. */
   public readonly seeds: string[];
   /**
@@ -293,7 +298,7 @@ export class CassandraRing extends Construct {
   public readonly heapNewSize: Size;
   /** Namespace of every object. */
   public readonly namespace: string;
-  /** Labels selecting every pod of the ring, whatever its rack. */
+  /** Labels selecting every pod of the ring. */
   public readonly selectorLabels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
@@ -305,32 +310,34 @@ export class CassandraRing extends Construct {
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     this.clusterName = props.clusterName ?? name;
     this.datacenter = props.datacenter ?? 'dc1';
-    const multiRack = props.racks !== undefined;
     this.rackNames = props.racks ?? [props.rack ?? 'rack1'];
     const resources = resolveResources(props.resources, CASSANDRA_DEFAULT_RESOURCES);
-    validateCassandraProps(this, props, { name, replicas, image, resources, multiRack, rackNames: this.rackNames });
+    validateCassandraProps(this, props, { name, namespace: this.namespace, replicas, image, resources, multiRack: props.racks !== undefined, rackNames: this.rackNames });
     const heap = cassandraHeapSizes(resources.memory!.limit!, props.maxHeapSize);
     this.maxHeapSize = heap.maxHeapSize;
     this.heapNewSize = props.heapNewSize ?? heap.heapNewSize;
+    const zones = props.zones;
+    // Several racks in one StatefulSet: the init container works out each node's rack, from its ordinal or its zone.
+    const lookupZone = zones !== undefined && this.rackNames.length > 1;
 
     const labelOptions: AppLabelOptions = { app: 'cassandra', instance: name, component: 'database', version: imageVersion(image) };
     this.selectorLabels = selectorLabelsOf(labelOptions);
     const labels = recommendedLabels(labelOptions);
     const serviceAddress = `${name}.${this.namespace}.svc.${clusterDomain}`;
 
-    // Layout and seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth, like seed 003's.
-    const layout = this.rackNames.map((rack, i) => ({
-      rack,
-      statefulSetName: multiRack ? `${name}-${rack}` : name,
-      replicas: spreadReplicas(replicas, this.rackNames.length)[i],
-    }));
-    const seedCount = props.seedCount ?? defaultSeedCount(replicas, layout.length);
-    this.seeds = seedPods(layout, seedCount).map((pod) => `${pod}.${serviceAddress}`);
+    // Seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth, like seed 003's.
+    const seedCount = props.seedCount ?? defaultSeedCount(replicas, this.rackNames.length);
+    this.seeds = Array.from({ length: seedCount }, (_, i) => `${name}-${i}.${serviceAddress}`);
 
-    const volumes = [
+    // The rack of this node, written where the image's entrypoint leaves it alone when CASSANDRA_RACK is unset.
+    const rackSource = this.rackNames.length === 1 ? undefined
+      : lookupZone ? zoneRackScript(zones!)
+        : rackByOrdinalScript(this.rackNames);
+    const volumes: k8s.Volume[] = [
       emptyDir('config', VOLUME_SIZES.config),
       emptyDir('tmp', VOLUME_SIZES.tmp),
       emptyDir('logs', VOLUME_SIZES.logs),
+      ...(lookupZone ? [apiCredentialsVolume()] : []),
     ];
     const volumeMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PATHS.config },
@@ -344,83 +351,97 @@ export class CassandraRing extends Construct {
       resources: undefined,
       defaultResources: {
         cpu: { request: cpu('50m'), limit: cpu('200m') },
-        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) },
+        // python3 reading the node's zone needs more than the shell's copy and sed.
+        memory: { request: Size.mebibytes(lookupZone ? 64 : 32), limit: Size.mebibytes(lookupZone ? 64 : 32) },
         ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
       command: ['/bin/sh', '-ec'],
       args: [[
         `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
         `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
+        ...(rackSource ? [
+          ...rackSource,
+          `sed -i "s/^rack=.*/rack=$rack/" ${PATHS.configSeed}/cassandra-rackdc.properties`,
+          'echo "$POD_NAME: rack $rack"',
+        ] : []),
       ].join('\n')],
-      volumeMounts: [{ name: 'config', mountPath: PATHS.configSeed }],
+      env: rackSource ? [
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        ...(lookupZone ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
+      ] : undefined,
+      volumeMounts: [
+        { name: 'config', mountPath: PATHS.configSeed },
+        ...(lookupZone ? [{ name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true }] : []),
+      ],
     });
 
-    const antiAffinity = props.antiAffinity ?? PodAntiAffinity.REQUIRED;
-    const zones = props.zones ?? {};
-
-    this.racks = layout.map(({ rack, statefulSetName, replicas: rackReplicas }) => {
-      const cluster = new StatefulCluster(this, `rack-${rack}`, {
-        name: statefulSetName,
-        replicas: rackReplicas,
-        serviceName: name,
-        // The ring creates the one governing Service, PDB and NetworkPolicy over every rack.
-        createService: false,
-        networkPolicy: false,
-        disruptionBudget: DisruptionBudget.none(),
-        namespace: this.namespace,
-        clusterDomain,
-        image,
-        appLabels: { app: 'cassandra', instance: name, component: 'database' },
-        extraSelectorLabels: { [CASSANDRA_RACK_LABEL]: rack },
-        ports: CASSANDRA_PORTS,
-        claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
-        // One node joins at a time within a rack: Cassandra refuses concurrent bootstraps.
-        podManagementPolicy: PodManagementPolicy.ORDERED_READY,
-        antiAffinity,
-        // Anti-affinity over the pods of every rack, not only this rack's.
-        antiAffinitySelector: this.selectorLabels,
-        nodeSelector: zones[rack] ? { 'topology.kubernetes.io/zone': zones[rack] } : undefined,
-        resources,
-        runAs: CASSANDRA_USER,
-        containerName: 'cassandra',
-        env: cassandraEnv({
-          seeds: this.seeds,
-          clusterName: this.clusterName,
-          datacenter: this.datacenter,
-          rack,
-          heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
-        }),
-        // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP).
-        readinessProbe: shellProbe(`${NODETOOL} status | grep -E "^UN\\s+\${POD_IP}\\s"`,
-          { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
-        // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
-        livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
-        // Opening SSTables and replaying the commit log come before the storage port: up to 15 minutes.
-        startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
-        lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `${NODETOOL} drain`] } } },
-        terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(5),
-        volumes,
-        volumeMounts,
-        initContainers: [initContainer],
-        annotations: {
-          ...IMAGE_USER_EXCEPTION,
-          ...(rackReplicas < 3 && replicas >= 3 ? SMALL_RACK_EXCEPTION : {}),
-        },
-      });
-      return cluster;
+    this.cluster = new StatefulCluster(this, 'cluster', {
+      name,
+      replicas,
+      namespace: this.namespace,
+      clusterDomain,
+      image,
+      appLabels: { app: 'cassandra', instance: name, component: 'database' },
+      extraSelectorLabels: rackSource ? undefined : { [CASSANDRA_RACK_LABEL]: this.rackNames[0] },
+      ports: CASSANDRA_PORTS,
+      // Nodes must resolve the seeds and gossip before any of them is Ready.
+      publishNotReadyAddresses: true,
+      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
+      // One node at a time, over every rack: Cassandra refuses concurrent bootstraps, and a rollout or scale-down
+      // must never take two replicas of a token range down together.
+      podManagementPolicy: PodManagementPolicy.ORDERED_READY,
+      antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
+      antiAffinitySelector: this.selectorLabels,
+      zones: zones ? this.rackNames.map((rack) => zones[rack]) : undefined,
+      // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
+      disruptionBudget: DisruptionBudget.maxUnavailable(1),
+      allowedClients: props.allowedClients,
+      clientPorts: ['cql'],
+      // The init container asks the API server for its node's zone (through the `kubernetes` Service: 443, or the
+      // API server's own port once the Service is resolved to an endpoint).
+      allowedEgress: lookupZone ? [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }] : undefined,
+      resources,
+      runAs: CASSANDRA_USER,
+      containerName: 'cassandra',
+      env: cassandraEnv({
+        seeds: this.seeds,
+        clusterName: this.clusterName,
+        datacenter: this.datacenter,
+        rack: rackSource ? undefined : this.rackNames[0],
+        heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
+      }),
+      // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP).
+      readinessProbe: shellProbe(`${NODETOOL} status | grep -E "^UN\\s+\${POD_IP}\\s"`,
+        { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
+      // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
+      livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+      // Opening SSTables and replaying the commit log come before the storage port: up to 15 minutes.
+      startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `${NODETOOL} drain`] } } },
+      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(5),
+      volumes,
+      volumeMounts,
+      initContainers: [initContainer],
+      annotations: IMAGE_USER_EXCEPTION,
     });
-    this.statefulSets = this.racks.map((r) => r.statefulSet);
+    this.statefulSet = this.cluster.statefulSet;
+    this.service = this.cluster.service!;
+    this.podDisruptionBudget = this.cluster.podDisruptionBudget!;
+    this.networkPolicy = this.cluster.networkPolicy!;
 
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: meta(name, this.namespace, labels),
-      spec: {
-        clusterIp: 'None',
-        // Nodes must resolve the seeds and gossip before any of them is Ready.
-        publishNotReadyAddresses: true,
-        selector: this.selectorLabels,
-        ports: CASSANDRA_PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
-      },
-    });
+    if (lookupZone) {
+      // Nodes are cluster-scoped: a Role cannot grant them. `get` only, no list or watch.
+      const roleName = nodeReaderName(name, this.namespace);
+      this.nodeReaderRole = clusterScoped(new k8s.KubeClusterRole(this, 'node-reader', {
+        metadata: { name: roleName, labels },
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+      }));
+      clusterScoped(new k8s.KubeClusterRoleBinding(this, 'node-reader-binding', {
+        metadata: { name: roleName, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+        subjects: [{ kind: 'ServiceAccount', name: this.cluster.serviceAccount.name, namespace: this.namespace }],
+      }));
+    }
 
     this.cqlService = new k8s.KubeService(this, 'cql', {
       metadata: meta(`${name}-client`, this.namespace, labels),
@@ -433,35 +454,66 @@ export class CassandraRing extends Construct {
     this.cqlHost = `${name}-client.${this.namespace}.svc.${clusterDomain}`;
     this.cqlPort = CASSANDRA_CQL_PORT;
     this.contactPoints = [`${this.cqlHost}:${this.cqlPort}`];
-
-    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'pdb', {
-      metadata: meta(name, this.namespace, labels),
-      spec: {
-        // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: this.selectorLabels },
-        // A node that is not Ready anyway may always be evicted: a crash-looping node must never block a drain.
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
-
-    const peers: k8s.NetworkPolicyPeer[] = [{ podSelector: { matchLabels: this.selectorLabels } }];
-    const allPorts = CASSANDRA_PORTS.map((p) => policyPort(p.name));
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
-      metadata: meta(name, this.namespace, labels),
-      spec: networkPolicySpec(this.selectorLabels, [
-        { from: peers, ports: allPorts },
-        { from: props.allowedClients ?? [{ podSelector: {} }], ports: [policyPort('cql')] },
-      ], [
-        { to: peers, ports: allPorts },
-      ]),
-    });
   }
 
-  /** Stable DNS names of every node, rack by rack, in ordinal order. */
+  /** Stable DNS names of every node, in ordinal order. */
   public peerAddresses(): string[] {
-    return this.racks.flatMap((r) => r.peerAddresses());
+    return this.cluster.peerAddresses();
   }
+}
+
+/** Name of the ClusterRole (and its binding) of a ring with `zones`: cluster-wide, so the namespace is part of it. */
+function nodeReaderName(name: string, namespace: string): string {
+  return `${namespace}-${name}-node-reader`;
+}
+
+/** Shell lines setting `$rack` to `racks[ordinal % racks.length]`, the ordinal taken from `$POD_NAME`. */
+function rackByOrdinalScript(racks: string[]): string[] {
+  return [
+    'ordinal=${POD_NAME##*-}',
+    `set -- ${racks.join(' ')}`,
+    `shift $((ordinal % ${racks.length}))`,
+    'rack=$1',
+  ];
+}
+
+/**
+ * Shell lines setting `$rack` to the rack of the zone of this pod's node (`$NODE_NAME`), read from the Kubernetes
+ * API with the pod's ServiceAccount token by the image's python3 (cqlsh's interpreter); fails with the zone when no
+ * rack is mapped to it, so the node never starts in a wrong rack.
+ */
+function zoneRackScript(zones: { [rack: string]: string }): string[] {
+  const rackOfZone = Object.fromEntries(Object.entries(zones).map(([rack, zone]) => [zone, rack]).sort(([a], [b]) => a.localeCompare(b)));
+  const python = [
+    'import json, os, ssl, sys, urllib.request',
+    `creds = "${API_CREDENTIALS}"`,
+    'host = os.environ["KUBERNETES_SERVICE_HOST"]',
+    'host = "[" + host + "]" if ":" in host else host',
+    'url = "https://%s:%s/api/v1/nodes/%s" % (host, os.environ["KUBERNETES_SERVICE_PORT"], os.environ["NODE_NAME"])',
+    'request = urllib.request.Request(url, headers={"Authorization": "Bearer " + open(creds + "/token").read().strip()})',
+    'context = ssl.create_default_context(cafile=creds + "/ca.crt")',
+    'node = json.load(urllib.request.urlopen(request, context=context, timeout=10))',
+    `zone = node["metadata"].get("labels", {}).get("${ZONE_LABEL}", "")`,
+    `racks = ${JSON.stringify(rackOfZone)}`,
+    'if zone not in racks:',
+    '    sys.exit("node %s is in zone %r, which no rack is mapped to (%s)" % (os.environ["NODE_NAME"], zone, ", ".join(sorted(racks))))',
+    'print(racks[zone])',
+  ].join('\n');
+  return [`rack=$(python3 -c '${python}')`];
+}
+
+/** A ServiceAccount token (1 h, renewed by the kubelet) and the cluster's CA, for the init container only. */
+function apiCredentialsVolume(): k8s.Volume {
+  return {
+    name: 'kube-api-access',
+    projected: {
+      defaultMode: 0o440,
+      sources: [
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      ],
+    },
+  };
 }
 
 /** What the container's environment is made of. */
@@ -469,7 +521,8 @@ interface CassandraEnvInput {
   readonly seeds: string[];
   readonly clusterName: string;
   readonly datacenter: string;
-  readonly rack: string;
+  /** One rack for every node; undefined when the init container writes each node's rack. */
+  readonly rack?: string;
   readonly heap: CassandraHeapSizes;
 }
 
@@ -485,7 +538,7 @@ function cassandraEnv(input: CassandraEnvInput): k8s.EnvVar[] {
     // even with one rack: changing the snitch of a ring that holds data is an unsafe operation, so start with this one.
     { name: 'CASSANDRA_ENDPOINT_SNITCH', value: 'GossipingPropertyFileSnitch' },
     { name: 'CASSANDRA_DC', value: input.datacenter },
-    { name: 'CASSANDRA_RACK', value: input.rack },
+    ...(input.rack !== undefined ? [{ name: 'CASSANDRA_RACK', value: input.rack }] : []),
     // cassandra-env.sh would size the heap from the host's RAM (`free`), not from the container's limit.
     { name: 'MAX_HEAP_SIZE', value: `${mebibytes(input.heap.maxHeapSize)}M` },
     { name: 'HEAP_NEWSIZE', value: `${mebibytes(input.heap.heapNewSize)}M` },
@@ -497,18 +550,6 @@ function cassandraEnv(input: CassandraEnvInput): k8s.EnvVar[] {
 /** One seed per rack, then up to three per datacenter, never every node when there is a choice. */
 function defaultSeedCount(replicas: number, rackCount: number): number {
   return Math.min(replicas, Math.max(rackCount, Math.min(3, replicas - 1), 1));
-}
-
-/** Pod names of the first `count` seeds: ordinal 0 of every rack, then ordinal 1, and so on. */
-function seedPods(layout: Array<{ statefulSetName: string; replicas: number }>, count: number): string[] {
-  const pods: string[] = [];
-  const deepest = Math.max(...layout.map((r) => r.replicas));
-  for (let ordinal = 0; ordinal < deepest; ordinal++) {
-    for (const r of layout) {
-      if (ordinal < r.replicas) pods.push(`${r.statefulSetName}-${ordinal}`);
-    }
-  }
-  return pods.slice(0, count);
 }
 
 function mebibytes(size: Size): number {
@@ -526,10 +567,10 @@ function isSize(value: unknown): value is Size {
 /** Written unquoted into cassandra.yaml / cassandra-rackdc.properties by the image's `sed`. */
 const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
 const CASSANDRA_DC_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 interface ResolvedInput {
   readonly name: string;
+  readonly namespace: string;
   readonly replicas: number;
   readonly image: string;
   readonly resources: kplus.ContainerResources;
@@ -563,7 +604,6 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
       v.dnsLabel(`racks[${i}]`, rack);
       v.check(`racks[${i}]`, !seen.has(rack), 'must be unique among the racks', rack);
       seen.add(rack);
-      v.check(`racks[${i}]`, `${r.name}-${rack}`.length <= 52, `makes the StatefulSet name "${r.name}-${rack}" longer than 52 characters`, rack);
     });
   } else if (props.rack !== undefined) {
     v.dnsLabel('rack', props.rack);
@@ -571,10 +611,18 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
   if (Number.isInteger(r.replicas) && r.rackNames.length > 0) {
     v.check('replicas', r.replicas >= r.rackNames.length, `must be at least the number of racks (${r.rackNames.length}), one node per rack at least`, r.replicas);
   }
-  Object.entries(props.zones ?? {}).forEach(([rack, zone]) => {
-    v.check(`zones["${rack}"]`, r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
-    v.check(`zones["${rack}"]`, typeof zone === 'string' && LABEL_VALUE.test(zone), 'must be a zone name usable as a label value', zone);
-  });
+  if (props.zones !== undefined) {
+    const zones = props.zones;
+    Object.entries(zones).forEach(([rack, zone]) => {
+      v.check(`zones["${rack}"]`, r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
+      if (v.labelValue(`zones["${rack}"]`, zone)) {
+        const other = Object.keys(zones).find((k) => k !== rack && zones[k] === zone);
+        v.check(`zones["${rack}"]`, other === undefined, `must differ from the zone of every other rack (rack "${other}" has it too)`, zone);
+      }
+    });
+    const missing = r.rackNames.filter((rack) => !(rack in zones));
+    v.check('zones', missing.length === 0, `must map every rack to its zone (missing: ${missing.join(', ')})`, zones);
+  }
 
   // Seeds.
   if (props.seedCount !== undefined) {

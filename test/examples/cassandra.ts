@@ -8,11 +8,11 @@ const ring = new CassandraRing(chart, 'cassandra', {
   replicas: 6,
   clusterName: 'orders',
   datacenter: 'eu-west',
-  racks: ['a', 'b', 'c'],                                  // or rack: 'rack1' for one StatefulSet `cassandra`
+  racks: ['a', 'b', 'c'],                                  // one StatefulSet `cassandra`, whatever the racks
   zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' },
   storageSize: Size.gibibytes(100),
   resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } }, // heap 2048M, young gen 256M
 });
 ring.contactPoints; // ['cassandra-client.cassandra.svc.cluster.local:9042']
-ring.seeds;         // ['cassandra-a-0.cassandra.cassandra.svc.cluster.local', ...b-0, ...c-0]
+ring.seeds;         // ['cassandra-0.cassandra.cassandra.svc.cluster.local', ...-1, ...-2]: one per rack
 app.synth();

@@ -1,13 +1,17 @@
 // Disruption budgets, measured on the real eviction API with the fake kubelets paused (an evicted pod stays
 // Terminating, as on a real node until it has stopped), and the Cassandra ring through the real StatefulSet
 // controller: every change made through the construct takes at most one node down at a time.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Size } from 'cdk8s';
 import { AppNamespace, CassandraRing, CassandraRingProps, ConsulCluster } from '../../../lib';
 import {
-  KubeObject, apiPath, applyAndMeasure, client, kubectlOk, objectsOf, overlaps, pauseKubelets, podsOf, resumeKubelets, synthChart,
+  KubeObject, apiPath, applyAndMeasure, client, info, kubectlOk, objectsOf, overlaps, pauseKubelets, podsOf, resumeKubelets, synthChart,
   waitFor, waitForPods,
 } from '../harness/cluster';
-import { KubeError } from '../harness/kube';
+import { KubeClient, KubeError } from '../harness/kube';
 
 /** The PodDisruptionBudget of a synth output: its selector is the set of pods it protects (read from the YAML). */
 function budgetOf(dir: string): KubeObject {
@@ -67,7 +71,7 @@ describe('PodDisruptionBudgets on the real eviction API', () => {
     await waitForPods(ns, pdb.spec.selector.matchLabels, names('consul', 3));
   });
 
-  test('Cassandra, 3 racks of 2 nodes: exactly one node over all racks can be evicted', async () => {
+  test('Cassandra, 6 nodes over 3 racks: exactly one node over all racks can be evicted', async () => {
     const ns = 'e2e-pdb-cassandra';
     const dir = synthChart(ns, (chart) => {
       new AppNamespace(chart, 'namespace');
@@ -75,7 +79,7 @@ describe('PodDisruptionBudgets on the real eviction API', () => {
     });
     await kubectlOk(['apply', '-f', dir]);
     const pdb = budgetOf(dir);
-    const pods = ['a', 'b', 'c'].flatMap((r) => names(`cassandra-${r}`, 2));
+    const pods = names('cassandra', 6);
     await waitFor('6 Ready Cassandra pods', async () => (await podsOf(ns, pdb.spec.selector.matchLabels)).length === 6, 120_000, 500);
     await waitForBudget(pdb, 6);
     expect(await evictEach(ns, pods)).toHaveLength(1);
@@ -121,5 +125,90 @@ describe('CassandraRing (seed 003: one rack) through the real StatefulSet contro
     expect(r.maxDown).toBe(1);
     const claims = (await client.list(apiPath('v1', 'persistentvolumeclaims', ns))).map((c) => c.metadata.name).sort();
     expect(claims).toEqual(names('data-cassandra', 5));
+  });
+});
+
+describe('CassandraRing, 3 racks pinned to 3 zones: ONE StatefulSet through the real controller and scheduler', () => {
+  const ns = 'e2e-cassandra-racks';
+  const zones = { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' };
+  const synth = (props: CassandraRingProps) => synthChart(ns, (chart) => {
+    new AppNamespace(chart, 'namespace');
+    new CassandraRing(chart, 'cassandra', { racks: ['a', 'b', 'c'], zones, ...props });
+  });
+  let selector: Record<string, string>;
+
+  /** The zone of the node each pod was scheduled on. */
+  async function zonesOfPods(): Promise<Record<string, string>> {
+    const nodes = await client.list(apiPath('v1', 'nodes'));
+    const zoneOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels!['topology.kubernetes.io/zone']]));
+    const pods = await podsOf(ns, selector);
+    return Object.fromEntries(pods.map((p) => [p.metadata.name, zoneOf.get(p.spec.nodeName)!]));
+  }
+
+  beforeAll(async () => {
+    const dir = synth({ replicas: 3 });
+    selector = budgetOf(dir).spec.selector.matchLabels;
+    await kubectlOk(['apply', '-f', dir]);
+    await waitForPods(ns, selector, names('cassandra', 3));
+  });
+
+  test('scale 3 -> 6: one node joins at a time over all racks, and the scheduler puts 2 in each zone', async () => {
+    const r = await applyAndMeasure(synth({ replicas: 6 }), ns, selector, names('cassandra', 6));
+    expect(overlaps(r)).toEqual([]);
+    expect(r.maxDown).toBeLessThanOrEqual(1);
+    const perZone = Object.values(await zonesOfPods()).reduce<Record<string, number>>((acc, z) => ({ ...acc, [z]: (acc[z] ?? 0) + 1 }), {});
+    expect(perZone).toEqual({ 'eu-west-1a': 2, 'eu-west-1b': 2, 'eu-west-1c': 2 });
+  });
+
+  test('a heap change rolls the 6 nodes one at a time over all racks (one StatefulSet per rack used to roll one node per rack at once)', async () => {
+    const r = await applyAndMeasure(synth({ replicas: 6, maxHeapSize: Size.mebibytes(768) }), ns, selector, names('cassandra', 6));
+    expect(overlaps(r)).toEqual([]);
+    expect(r.maxDown).toBe(1);
+  });
+
+  test('each node\'s init container, run as the ring\'s ServiceAccount against this API server, names the rack of its node\'s zone; the token reads nodes and nothing else', async () => {
+    const dir = synth({ replicas: 6, maxHeapSize: Size.mebibytes(768) });
+    const sts = objectsOf(dir).find((o) => o.kind === 'StatefulSet')!;
+    const init = sts.spec.template.spec.initContainers[0];
+    // The python the init container runs, read from the YAML; only where it finds its credentials is changed.
+    const python = /python3 -c '([\s\S]*?)'\)/.exec(init.args[0])![1];
+    const mountPath = init.volumeMounts.find((m: any) => m.name === 'kube-api-access').mountPath;
+    const creds = fs.mkdtempSync(path.join(os.tmpdir(), 'sa-'));
+    const token = (await client.create(apiPath('v1', 'serviceaccounts', ns, sts.spec.template.spec.serviceAccountName, 'token'), {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 },
+    })).status.token;
+    fs.writeFileSync(path.join(creds, 'token'), token);
+    fs.copyFileSync(info.caFile, path.join(creds, 'ca.crt'));
+    const script = python.replace(JSON.stringify(mountPath), JSON.stringify(creds));
+    expect(script).not.toBe(python);
+    const server = new URL(info.server);
+    const rackOfZone = Object.fromEntries(Object.entries(zones).map(([rack, zone]) => [zone, rack]));
+    const pods = await podsOf(ns, selector);
+    const zoneOfPod = await zonesOfPods();
+    const racks: string[] = [];
+    for (const pod of pods) {
+      const rack = execFileSync('python3', ['-c', script], {
+        env: { PATH: process.env.PATH, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port, NODE_NAME: pod.spec.nodeName },
+      }).toString().trim();
+      expect(rack).toBe(rackOfZone[zoneOfPod[pod.metadata.name]]);
+      racks.push(rack);
+    }
+    expect(racks.sort()).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
+    // The ClusterRole grants `get nodes` only: no list, no secrets.
+    const asRing = new KubeClient(server, token, fs.readFileSync(info.caFile, 'utf-8'));
+    try {
+      await expect(asRing.get(apiPath('v1', 'nodes'))).rejects.toMatchObject({ status: 403 });
+      await expect(asRing.get(apiPath('v1', 'secrets', ns))).rejects.toMatchObject({ status: 403 });
+    } finally {
+      asRing.close();
+    }
+  });
+
+  test('scale 6 -> 3: one node leaves at a time; the claims of removed nodes are retained', async () => {
+    const r = await applyAndMeasure(synth({ replicas: 3, maxHeapSize: Size.mebibytes(768) }), ns, selector, names('cassandra', 3));
+    expect(overlaps(r)).toEqual([]);
+    expect(r.maxDown).toBe(1);
+    const claims = (await client.list(apiPath('v1', 'persistentvolumeclaims', ns))).map((c) => c.metadata.name).sort();
+    expect(claims).toEqual(names('data-cassandra', 6));
   });
 });

@@ -1,6 +1,6 @@
 // Zero drift: applying the same output again changes nothing on the server, client-side or server-side, and a
 // team (or Argo CD) can switch from client-side to server-side apply without --force-conflicts.
-import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf } from '../harness/cluster';
+import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf, sleep } from '../harness/cluster';
 import { sealedSecretCrdDir } from '../harness/crds';
 
 /** resourceVersion and generation of every object of `dir`, as the server has them. */
@@ -11,6 +11,21 @@ async function versions(dir: string): Promise<Record<string, string>> {
     out[`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`] = `rv=${live.metadata.resourceVersion} gen=${live.metadata.generation ?? '-'}`;
   }
   return out;
+}
+
+/**
+ * The versions once the controllers are done with the first apply: a PodDisruptionBudget's status (and so its
+ * resourceVersion) moves while its pods become Ready, which no apply caused. Two equal snapshots 2 s apart.
+ */
+async function settledVersions(dir: string): Promise<Record<string, string>> {
+  let last = await versions(dir);
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline;) {
+    await sleep(2000);
+    const now = await versions(dir);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  throw new Error(`${dir}: the objects never settled after the first apply`);
 }
 
 /** Objects whose generation moved between two snapshots. */
@@ -26,7 +41,7 @@ describe.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])('%s output', 
   });
 
   test('client-side apply a second time: every object "unchanged", no resourceVersion or generation moves', async () => {
-    const before = await versions(dir);
+    const before = await settledVersions(dir);
     const out = await kubectlOk(['apply', '-f', dir + '/']);
     // kubectl always sends a policy/v1 PodDisruptionBudget's selector (its patchStrategy is "replace", so the patch is
     // never empty) and prints "configured"; the server changes nothing, as the resourceVersions below prove.
