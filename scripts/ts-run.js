@@ -23,7 +23,14 @@ const salt = ['v2', version('ts-node'), version('typescript'), fs.readFileSync(t
 let service;
 function tsNode() {
   // Created on the first cache miss only: loading the compiler is most of ts-node's cost.
-  service ??= require('ts-node').create({ project: tsconfigPath, transpileOnly: true });
+  if (!service) {
+    // ts-node installs its own source-map support, which maps only the files it compiled itself: every file served
+    // from the cache would show its JavaScript line numbers. Node's own (--enable-source-maps) reads the inline map
+    // of every file, cached or not, so it keeps the stack traces.
+    const nodeOwn = Error.prepareStackTrace;
+    service = require('ts-node').create({ project: tsconfigPath, transpileOnly: true });
+    Error.prepareStackTrace = nodeOwn;
+  }
   return service;
 }
 

@@ -211,6 +211,8 @@ describe('StatefulCluster', () => {
     expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '1Gi');
     expect(container(sts).volumeMounts).toContainEqual({ name: 'www', mountPath: '/usr/share/nginx/html' });
     expect(find(objs, 'Service', 'nginx').spec.clusterIP).toBe('None');
+    // two replicas on purpose (the seed's identity example): kube-linter's exception, with its reason
+    expect(sts.metadata.annotations['ignore-check.kube-linter.io/minimum-three-replicas']).toMatch(/seed 001/);
   });
 
   describe('bad input fails at synth time naming path, prop, rule and value', () => {

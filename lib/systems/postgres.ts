@@ -468,6 +468,10 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
     });
+    // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's do);
+    // none may exist yet, or ever when every client is in another namespace (allowedClients).
+    this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector',
+      `the ${name}-client=true peer admits any client pod of this namespace that carries the label (connection.clientLabels); it may match none until one is deployed`);
 
     this.service = new k8s.KubeService(this, 'service', {
       metadata: meta(serviceName, namespace, this.cluster.labels),

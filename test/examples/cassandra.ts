@@ -3,7 +3,7 @@ import { App, Chart, Size } from 'cdk8s';
 import { CassandraRing } from '../../lib';
 
 const app = new App();
-const chart = new Chart(app, 'cassandra', { namespace: 'cassandra' });
+const chart = new Chart(app, 'orders-db', { namespace: 'orders' });
 const ring = new CassandraRing(chart, 'cassandra', {
   replicas: 6,
   clusterName: 'orders',
@@ -13,6 +13,6 @@ const ring = new CassandraRing(chart, 'cassandra', {
   storageSize: Size.gibibytes(100),
   resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } }, // heap 2048M, young gen 256M
 });
-ring.contactPoints; // ['cassandra-client.cassandra.svc.cluster.local:9042']
-ring.seeds;         // ['cassandra-0.cassandra.cassandra.svc.cluster.local', ...-1, ...-2]: one per rack
+ring.contactPoints; // ['cassandra-client.orders.svc.cluster.local:9042']
+ring.seeds;         // ['cassandra-0.cassandra.orders.svc.cluster.local', ...-1, ...-2]: one per rack
 app.synth();

@@ -1,9 +1,12 @@
 // The synthesized YAML on a real kube-apiserver 1.27 with PodSecurity admission: every apply command the README
 // advertises works, every object is accepted without a warning, and every workload's pods are created.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { sealedSecretCrdDir } from '../harness/crds';
-import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
+import { DIST, VARIANTS, apiPath, client, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
+import { ROOT } from '../harness/control-plane';
+import { run } from '../harness/proc';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf-8');
 
@@ -75,4 +78,38 @@ describe('test/variants.ts output (every optional feature)', () => {
     expect(r.code).toBe(0);
     await expectWorkloadsReady(VARIANTS);
   });
+});
+
+describe('the README\'s construct examples (test/examples/, kept verbatim by test/readme.test.ts)', () => {
+  const examples = path.join(__dirname, '..', '..', 'examples');
+
+  /** Runs an example as a user would (its own `app.synth()`, writing `dist/` under `cwd`). */
+  async function synthExample(file: string): Promise<string> {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `example-${path.basename(file, '.ts')}-`));
+    const { CDK8S_OUTDIR: _ignored, ...env } = process.env;
+    const r = await run(process.execPath, [path.join(ROOT, 'scripts', 'ts-run.js'), path.join(examples, file)], { cwd, env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return path.join(cwd, 'dist');
+  }
+
+  test.each(fs.readdirSync(examples).filter((f) => f.endsWith('.ts')))(
+    '%s: accepted as written with PodSecurity restricted; applied for real (pods Ready) unless main.ts owns its namespace, else a server-side dry run', async (file) => {
+      const out = await synthExample(file);
+      let fresh = true;
+      for (const ns of new Set(objectsOf(out).map((o) => o.metadata.namespace ?? 'default'))) {
+        if (ns === 'default' || !(await client.getOrUndefined(apiPath('v1', 'namespaces', undefined, ns)))) {
+          // What a user does first: `kubectl create namespace` (default exists), restricted like ours.
+          if (ns !== 'default') await kubectlOk(['create', 'namespace', ns]);
+          await kubectlOk(['label', '--overwrite', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted']);
+        } else {
+          fresh = false; // main.ts's objects of the same names live there: a real apply would change them
+          expect((await client.get(apiPath('v1', 'namespaces', undefined, ns))).metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+        }
+      }
+      const r = await kubectl(['apply', ...(fresh ? [] : ['--dry-run=server']), '-f', out + '/']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      if (fresh) await expectWorkloadsReady(out);
+    });
 });
