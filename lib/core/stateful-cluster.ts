@@ -6,6 +6,7 @@ import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, READ_WRITE_ONCE, RunAsUser, TCP, cpu, imageVersion, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf,
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
+import { checkUniqueObjectIdentities } from './identity';
 import { PropValidator } from './validation';
 
 export { PodAntiAffinity } from './pod';
@@ -361,6 +362,7 @@ export class StatefulCluster extends Construct {
     this.name = props.name;
     this.serviceName = props.serviceName ?? props.name;
     this.namespace = resolveNamespace(this, props.namespace);
+    checkUniqueObjectIdentities(this);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     this.replicas = props.replicas ?? 1;
     validateStatefulClusterProps(this, props, this.replicas, this.namespace, this.clusterDomain);

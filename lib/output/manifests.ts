@@ -4,6 +4,7 @@ import { App, Chart, Names, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { clusterScoped, recommendedLabels } from '../core/common';
+import { checkUniqueObjectIdentities } from '../core/identity';
 import { PropValidator } from '../core/validation';
 
 /** Options of {@link Manifests.write}. */
@@ -69,6 +70,7 @@ export class Manifests {
    */
   public static write(app: App, options: ManifestsWriteOptions = {}): string[] {
     const target = path.resolve(options.outdir ?? app.outdir);
+    validateTree(app);
     // Synthesizing a chart turns construct dependencies across charts into chart dependencies (cdk8s does this in
     // app.synth() too), so the charts are ordered only after every one of them has been synthesized.
     const objects = new Map(app.charts.map((chart) => [chart, Manifests.ofChart(chart)]));
@@ -102,6 +104,12 @@ export class Manifests {
     }
     return files.map((f) => f.name);
   }
+}
+
+/** Every construct's validations (as `app.synth()` runs them), e.g. no two objects with one identity. */
+function validateTree(app: App): void {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }
 
 /**
@@ -177,6 +185,7 @@ export class AppNamespace extends Construct {
     v.check('name', name !== undefined, 'is required when the chart has no namespace', name);
     if (name !== undefined) v.dnsLabel('name', name);
     v.throwIfInvalid();
+    checkUniqueObjectIdentities(this);
     this.name = name!;
     this.apiObject = clusterScoped(new k8s.KubeNamespace(this, 'namespace', {
       metadata: {

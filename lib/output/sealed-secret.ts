@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkUniqueObjectIdentities } from '../core/identity';
 import { PropValidator } from '../core/validation';
 
 /**
@@ -226,6 +227,7 @@ export class SealedSecret extends Construct {
     const sealingScope = props.scope ?? SealedSecretScope.STRICT;
     const type = props.type ?? 'Opaque';
     const publicKey = validateProps(this, props, sealingScope, type);
+    checkUniqueObjectIdentities(this);
 
     this.name = props.name;
     const label = sealingLabel(sealingScope, props.namespace, props.name);

@@ -8,6 +8,7 @@ import {
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from '../core/pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
+import { checkUniqueObjectIdentities } from '../core/identity';
 import { PropValidator, isDnsSubdomain } from '../core/validation';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
@@ -124,6 +125,7 @@ export class SquashApp extends Construct {
     super(scope, id);
     const name = props.name ?? 'squash-tm';
     const namespace = resolveNamespace(this, props.namespace);
+    checkUniqueObjectIdentities(this);
     const exposure = props.exposure ?? SquashExposure.nodePort();
     const db = props.database?.connection;
     const sameNamespace = db?.namespace === namespace;
