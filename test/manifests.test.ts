@@ -82,7 +82,7 @@ describe('Manifests (GitOps output)', () => {
     expect(() => {
       new StatefulCluster(new Chart(app2, 'bad'), 'db', { name: 'db', image: 'postgres:17.2', replicas: -1 });
       Manifests.write(app2, { outdir: out });
-    }).toThrow(/bad\/db: invalid props\n {2}- prop "replicas" must be an integer >= 0; got -1/);
+    }).toThrow(/bad\/db: invalid props\n {2}- prop "replicas" must be an integer between 0 and 2147483647; got -1/);
     expect(readDir(out)).toEqual(before);
     expect(fs.readdirSync(dir)).toEqual(['dist']); // no staging directory left behind
   });

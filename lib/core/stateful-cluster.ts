@@ -7,7 +7,7 @@ import {
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { checkUniqueObjectIdentities } from './identity';
-import { PropValidator } from './validation';
+import { INT32_MAX, PropValidator } from './validation';
 
 export { PodAntiAffinity } from './pod';
 
@@ -559,10 +559,26 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
   v.dnsLabel('namespace', namespace);
   v.dnsSubdomain('clusterDomain', clusterDomain);
-  v.integer('replicas', replicas, 0);
+  v.integer('replicas', replicas, 0, INT32_MAX);
   v.image('image', props.image);
   v.resources('resources', props.resources, DEFAULT_RESOURCES);
   if (props.zones !== undefined) v.labelValues('zones', props.zones);
+  v.labels('nodeSelector', props.nodeSelector);
+  v.labels('extraSelectorLabels', props.extraSelectorLabels, true);
+  if (props.appLabels !== undefined) {
+    for (const k of ['app', 'instance', 'component', 'partOf'] as const) {
+      if (props.appLabels[k] !== undefined || k === 'app') v.labelValue(`appLabels.${k}`, props.appLabels[k]);
+    }
+  }
+  v.annotations('annotations', props.annotations);
+  v.annotations('podAnnotations', props.podAnnotations);
+  v.envVars('env', props.env);
+  if (props.runAs !== undefined) {
+    // runAsNonRoot: uid 0 would never start; ids are int32 in the API.
+    v.integer('runAs.uid', props.runAs.uid, 1, INT32_MAX);
+    v.integer('runAs.gid', props.runAs.gid, 0, INT32_MAX);
+    if (props.runAs.fsGroup !== undefined) v.integer('runAs.fsGroup', props.runAs.fsGroup, 0, INT32_MAX);
+  }
   const portKeys = new Set<string>();
   (props.ports ?? []).forEach((p, i) => {
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
@@ -570,6 +586,9 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.integer(`ports[${i}].port`, p.port, 1, 65535);
     v.check(`ports[${i}].name`, !portKeys.has(p.name), 'must be unique among the ports', p.name);
     portKeys.add(p.name);
+    const portProtocol = `${p.port}/${p.protocol ?? TCP}`;
+    v.check(`ports[${i}].port`, !portKeys.has(portProtocol), 'must be unique among the ports with the same protocol', portProtocol);
+    portKeys.add(portProtocol);
   });
   const volumeNames = new Set<string>();
   (props.claims ?? []).forEach((c, i) => {
@@ -584,8 +603,13 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.check(`volumes[${i}].name`, !volumeNames.has(vol.name), 'must be unique among claims and volumes', vol.name);
     volumeNames.add(vol.name);
   });
+  const mountPaths = new Set((props.claims ?? []).map((c) => c.mountPath));
   (props.volumeMounts ?? []).forEach((m, i) => {
     v.check(`volumeMounts[${i}].name`, volumeNames.has(m.name), `must name a claim template or a volume (${[...volumeNames].join(', ') || 'none defined'})`, m.name);
+    if (v.check(`volumeMounts[${i}].mountPath`, typeof m.mountPath === 'string' && m.mountPath.startsWith('/'), 'must be an absolute path', m.mountPath)) {
+      v.check(`volumeMounts[${i}].mountPath`, !mountPaths.has(m.mountPath), 'must be unique among the claims\' and volumes\' mount paths', m.mountPath);
+      mountPaths.add(m.mountPath);
+    }
   });
   const portNames = (props.ports ?? []).map((p) => p.name);
   (props.clientPorts ?? []).forEach((name, i) => {

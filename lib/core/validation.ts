@@ -59,8 +59,24 @@ export function isIngressHost(value: unknown): boolean {
   return typeof value === 'string' && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value) && value.includes('.');
 }
 
+/** The name part of a label or annotation key (after the optional `prefix/`). */
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** Environment variable names the API server accepts (1.27: `[-._a-zA-Z][-._a-zA-Z0-9]*`). */
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+export const INT32_MAX = 2147483647;
+
+/** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
+export function isQualifiedName(key: unknown): boolean {
+  if (typeof key !== 'string') return false;
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  return (prefix === undefined || isDnsSubdomain(prefix)) && QUALIFIED_NAME.test(name);
+}
+
 /** A non-empty label value. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const QUALIFIED_KEY_RULE = 'must be a label or annotation key: an optional DNS subdomain and \'/\', then 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit';
 
 /**
  * Collects every broken rule of one construct's props, then throws them together,
@@ -98,6 +114,46 @@ export class PropValidator {
   public labelValue(prop: string, value: unknown): boolean {
     return this.check(prop, typeof value === 'string' && LABEL_VALUE.test(value),
       'must be a label value (1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit)', value);
+  }
+
+  /** A map of labels: qualified-name keys, values of at most 63 characters ('' allowed unless `nonEmpty`). */
+  public labels(prop: string, value: unknown, nonEmpty = false): boolean {
+    if (value === undefined) return true;
+    if (!this.check(prop, typeof value === 'object' && value !== null && !Array.isArray(value), 'must be a map of strings', value)) return false;
+    let ok = true;
+    for (const [k, val] of Object.entries(value as object)) {
+      ok = this.check(`${prop}["${k}"]`, isQualifiedName(k), QUALIFIED_KEY_RULE, k) && ok;
+      ok = this.check(`${prop}["${k}"]`, typeof val === 'string' && ((!nonEmpty && val === '') || LABEL_VALUE.test(val)),
+        `must be a label value (${nonEmpty ? '' : 'empty, or '}1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`, val) && ok;
+    }
+    return ok;
+  }
+
+  /** A map of annotations: qualified-name keys, string values. */
+  public annotations(prop: string, value: unknown): boolean {
+    if (value === undefined) return true;
+    if (!this.check(prop, typeof value === 'object' && value !== null && !Array.isArray(value), 'must be a map of strings', value)) return false;
+    let ok = true;
+    for (const [k, val] of Object.entries(value as object)) {
+      ok = this.check(`${prop}["${k}"]`, isQualifiedName(k), QUALIFIED_KEY_RULE, k) && ok;
+      ok = this.check(`${prop}["${k}"]`, typeof val === 'string', 'must be a string', val) && ok;
+    }
+    return ok;
+  }
+
+  /** Environment variables: names the API server accepts, each once. */
+  public envVars(prop: string, env: unknown): boolean {
+    if (env === undefined) return true;
+    if (!this.check(prop, Array.isArray(env), 'must be a list', env)) return false;
+    let ok = true;
+    const seen = new Set<string>();
+    (env as Array<{ name?: unknown }>).forEach((e, i) => {
+      ok = this.check(`${prop}[${i}].name`, typeof e?.name === 'string' && ENV_VAR_NAME.test(e.name),
+        'must be an environment variable name (letters, digits, \'_\', \'-\' or \'.\', not starting with a digit)', e?.name) && ok;
+      ok = this.check(`${prop}[${i}].name`, !seen.has(e?.name as string), `must be unique in ${prop} (a later entry silently replaces an earlier one)`, e?.name) && ok;
+      seen.add(e?.name as string);
+    });
+    return ok;
   }
 
   /** A non-empty list of distinct label values (zones). */
