@@ -248,6 +248,8 @@ describe('ConsulCluster', () => {
       ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got "Size.gibibytes\(2\) \/ Size.gibibytes\(1\)"/],
       ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1123 label/],
       ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
+      ['extra config overriding a managed key in another letter case (consul reads `Server` as `server`)', { extraConfig: { Server: false } }, /prop "extraConfig" must not set keys the construct manages, in any letter case.*got \["Server"\]/],
+      ['extra config that is not JSON (a BigInt, NaN)', { extraConfig: { limits: { rpc_rate: BigInt(5), http_max_conns_per_client: NaN } } as any }, /prop "extraConfig" must be plain JSON.*got \["extraConfig.limits.rpc_rate: bigint","extraConfig.limits.http_max_conns_per_client: NaN"\]/],
     ])('%s', (_case, props, expected) => {
       const message = errorOf((c) => new ConsulCluster(c, 'consul', props));
       expect(message).toContain('test/consul: invalid props');

@@ -236,6 +236,7 @@ describe('StatefulCluster', () => {
       ['two mounts on one path', { volumes: [{ name: 'a', emptyDir: {} }, { name: 'b', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: '/tmp' }, { name: 'b', mountPath: '/tmp' }] }, /prop "volumeMounts\[1\].mountPath" must be unique among the claims' and volumes' mount paths; got "\/tmp"/],
       ['a mount on a claim\'s path', { claims: [{ name: 'www', mountPath: '/usr/share/nginx/html', size: Size.gibibytes(1) }], volumes: [{ name: 'a', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: '/usr/share/nginx/html' }] }, /prop "volumeMounts\[0\].mountPath" must be unique.*got "\/usr\/share\/nginx\/html"/],
       ['a relative mount path', { volumes: [{ name: 'a', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: 'tmp' }] }, /prop "volumeMounts\[0\].mountPath" must be an absolute path; got "tmp"/],
+      ['a grace period of a fraction of a second', { terminationGracePeriod: Duration.millis(1500) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 1 second; got "1.5s"/],
       ['service name with a dot', { serviceName: 'nginx.svc' }, /prop "serviceName" must be a DNS-1123 label.*got "nginx.svc"/],
       ['namespace with underscore', { namespace: 'my_ns' }, /prop "namespace" must be a DNS-1123 label.*got "my_ns"/],
       ['cluster domain with a space', { clusterDomain: 'cluster local' }, /prop "clusterDomain" must be a DNS-1123 subdomain.*got "cluster local"/],

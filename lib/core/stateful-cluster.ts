@@ -625,7 +625,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     }
   }
   if (props.terminationGracePeriod !== undefined) {
-    v.check('terminationGracePeriod', props.terminationGracePeriod.toSeconds() >= 1, 'must be at least 1 second', `${props.terminationGracePeriod.toSeconds()}s`);
+    v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 1);
   }
   v.throwIfInvalid();
 }

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cpuCores, resolveResources } from './common';
@@ -154,6 +154,14 @@ export class PropValidator {
       seen.add(e?.name as string);
     });
     return ok;
+  }
+
+  /** A Duration of whole seconds, at least `minSeconds` (Kubernetes counts grace periods in seconds, int64). */
+  public wholeSeconds(prop: string, value: Duration | undefined, minSeconds: number, rule = `at least ${minSeconds} second${minSeconds === 1 ? '' : 's'}`): boolean {
+    if (value === undefined) return true;
+    const ms = value instanceof Duration ? value.toMilliseconds() : NaN;
+    return this.check(prop, Number.isFinite(ms) && ms % 1000 === 0 && ms / 1000 >= minSeconds && ms / 1000 <= Number.MAX_SAFE_INTEGER,
+      `must be a whole number of seconds, ${rule}`, Number.isFinite(ms) ? `${ms / 1000}s` : value);
   }
 
   /** A non-empty list of distinct label values (zones). */

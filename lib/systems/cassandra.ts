@@ -653,8 +653,7 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
     v.check('resources.ephemeralStorage.request', kibibytes(eph.request!) <= kibibytes(eph.limit), 'must not exceed the ephemeral-storage limit', eph.request);
   }
   if (props.terminationGracePeriod !== undefined) {
-    v.check('terminationGracePeriod', props.terminationGracePeriod.toSeconds() >= 30, 'must be at least 30 seconds (nodetool drain flushes every memtable)',
-      `${props.terminationGracePeriod.toSeconds()}s`);
+    v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
   }
   v.throwIfInvalid();
 }

@@ -458,7 +458,25 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
     v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
     v.check('gossipKey.key', typeof props.gossipKey.key === 'string' && /^[-._a-zA-Z0-9]+$/.test(props.gossipKey.key), 'must be a Secret key ([-._a-zA-Z0-9]+)', props.gossipKey.key);
   }
-  const managed = Object.keys(props.extraConfig ?? {}).filter((k) => CONSUL_MANAGED_KEYS.includes(k));
-  v.check('extraConfig', managed.length === 0, `must not set keys the construct manages (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
+  // Consul matches config keys case-insensitively: `consul validate` (1.20.2) reads `"Server": true` alone as
+  // `server`, and refuses `Server` next to our `server` ("invalid config key Server"), so the pod would not start.
+  const managed = Object.keys(props.extraConfig ?? {}).filter((k) => CONSUL_MANAGED_KEYS.includes(k.toLowerCase()));
+  v.check('extraConfig', managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
+  const notJson = props.extraConfig === undefined ? [] : jsonProblems(props.extraConfig, 'extraConfig');
+  v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
   v.throwIfInvalid();
+}
+
+/** Paths of the values JSON cannot carry faithfully (BigInt, functions, symbols, undefined, NaN and Infinity, cycles). */
+function jsonProblems(value: unknown, at: string, seen = new Set<unknown>()): string[] {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return [];
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${at}: ${value}`];
+  if (typeof value !== 'object') return [`${at}: ${typeof value}`];
+  if (seen.has(value)) return [`${at}: a cycle`];
+  seen.add(value);
+  const problems = Array.isArray(value)
+    ? value.flatMap((item, i) => jsonProblems(item, `${at}[${i}]`, seen))
+    : Object.entries(value as object).flatMap(([k, item]) => jsonProblems(item, `${at}.${k}`, seen));
+  seen.delete(value);
+  return problems;
 }

@@ -128,6 +128,7 @@ class ExistingSecretCredentials extends PostgresCredentials {
     v.dnsSubdomain('credentials.secretName', this.secretName);
     v.check('credentials.keys.username', SECRET_KEY.test(this.keys.username), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.username);
     v.check('credentials.keys.password', SECRET_KEY.test(this.keys.password), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.password);
+    v.check('credentials.keys.password', this.keys.password !== this.keys.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
     v.throwIfInvalid();
     return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
   }
@@ -139,7 +140,7 @@ class SealedCredentials extends PostgresCredentials {
   }
 
   public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
-    validateValues(scope, this.options.username, this.options.password);
+    validateValues(scope, this.options.username, this.options.password, this.options.secretName);
     const secretName = this.options.secretName ?? o.defaultSecretName;
     new SealedSecret(scope, 'credentials', {
       name: secretName,
@@ -159,7 +160,7 @@ class PlaintextCredentials extends PostgresCredentials {
   }
 
   public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
-    validateValues(scope, this.options.username, this.options.password);
+    validateValues(scope, this.options.username, this.options.password, this.options.secretName);
     const secretName = this.options.secretName ?? o.defaultSecretName;
     process.emitWarning(`${scope.node.path}: PostgresCredentials.unsafePlaintext writes the password of Secret "${secretName}" `
       + 'into the synthesized YAML. Use fromExistingSecret() or sealed() for anything you commit.', 'UnsafePlaintextSecret');
@@ -178,8 +179,9 @@ class PlaintextCredentials extends PostgresCredentials {
 }
 
 /** Checks credential values without ever echoing them. */
-function validateValues(scope: Construct, username: string, password: string) {
+function validateValues(scope: Construct, username: string, password: string, secretName?: string) {
   const v = new PropValidator(scope);
+  if (secretName !== undefined) v.dnsSubdomain('credentials.secretName', secretName);
   v.check('credentials.username', typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
     'must be a PostgreSQL role name (a letter or _, then letters, digits, _ $ -, at most 63 characters)', '<redacted>');
   v.check('credentials.password', typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', '<redacted>');

@@ -144,7 +144,7 @@ export class SquashApp extends Construct {
     const memoryLimit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
     const heapMiB = Math.floor(memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * heap / 100);
     const http = k8s.IntOrString.fromString('http');
-    const startupSeconds = (props.startupTimeout ?? Duration.minutes(10)).toSeconds();
+    const startupSeconds = Math.ceil((props.startupTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000);
 
     const sa = new k8s.KubeServiceAccount(this, 'sa', { metadata: meta(name, namespace, labels), automountServiceAccountToken: false });
     const secretEnv = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: credentials.secretName, key } } });
@@ -267,6 +267,9 @@ export class SquashApp extends Construct {
   }
 }
 
+/** The smallest heap Squash TM is allowed (its own start script defaults to 1 GiB). */
+const MIN_SQUASH_HEAP_MIB = 512;
+
 function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
   const v = new PropValidator(scope);
   const db = props.database?.connection;
@@ -278,7 +281,20 @@ function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: 
   validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
   if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
   if (props.image !== undefined) v.image('image', props.image);
-  v.resources('resources', props.resources, SQUASH_DEFAULT_RESOURCES);
+  if (props.startupTimeout !== undefined) {
+    // The startup probe's budget (failureThreshold x 10 s): 0 would be the API server's default (3, 30 s); Squash's
+    // first start creates the schema.
+    const seconds = props.startupTimeout.toMilliseconds() / 1000;
+    v.check('startupTimeout', Number.isFinite(seconds) && seconds >= 60 && seconds <= 24 * 3600,
+      'must be between 1 minute and 24 hours (the first start creates the database schema)', `${seconds}s`);
+  }
+  if (v.resources('resources', props.resources, SQUASH_DEFAULT_RESOURCES)) {
+    // The heap is a share of the memory limit: below 512 MiB of heap Squash TM (Spring, Hibernate) does not start.
+    const limit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
+    const heapMiB = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * (props.heapPercentage ?? 70) / 100);
+    v.check('resources.memory.limit', heapMiB >= MIN_SQUASH_HEAP_MIB,
+      `must leave a heap of at least ${MIN_SQUASH_HEAP_MIB} MiB at heapPercentage ${props.heapPercentage ?? 70} (it gives -Xmx${heapMiB}m)`, limit);
+  }
   if (db.namespace !== namespace) {
     v.check('database.connection.fqdn', isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
       `must be a fully qualified name reachable from namespace "${namespace}" (the database is in namespace "${db.namespace}")`, db.fqdn);
