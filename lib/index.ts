@@ -10,6 +10,7 @@ export {
   PodManagementPolicy, StatefulUpdateStrategy, PodAntiAffinity,
 } from './core/stateful-cluster';
 export { RunAsUser } from './core/common';
+export { SchedulingOptions } from './core/pod';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
 export { ConsulCluster, ConsulClusterProps, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';

@@ -69,6 +69,7 @@ describe('CassandraRing', () => {
 
   test('all props snapshot (one rack)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       name: 'events',
       replicas: 5,
       namespace: 'data',
@@ -97,6 +98,7 @@ describe('CassandraRing', () => {
 
   test('multi-rack snapshot (all props)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'rack'>> = {
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       name: 'cassandra',
       replicas: 7,
       namespace: 'ring',

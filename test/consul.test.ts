@@ -57,6 +57,7 @@ describe('ConsulCluster', () => {
 
   test('all props snapshot', () => {
     const all: Required<ConsulClusterProps> = {
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       name: 'registry',
       replicas: 5,
       namespace: 'infra',

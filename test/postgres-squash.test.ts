@@ -20,6 +20,7 @@ describe('PostgresWithSecrets', () => {
 
   test('all props snapshot (static hostPath storage, backup, alias)', () => {
     const all: Required<PostgresWithSecretsProps> = {
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       database: 'squashtm',
       credentials: PostgresCredentials.fromExistingSecret('pg-creds', { username: 'username', password: 'pw' }),
       name: 'db',
@@ -195,6 +196,7 @@ describe('SquashApp', () => {
     const objs = synth((c) => {
       const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
       const all: Required<SquashAppProps> = {
+        scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
         database: pg,
         name: 'squash',
         namespace: 'qa',

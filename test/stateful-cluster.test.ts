@@ -39,6 +39,8 @@ describe('StatefulCluster', () => {
       antiAffinitySelector: { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'shop-web' },
       spreadAcrossZones: true,
       zones: ['eu-west-1a', 'eu-west-1b'],
+      priorityClassName: 'shop-critical',
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' }],
       nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' },
       resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
       runAs: { uid: 101, gid: 101, fsGroup: 2000 },

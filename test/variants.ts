@@ -6,10 +6,10 @@
 // usage: npx ts-node --transpile-only test/variants.ts <outdir>
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure,
+  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure, k8s,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
@@ -21,12 +21,26 @@ function namespace(scope: Construct, name: string) {
 export function buildVariants(app: App): App {
   const consul = new Chart(app, 'consul-full', { namespace: 'consul-full' });
   namespace(consul, 'consul-full');
+  new k8s.KubePriorityClass(consul, 'priority', {
+    metadata: { name: 'consul-full-critical', labels: { 'app.kubernetes.io/name': 'consul', 'app.kubernetes.io/instance': 'consul-full', 'app.kubernetes.io/component': 'priority', 'app.kubernetes.io/part-of': 'consul-full', 'app.kubernetes.io/managed-by': 'cdk8s' } },
+    // No `globalDefault: false`: the API server drops a false boolean, and kubectl would report "configured" forever.
+    value: 1000000,
+    description: 'Consul servers of the consul-full variant: scheduled, and not preempted, before ordinary workloads.',
+  }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   new ConsulCluster(consul, 'consul', {
     replicas: 5,
     gossipKey: { secretName: 'consul-gossip', key: 'key' },
     tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
     uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
     extraConfig: { telemetry: { disable_hostname: true } },
+    // Every scheduling control: a PriorityClass of the app's own, a toleration, a node selector every Linux node
+    // matches, and the zone spread (on by default for Consul).
+    scheduling: {
+      priorityClassName: 'consul-full-critical',
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'consul', effect: 'NoSchedule' }],
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      spreadAcrossZones: true,
+    },
   });
 
   const seed = new Chart(app, 'squash-seed004', { namespace: 'squash-seed004' });

@@ -67,6 +67,45 @@ function withFieldRefVersion(e: k8s.EnvVar): k8s.EnvVar {
   return ref && ref.apiVersion === undefined ? { ...e, valueFrom: { ...e.valueFrom, fieldRef: { apiVersion: 'v1', ...ref } } } : e;
 }
 
+/**
+ * Where a workload's pods may run and how they rank against others: the scheduling controls every chart offers.
+ * Every system takes them as `scheduling`.
+ */
+export interface SchedulingOptions {
+  /**
+   * PriorityClass of the pods (it must exist in the cluster), so that they are scheduled, and not preempted, before
+   * less important workloads.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Tolerations, e.g. to run on nodes tainted for databases (`dedicated=db:NoSchedule`).
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * Node labels the pods must run on (`nodeSelector`).
+   * @default - any Linux node
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Spread the pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort: nodes without a
+   * zone label still take pods).
+   * @default - per system: on for the quorum and ring systems (Consul, Cassandra), off for single pods
+   */
+  readonly spreadAcrossZones?: boolean;
+}
+
+/** The pod options of `scheduling`, with the system's own default for the zone spread. */
+export function schedulingOf(o: SchedulingOptions | undefined, spreadByDefault: boolean) {
+  return {
+    priorityClassName: o?.priorityClassName,
+    tolerations: o?.tolerations,
+    nodeSelector: o?.nodeSelector,
+    spreadAcrossZones: o?.spreadAcrossZones ?? spreadByDefault,
+  };
+}
+
 /** What a hardened pod is made of. */
 export interface PodOptions {
   readonly serviceAccountName: string;
@@ -82,6 +121,8 @@ export interface PodOptions {
   /** Only these zones, spread evenly over them (maxSkew 1, not best effort). */
   readonly zones?: string[];
   readonly nodeSelector?: Record<string, string>;
+  readonly priorityClassName?: string;
+  readonly tolerations?: k8s.Toleration[];
   readonly terminationGracePeriod?: Duration;
   readonly restartPolicy?: string;
 }
@@ -106,6 +147,8 @@ export function hardenedPodSpec(o: PodOptions): k8s.PodSpec {
       labelSelector: { matchLabels: o.selector },
     }] : undefined,
     nodeSelector: o.nodeSelector,
+    priorityClassName: o.priorityClassName,
+    tolerations: o.tolerations,
     initContainers: o.initContainers,
     containers: o.containers,
     volumes: o.volumes,

@@ -7,7 +7,7 @@ import {
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { checkUniqueObjectIdentities } from './identity';
-import { INT32_MAX, PropValidator } from './validation';
+import { INT32_MAX, PropValidator, validateScheduling } from './validation';
 
 export { PodAntiAffinity } from './pod';
 
@@ -202,10 +202,20 @@ export interface StatefulClusterProps {
    */
   readonly zones?: string[];
   /**
-   * Node labels the pods must run on (e.g. a rack's zone).
+   * Node labels the pods must run on.
    * @default - any node
    */
   readonly nodeSelector?: { [key: string]: string };
+  /**
+   * PriorityClass of the pods (it must exist in the cluster).
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Tolerations of the pods (e.g. for nodes tainted for databases).
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
   /**
    * CPU and memory of the container. Anything left out takes the default.
    * @default - cpu 100m request / 500m limit, memory 128Mi request and limit, ephemeral storage 64Mi request / 1Gi limit
@@ -451,6 +461,8 @@ export class StatefulCluster extends Construct {
             spreadAcrossZones: props.spreadAcrossZones,
             zones: props.zones,
             nodeSelector: props.nodeSelector,
+            priorityClassName: props.priorityClassName,
+            tolerations: props.tolerations,
             terminationGracePeriod: props.terminationGracePeriod,
           }),
         },
@@ -563,7 +575,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   v.image('image', props.image);
   v.resources('resources', props.resources, DEFAULT_RESOURCES);
   if (props.zones !== undefined) v.labelValues('zones', props.zones);
-  v.labels('nodeSelector', props.nodeSelector);
+  validateScheduling(v, '', props);
   v.labels('extraSelectorLabels', props.extraSelectorLabels, true);
   if (props.appLabels !== undefined) {
     for (const k of ['app', 'instance', 'component', 'partOf'] as const) {

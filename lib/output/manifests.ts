@@ -29,7 +29,7 @@ export interface ManifestsWriteOptions {
  * services, the policies that must be in place before pods start), then workloads, then what points at them.
  */
 const KIND_ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding',
+  'Namespace', 'CustomResourceDefinition', 'PriorityClass', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding',
   'Secret', 'SealedSecret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Service',
   'NetworkPolicy', 'PodDisruptionBudget', 'StatefulSet', 'Deployment', 'DaemonSet', 'Job', 'CronJob',
   'HorizontalPodAutoscaler', 'Ingress',

@@ -5,9 +5,9 @@ import * as k8s from '../../imports/k8s';
 import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
-import { PodAntiAffinity, ZONE_LABEL, hardenedContainer } from '../core/pod';
+import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator } from '../core/validation';
+import { PropValidator, validateScheduling } from '../core/validation';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
@@ -121,6 +121,11 @@ export interface CassandraRingProps {
    * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link CassandraRing.heapSizes})
    */
   readonly heapNewSize?: Size;
+  /**
+   * Scheduling controls: a PriorityClass, tolerations, a node selector, and the spread across zones.
+   * @default - spread across zones (best effort; with `zones`, strictly over those zones); no priority class, toleration or node selector
+   */
+  readonly scheduling?: SchedulingOptions;
   /**
    * Pod anti-affinity across nodes (`kubernetes.io/hostname`). Required by default:
    * two replicas of the same data on one machine would fail together.
@@ -392,6 +397,7 @@ export class CassandraRing extends Construct {
       podManagementPolicy: PodManagementPolicy.ORDERED_READY,
       antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
       antiAffinitySelector: this.selectorLabels,
+      ...schedulingOf(props.scheduling, true),
       zones: zones ? this.rackNames.map((rack) => zones[rack]) : undefined,
       // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
@@ -655,6 +661,7 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
   if (props.terminationGracePeriod !== undefined) {
     v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
   }
+  validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }
 

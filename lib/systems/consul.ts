@@ -6,9 +6,9 @@ import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
 } from '../core/common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
-import { policyPort } from '../core/pod';
+import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator } from '../core/validation';
+import { PropValidator, validateScheduling } from '../core/validation';
 
 /** The Consul release deployed unless `image` says otherwise. */
 export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';
@@ -112,6 +112,11 @@ export interface ConsulClusterProps {
    * @default - every pod of the same namespace
    */
   readonly allowedClients?: k8s.NetworkPolicyPeer[];
+  /**
+   * Scheduling controls: a PriorityClass, tolerations, a node selector, and the spread across zones.
+   * @default - spread across zones (best effort); no priority class, toleration or node selector
+   */
+  readonly scheduling?: SchedulingOptions;
   /**
    * Pod anti-affinity across nodes. Required by default: two servers on one node would lose quorum together.
    * @default PodAntiAffinity.REQUIRED
@@ -334,6 +339,8 @@ export class ConsulCluster extends Construct {
       // and a restart after a full outage go ahead one server at a time instead of deadlocking.
       podManagementPolicy: PodManagementPolicy.ORDERED_READY,
       antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
+      // A quorum survives a zone outage only when its servers are spread over zones.
+      ...schedulingOf(props.scheduling, true),
       // Quorum of N = floor(N/2)+1 survives one voluntary disruption for N >= 3; with one server there is no quorum to keep,
       // and maxUnavailable 0 would block node drains forever.
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
@@ -464,6 +471,7 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   v.check('extraConfig', managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
   const notJson = props.extraConfig === undefined ? [] : jsonProblems(props.extraConfig, 'extraConfig');
   v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
+  validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }
 

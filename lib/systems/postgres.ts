@@ -5,10 +5,10 @@ import * as k8s from '../../imports/k8s';
 import {
   IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
-import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from '../core/pod';
+import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
 import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, describeValue } from '../core/validation';
+import { PropValidator, describeValue, validateScheduling } from '../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
@@ -351,6 +351,12 @@ export interface PostgresWithSecretsProps {
    */
   readonly sharedMemorySize?: Size;
   /**
+   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
+   * one pod, and is off unless asked for).
+   * @default - no priority class, toleration or node selector
+   */
+  readonly scheduling?: SchedulingOptions;
+  /**
    * Pods allowed to reach port 5432, besides pods carrying `connection.clientLabels` in the same namespace.
    * @default - none
    */
@@ -466,6 +472,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       // One pod: a budget of one unavailable lets drains proceed (minAvailable 1 would block them forever).
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
       antiAffinity: PodAntiAffinity.NONE,
+      ...schedulingOf(props.scheduling, false),
       clientPorts: ['postgres'],
       allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
@@ -658,5 +665,6 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
     if (b.size !== undefined) v.size('backup.size', b.size);
     if (b.retentionDays !== undefined) v.integer('backup.retentionDays', b.retentionDays, 1);
   }
+  validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }

@@ -6,10 +6,10 @@ import {
   RunAsUser, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf,
 } from '../core/common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
-import { hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity } from '../core/pod';
+import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../core/pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, isDnsSubdomain } from '../core/validation';
+import { PropValidator, isDnsSubdomain, validateScheduling } from '../core/validation';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
 export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';
@@ -93,6 +93,12 @@ export interface SquashAppProps {
    * @default - uid 10001, gid 10001
    */
   readonly runAs?: RunAsUser;
+  /**
+   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
+   * one pod, and is off unless asked for).
+   * @default - no priority class, toleration or node selector
+   */
+  readonly scheduling?: SchedulingOptions;
 }
 
 /** About 2 CPU and 2 GiB, as Squash TM recommends; ephemeral storage for logs and temporary files. */
@@ -220,6 +226,7 @@ export class SquashApp extends Construct {
             runAs,
             selector,
             antiAffinity: PodAntiAffinity.PREFERRED,
+            ...schedulingOf(props.scheduling, false),
             terminationGracePeriod: Duration.seconds(60),
             initContainers: [waitForDb],
             containers: [squash],
@@ -301,5 +308,6 @@ function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: 
     v.check('credentials', props.credentials !== undefined,
       `is required when the database is in another namespace ("${db.namespace}"): pods read Secrets of their own namespace only`, props.credentials);
   }
+  validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }

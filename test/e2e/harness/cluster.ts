@@ -33,8 +33,11 @@ export async function kubectlOk(args: string[], input?: string): Promise<string>
 
 /** Plural resource name of the kinds this library writes. */
 export function plural(kind: string): string {
-  const special: Record<string, string> = { NetworkPolicy: 'networkpolicies', Ingress: 'ingresses', PodDisruptionBudget: 'poddisruptionbudgets' };
-  return special[kind] ?? `${kind.toLowerCase()}s`;
+  // The API's own rule for these kinds: -y -> -ies, -s -> -ses, otherwise -s.
+  const k = kind.toLowerCase();
+  if (k.endsWith('y')) return `${k.slice(0, -1)}ies`;
+  if (k.endsWith('s')) return `${k}es`;
+  return `${k}s`;
 }
 
 /** API path of a synthesized object. */
