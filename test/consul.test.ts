@@ -236,9 +236,9 @@ describe('ConsulCluster', () => {
 
   describe('bad input', () => {
     test.each<[string, ConsulClusterProps, RegExp]>([
-      ['even replicas', { replicas: 4 }, /prop "replicas" must be an odd integer >= 1 \(Raft quorum.*got 4/],
-      ['zero replicas', { replicas: 0 }, /prop "replicas" must be an odd integer >= 1.*got 0/],
-      ['negative replicas', { replicas: -3 }, /prop "replicas" must be an odd integer >= 1.*got -3/],
+      ['even replicas', { replicas: 4 }, /prop "replicas" must be an odd integer between 1 and 99 \(Raft quorum.*got 4/],
+      ['zero replicas', { replicas: 0 }, /prop "replicas" must be an odd integer between 1 and 99.*got 0/],
+      ['negative replicas', { replicas: -3 }, /prop "replicas" must be an odd integer between 1 and 99.*got -3/],
       ['invalid datacenter', { datacenter: 'DC_1' }, /prop "datacenter" must be a DNS-1123 label.*got "DC_1"/],
       ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
       ['ingress host not a DNS name', { uiIngress: { host: 'consul_ui' } }, /prop "uiIngress.host" must be a DNS name.*got "consul_ui"/],
@@ -247,7 +247,7 @@ describe('ConsulCluster', () => {
       ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
       ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got "Size.gibibytes\(2\) \/ Size.gibibytes\(1\)"/],
-      ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1123 label/],
+      ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1035 label/],
       ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
       ['extra config overriding a managed key in another letter case (consul reads `Server` as `server`)', { extraConfig: { Server: false } }, /prop "extraConfig" must not set keys the construct manages, in any letter case.*got \["Server"\]/],
       ['extra config that is not JSON (a BigInt, NaN)', { extraConfig: { limits: { rpc_rate: BigInt(5), http_max_conns_per_client: NaN } } as any }, /prop "extraConfig" must be plain JSON.*got \["extraConfig.limits.rpc_rate: bigint","extraConfig.limits.http_max_conns_per_client: NaN"\]/],

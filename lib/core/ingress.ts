@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { meta } from './common';
@@ -37,10 +38,17 @@ export interface IngressOptions {
 /** Validates IngressOptions under the prop name `prop`. */
 export function validateIngress(v: PropValidator, prop: string, o: IngressOptions | undefined): void {
   if (!o) return;
-  v.check(`${prop}.host`, isIngressHost(o.host), 'must be a DNS name with at least one dot (e.g. consul.example.com), optionally starting with "*."', o.host);
+  v.check(`${prop}.host`, isIngressHost(o.host) && isIP(o.host as string) === 0,
+    'must be a DNS name with at least one dot (e.g. consul.example.com), optionally starting with "*.", not an IP address', o.host);
   if (o.ingressClassName !== undefined) v.dnsSubdomain(`${prop}.ingressClassName`, o.ingressClassName);
   if (o.tlsSecretName !== undefined) v.dnsSubdomain(`${prop}.tlsSecretName`, o.tlsSecretName);
-  if (o.path !== undefined) v.check(`${prop}.path`, o.path.startsWith('/'), 'must start with "/"', o.path);
+  if (o.path !== undefined) {
+    // The API server's rules for pathType Prefix (and Exact).
+    v.check(`${prop}.path`, typeof o.path === 'string' && o.path.startsWith('/') && !/\/\/|\/\.\/|\/\.\.\/|%2f/i.test(o.path) && !/\/\.\.?$/.test(o.path),
+      'must start with "/" and contain no "//", "/./", "/../" or "%2f", nor end with "/." or "/.."', o.path);
+  }
+  v.annotations(`${prop}.annotations`, o.annotations);
+  v.networkPeers(`${prop}.allowFrom`, o.allowFrom);
 }
 
 /** An Ingress for one host whose single rule points at `service`:`port` (a named port). */

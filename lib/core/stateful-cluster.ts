@@ -7,7 +7,7 @@ import {
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { checkUniqueObjectIdentities } from './identity';
-import { INT32_MAX, PropValidator, validateScheduling } from './validation';
+import { INT32_MAX, PropValidator, guardValidation, requireProps, validateScheduling } from './validation';
 
 export { PodAntiAffinity } from './pod';
 
@@ -369,13 +369,14 @@ export class StatefulCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulClusterProps) {
     super(scope, id);
+    requireProps(this, props);
     this.name = props.name;
     this.serviceName = props.serviceName ?? props.name;
     this.namespace = resolveNamespace(this, props.namespace);
     checkUniqueObjectIdentities(this);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     this.replicas = props.replicas ?? 1;
-    validateStatefulClusterProps(this, props, this.replicas, this.namespace, this.clusterDomain);
+    guardValidation(this, () => validateStatefulClusterProps(this, props, this.replicas, this.namespace, this.clusterDomain));
 
     const labelOptions: AppLabelOptions = {
       app: props.appLabels?.app ?? props.name,
@@ -576,6 +577,20 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   v.resources('resources', props.resources, DEFAULT_RESOURCES);
   if (props.zones !== undefined) v.labelValues('zones', props.zones);
   validateScheduling(v, '', props);
+  v.networkPeers('allowedClients', props.allowedClients);
+  if (props.antiAffinity !== undefined) v.oneOf('antiAffinity', props.antiAffinity, Object.values(PodAntiAffinity));
+  if (props.antiAffinitySelector !== undefined) v.labels('antiAffinitySelector', props.antiAffinitySelector, true);
+  if (props.podManagementPolicy !== undefined) v.oneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
+  if (props.updateStrategy !== undefined) v.oneOf('updateStrategy', props.updateStrategy, Object.values(StatefulUpdateStrategy));
+  if (props.createService ?? true) v.dns1035Label(props.serviceName !== undefined ? 'serviceName' : 'name', props.serviceName ?? props.name);
+  const containerName = props.containerName ?? props.appLabels?.app ?? props.name;
+  v.dnsLabel(props.containerName !== undefined ? 'containerName' : props.appLabels?.app !== undefined ? 'appLabels.app' : 'name', containerName);
+  const containerNames = new Set([containerName]);
+  (props.initContainers ?? []).forEach((c, i) => {
+    v.dnsLabel(`initContainers[${i}].name`, c?.name);
+    v.check(`initContainers[${i}].name`, !containerNames.has(c?.name), 'must differ from every other container\'s name', c?.name);
+    containerNames.add(c?.name);
+  });
   v.labels('extraSelectorLabels', props.extraSelectorLabels, true);
   if (props.appLabels !== undefined) {
     for (const k of ['app', 'instance', 'component', 'partOf'] as const) {
@@ -585,6 +600,10 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   v.annotations('annotations', props.annotations);
   v.annotations('podAnnotations', props.podAnnotations);
   v.envVars('env', props.env);
+  for (const k of ['command', 'args'] as const) {
+    const list: unknown = props[k];
+    if (list !== undefined) v.check(k, Array.isArray(list) && list.every((x) => typeof x === 'string'), 'must be a list of strings (exec form, no shell)', list);
+  }
   if (props.runAs !== undefined) {
     // runAsNonRoot: uid 0 would never start; ids are int32 in the API.
     v.integer('runAs.uid', props.runAs.uid, 1, INT32_MAX);
@@ -596,6 +615,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
       'must be an IANA service name (lower-case letters, digits and single \'-\', at least one letter, at most 15 characters)', p.name);
     v.integer(`ports[${i}].port`, p.port, 1, 65535);
+    if (p.protocol !== undefined) v.oneOf(`ports[${i}].protocol`, p.protocol, ['TCP', 'UDP', 'SCTP']);
     v.check(`ports[${i}].name`, !portKeys.has(p.name), 'must be unique among the ports', p.name);
     portKeys.add(p.name);
     const portProtocol = `${p.port}/${p.protocol ?? TCP}`;
@@ -608,10 +628,16 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.size(`claims[${i}].size`, c.size);
     v.check(`claims[${i}].mountPath`, typeof c.mountPath === 'string' && c.mountPath.startsWith('/'), 'must be an absolute path', c.mountPath);
     if (c.storageClassName !== undefined) v.dnsSubdomain(`claims[${i}].storageClassName`, c.storageClassName);
+    if (c.accessModes !== undefined) {
+      v.check(`claims[${i}].accessModes`, Array.isArray(c.accessModes) && c.accessModes.length > 0
+        && c.accessModes.every((m) => ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'].includes(m)),
+      'must be a non-empty list of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod', c.accessModes);
+    }
     v.check(`claims[${i}].name`, !volumeNames.has(c.name), 'must be unique among claims and volumes', c.name);
     volumeNames.add(c.name);
   });
   (props.volumes ?? []).forEach((vol, i) => {
+    v.dnsLabel(`volumes[${i}].name`, vol?.name);
     v.check(`volumes[${i}].name`, !volumeNames.has(vol.name), 'must be unique among claims and volumes', vol.name);
     volumeNames.add(vol.name);
   });
@@ -629,7 +655,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
   });
   const budget = props.disruptionBudget;
   if (budget && budget.field !== 'none') {
-    v.integer(`disruptionBudget.${budget.field}`, budget.count, 0);
+    v.integer(`disruptionBudget.${budget.field}`, budget.count, 0, INT32_MAX);
     if (budget.field === 'minAvailable') {
       v.check('disruptionBudget.minAvailable', budget.count < Math.max(replicas, 1), 'must be lower than replicas, or node drains block forever', budget.count);
     } else {

@@ -1,4 +1,5 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { isIP } from 'net';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cpuCores, resolveResources } from './common';
@@ -56,7 +57,8 @@ const IMAGE_REFERENCE = /^(?:(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(
 
 /** A host name for an Ingress rule: a DNS subdomain, optionally with a leading `*.` wildcard label. */
 export function isIngressHost(value: unknown): boolean {
-  return typeof value === 'string' && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value) && value.includes('.');
+  return typeof value === 'string' && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value) && value.includes('.')
+    && value.split('.').every((label) => label.length <= 63);
 }
 
 /** The name part of a label or annotation key (after the optional `prefix/`). */
@@ -64,6 +66,52 @@ const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** Environment variable names the API server accepts (1.27: `[-._a-zA-Z][-._a-zA-Z0-9]*`). */
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 export const INT32_MAX = 2147483647;
+
+const CRON_FIELDS: Array<[number, number, string[]]> = [
+  [0, 59, []], [0, 23, []], [1, 31, []],
+  [1, 12, ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']],
+  [0, 7, ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']],
+];
+
+/**
+ * A CronJob schedule the 1.27 API server accepts (robfig/cron's standard parser): five fields (minute, hour, day of
+ * month, month, day of week) of `*`, `?`, values, ranges, lists and steps, or a descriptor such as `@daily`. No
+ * `TZ=` prefix (the API refuses it: time zones go in `spec.timeZone`).
+ */
+export function isCronSchedule(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim();
+  if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(text)) return true;
+  const fields = text.split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((field, i) => {
+    const [min, max, names] = CRON_FIELDS[i];
+    const num = (x: string): number => {
+      const named = names.indexOf(x.toUpperCase());
+      if (named >= 0) return named + (i === 3 ? 1 : 0);
+      return /^\d+$/.test(x) ? Number(x) : NaN;
+    };
+    return field.split(',').every((item) => {
+      const [range, step, ...extra] = item.split('/');
+      if (extra.length > 0 || (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0))) return false;
+      if (range === '*' || (range === '?' && (i === 2 || i === 4))) return true;
+      const [a, b, ...more] = range.split('-');
+      if (more.length > 0) return false;
+      const lo = num(a);
+      const hi = b === undefined ? lo : num(b);
+      return lo >= min && hi <= max && lo <= hi;
+    });
+  });
+}
+
+/** An IPv4 or IPv6 CIDR. */
+export function isCidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const [ip, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const family = isIP(ip);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
 export function isQualifiedName(key: unknown): boolean {
@@ -87,6 +135,28 @@ const QUALIFIED_KEY_RULE = 'must be a label or annotation key: an optional DNS s
  * v.check('replicas', Number.isInteger(replicas) && replicas >= 1, 'must be an integer >= 1', replicas);
  * v.throwIfInvalid();
  */
+/**
+ * Runs a construct's prop validation; props of the wrong JavaScript type or range (a string where a list is
+ * expected, null where an object is, an infinite Size) make it throw, and that becomes a PropValidationError naming
+ * the construct path instead of a stack trace from inside the library.
+ */
+export function requireProps<T>(scope: Construct, props: T): T {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw new PropValidationError(scope.node.path, [`props must be an object; got ${describeValue(props)}`]);
+  }
+  return props;
+}
+
+/** See {@link requireProps}: the validation itself, with any raw error turned into a PropValidationError. */
+export function guardValidation<T>(scope: Construct, validate: () => T): T {
+  try {
+    return validate();
+  } catch (e) {
+    if (e instanceof PropValidationError) throw e;
+    throw new PropValidationError(scope.node.path, [`props do not have the documented types or ranges (${(e as Error).message}); see the props interface in API.md`]);
+  }
+}
+
 export class PropValidator {
   private readonly violations: string[] = [];
 
@@ -156,6 +226,66 @@ export class PropValidator {
     return ok;
   }
 
+  /** A DNS-1035 label (what Service names must be): a DNS-1123 label that starts with a letter. */
+  public dns1035Label(prop: string, value: unknown, maxLength = 63): boolean {
+    return this.check(prop, isDnsLabel(value, maxLength) && /^[a-z]/.test(value as string),
+      `must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${maxLength} characters): it names a Service`, value);
+  }
+
+  /** One of the values of an enum (or a list). */
+  public oneOf(prop: string, value: unknown, allowed: readonly unknown[]): boolean {
+    return this.check(prop, allowed.includes(value), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
+  }
+
+  /** A key of a Secret or ConfigMap (what a volume item's `key` may be). */
+  public secretKey(prop: string, value: unknown): boolean {
+    return this.check(prop, typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..',
+      'must be a Secret key (1 to 253 of [-._a-zA-Z0-9], not "." or "..")', value);
+  }
+
+  /**
+   * NetworkPolicy peers as the API server accepts them, and never an empty list: `from: []` admits every source,
+   * the opposite of what an empty list of allowed clients reads as.
+   */
+  public networkPeers(prop: string, peers: unknown): boolean {
+    if (peers === undefined) return true;
+    if (!this.check(prop, Array.isArray(peers) && peers.length > 0,
+      'must name at least one peer (an empty list would admit every source; leave it out for the default)', peers)) return false;
+    let ok = true;
+    (peers as Array<Record<string, any>>).forEach((peer, i) => {
+      const at = `${prop}[${i}]`;
+      if (!this.check(at, typeof peer === 'object' && peer !== null && !Array.isArray(peer), 'must be a NetworkPolicyPeer object', peer)) {
+        ok = false;
+        return;
+      }
+      const selectors = ['podSelector', 'namespaceSelector'].filter((k) => peer[k] !== undefined);
+      ok = this.check(at, selectors.length > 0 || peer.ipBlock !== undefined, 'must specify podSelector, namespaceSelector or ipBlock', peer) && ok;
+      ok = this.check(at, !(peer.ipBlock !== undefined && selectors.length > 0), 'may not specify both ipBlock and a selector', peer) && ok;
+      for (const k of selectors) ok = this.labelSelector(`${at}.${k}`, peer[k]) && ok;
+      if (peer.ipBlock !== undefined) {
+        ok = this.check(`${at}.ipBlock.cidr`, isCidr(peer.ipBlock?.cidr), 'must be a CIDR (e.g. 10.0.0.0/8)', peer.ipBlock?.cidr) && ok;
+        for (const [j, c] of (peer.ipBlock?.except ?? []).entries()) ok = this.check(`${at}.ipBlock.except[${j}]`, isCidr(c), 'must be a CIDR', c) && ok;
+      }
+    });
+    return ok;
+  }
+
+  /** A label selector: `matchLabels` as labels, `matchExpressions` with a key, a known operator, and values as needed. */
+  public labelSelector(prop: string, sel: unknown): boolean {
+    if (!this.check(prop, typeof sel === 'object' && sel !== null && !Array.isArray(sel), 'must be a label selector', sel)) return false;
+    const s = sel as { matchLabels?: unknown; matchExpressions?: Array<{ key?: unknown; operator?: unknown; values?: unknown[] }> };
+    let ok = this.labels(`${prop}.matchLabels`, s.matchLabels);
+    for (const [i, e] of (s.matchExpressions ?? []).entries()) {
+      ok = this.check(`${prop}.matchExpressions[${i}].key`, isQualifiedName(e?.key), QUALIFIED_KEY_RULE, e?.key) && ok;
+      if (this.oneOf(`${prop}.matchExpressions[${i}].operator`, e?.operator, ['In', 'NotIn', 'Exists', 'DoesNotExist'])) {
+        const needsValues = e.operator === 'In' || e.operator === 'NotIn';
+        ok = this.check(`${prop}.matchExpressions[${i}].values`, needsValues ? Array.isArray(e.values) && e.values.length > 0 : (e.values ?? []).length === 0,
+          needsValues ? 'must be a non-empty list with In and NotIn' : 'must be empty with Exists and DoesNotExist', e.values) && ok;
+      } else ok = false;
+    }
+    return ok;
+  }
+
   /** A Duration of whole seconds, at least `minSeconds` (Kubernetes counts grace periods in seconds, int64). */
   public wholeSeconds(prop: string, value: Duration | undefined, minSeconds: number, rule = `at least ${minSeconds} second${minSeconds === 1 ? '' : 's'}`): boolean {
     if (value === undefined) return true;
@@ -215,6 +345,16 @@ export class PropValidator {
       ok = this.check(`${prop}.cpu`, req > 0 && req <= lim, 'must have a positive request no higher than its limit', `${cpu.request.amount} / ${cpu.limit.amount}`) && ok;
     }
     for (const [name, pair] of [['memory', r.memory], ['ephemeralStorage', r.ephemeralStorage]] as const) {
+      let sizesOk = true;
+      for (const [part, size] of [['request', pair?.request], ['limit', pair?.limit]] as const) {
+        if (size !== undefined && !this.size(`${prop}.${name}.${part}`, size)) sizesOk = false;
+      }
+      if (name === 'memory' && sizesOk && pair?.limit) {
+        sizesOk = this.check(`${prop}.memory.limit`, pair.limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) >= 6 * 1024,
+          'must be at least 6 MiB (container runtimes refuse less)', pair.limit);
+      }
+      ok = sizesOk && ok;
+      if (!sizesOk) continue;
       if (pair?.request && pair.limit) {
         const [req, lim] = [pair.request.toKibibytes(), pair.limit.toKibibytes()];
         ok = this.check(`${prop}.${name}`, req > 0 && req <= lim, 'must have a positive request no higher than its limit', `${describeValue(pair.request)} / ${describeValue(pair.limit)}`) && ok;

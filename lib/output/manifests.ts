@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { clusterScoped, recommendedLabels } from '../core/common';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator } from '../core/validation';
+import { PropValidator, requireProps } from '../core/validation';
 
 /** Options of {@link Manifests.write}. */
 export interface ManifestsWriteOptions {
@@ -180,10 +180,14 @@ export class AppNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
+    requireProps(this, props);
     const v = new PropValidator(this);
     const name = props.name ?? Chart.of(this).namespace;
     v.check('name', name !== undefined, 'is required when the chart has no namespace', name);
     if (name !== undefined) v.dnsLabel('name', name);
+    if (typeof name === 'string') v.check('name', !name.startsWith('kube-'), 'must not be a kube-* namespace (they belong to the cluster; PodSecurity restricted would break its system pods)', name);
+    if (props.partOf !== undefined) v.labelValue('partOf', props.partOf);
+    if (props.podSecurity !== undefined) v.oneOf('podSecurity', props.podSecurity, Object.values(PodSecurityLevel));
     v.throwIfInvalid();
     checkUniqueObjectIdentities(this);
     this.name = name!;

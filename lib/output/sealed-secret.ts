@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator } from '../core/validation';
+import { PropValidator, guardValidation, requireProps } from '../core/validation';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.
@@ -83,6 +83,10 @@ export function publicKeyFromCertificate(pem: string): crypto.KeyObject {
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new Error(`sealing certificate must carry an RSA public key; got ${publicKey.asymmetricKeyType ?? 'unknown'} key`);
   }
+  // RSA-OAEP-SHA256 of a 32-byte session key needs at least 784 bits; the controller makes 4096-bit keys, and anything
+  // under 2048 bits is too weak to seal a secret anyway.
+  const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 2048) throw new Error(`sealing certificate must carry an RSA key of at least 2048 bits (the controller's are 4096); got ${bits} bits`);
   return publicKey;
 }
 
@@ -223,10 +227,11 @@ export class SealedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
+    requireProps(this, props);
 
     const sealingScope = props.scope ?? SealedSecretScope.STRICT;
     const type = props.type ?? 'Opaque';
-    const publicKey = validateProps(this, props, sealingScope, type);
+    const publicKey = guardValidation(this, () => validateProps(this, props, sealingScope, type));
     checkUniqueObjectIdentities(this);
 
     this.name = props.name;
@@ -311,6 +316,18 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
     // Report the key names only, never the values.
     const nonStrings = keys.filter((k) => typeof (props.stringData[k] as unknown) !== 'string');
     v.check('stringData', nonStrings.length === 0, 'values must be strings (the values are not shown); offending keys', nonStrings);
+    // The Secret the controller writes must fit the API server's 1 MiB limit (the values are not shown).
+    const bytes = keys.reduce((n, k) => n + k.length + Buffer.byteLength(String(props.stringData[k]), 'utf-8'), 0);
+    v.check('stringData', bytes <= 1024 * 1024, 'must hold at most 1 MiB (the limit of a Secret); total bytes', bytes);
+    // Secret types whose keys the API server requires.
+    const required: Record<string, string[]> = {
+      'kubernetes.io/tls': ['tls.crt', 'tls.key'],
+      'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
+      'kubernetes.io/dockercfg': ['.dockercfg'],
+      'kubernetes.io/ssh-auth': ['ssh-privatekey'],
+    };
+    const missing = (required[type] ?? []).filter((k) => !keys.includes(k));
+    v.check('stringData', missing.length === 0, `must hold the keys a ${type} Secret requires; missing`, missing);
   }
 
   if (props.labels !== undefined) {

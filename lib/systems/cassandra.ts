@@ -7,7 +7,7 @@ import {
 } from '../core/common';
 import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, validateScheduling } from '../core/validation';
+import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
@@ -308,6 +308,7 @@ export class CassandraRing extends Construct {
 
   constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
     super(scope, id);
+    requireProps(this, props);
     const name = props.name ?? 'cassandra';
     const replicas = props.replicas ?? 3;
     const image = props.image ?? CASSANDRA_DEFAULT_IMAGE;
@@ -317,7 +318,7 @@ export class CassandraRing extends Construct {
     this.datacenter = props.datacenter ?? 'dc1';
     this.rackNames = props.racks ?? [props.rack ?? 'rack1'];
     const resources = resolveResources(props.resources, CASSANDRA_DEFAULT_RESOURCES);
-    validateCassandraProps(this, props, { name, namespace: this.namespace, replicas, image, resources, multiRack: props.racks !== undefined, rackNames: this.rackNames });
+    guardValidation(this, () => validateCassandraProps(this, props, { name, namespace: this.namespace, replicas, image, resources, multiRack: props.racks !== undefined, rackNames: this.rackNames }));
     const heap = cassandraHeapSizes(resources.memory!.limit!, props.maxHeapSize);
     this.maxHeapSize = heap.maxHeapSize;
     this.heapNewSize = props.heapNewSize ?? heap.heapNewSize;
@@ -586,11 +587,11 @@ interface ResolvedInput {
 
 function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: ResolvedInput) {
   const v = new PropValidator(scope);
-  v.dnsLabel('name', r.name, 52);
+  v.dns1035Label('name', r.name, 52);
   if (props.namespace !== undefined) v.dnsLabel('namespace', props.namespace);
   if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
   v.image('image', r.image);
-  v.integer('replicas', r.replicas, 1);
+  v.integer('replicas', r.replicas, 1, 1000);
   if (props.clusterName !== undefined) {
     v.check('clusterName', typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
       'must be 1 to 64 letters, digits, spaces, \'.\', \'_\' or \'-\', starting and ending with a letter or digit (the image writes it unquoted into cassandra.yaml)',

@@ -8,7 +8,7 @@ import {
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, validateScheduling } from '../core/validation';
+import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
 
 /** The Consul release deployed unless `image` says otherwise. */
 export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';
@@ -278,13 +278,14 @@ export class ConsulCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
     super(scope, id);
+    requireProps(this, props);
     const name = props.name ?? 'consul';
     const replicas = props.replicas ?? 3;
     const namespace = resolveNamespace(this, props.namespace);
     this.datacenter = props.datacenter ?? 'dc1';
     const tls = props.tls;
     const ui = props.ui ?? true;
-    validateConsulProps(this, props, replicas, this.datacenter);
+    guardValidation(this, () => validateConsulProps(this, props, replicas, this.datacenter));
 
     const ports = consulPorts(tls);
     const apiPort = tls ? { name: 'https', scheme: 'https', port: 8501 } : { name: 'http', scheme: 'http', port: 8500 };
@@ -447,12 +448,12 @@ function consulReadinessScript(peers: string[], tls?: { caFile: string; serverNa
 function validateConsulProps(
 scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);
-  if (props.name !== undefined) v.dnsLabel('name', props.name, 52);
+  if (props.name !== undefined) v.dns1035Label('name', props.name, 52);
   if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
   if (props.image !== undefined) v.image('image', props.image);
   v.resources('resources', props.resources, CONSUL_DEFAULT_RESOURCES);
-  v.check('replicas', Number.isInteger(replicas) && replicas >= 1 && replicas % 2 === 1,
-    'must be an odd integer >= 1 (Raft quorum: an even count adds no fault tolerance)', replicas);
+  v.check('replicas', Number.isInteger(replicas) && replicas >= 1 && replicas <= 99 && replicas % 2 === 1,
+    'must be an odd integer between 1 and 99 (Raft quorum: an even count adds no fault tolerance; 3 or 5 is the usual choice)', replicas);
   v.dnsLabel('datacenter', datacenter);
   if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
   validateIngress(v, 'uiIngress', props.uiIngress);
@@ -463,7 +464,7 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   }
   if (props.gossipKey) {
     v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
-    v.check('gossipKey.key', typeof props.gossipKey.key === 'string' && /^[-._a-zA-Z0-9]+$/.test(props.gossipKey.key), 'must be a Secret key ([-._a-zA-Z0-9]+)', props.gossipKey.key);
+    v.secretKey('gossipKey.key', props.gossipKey.key);
   }
   // Consul matches config keys case-insensitively: `consul validate` (1.20.2) reads `"Server": true` alone as
   // `server`, and refuses `Server` next to our `server` ("invalid config key Server"), so the pod would not start.

@@ -8,7 +8,7 @@ import {
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
 import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, describeValue, validateScheduling } from '../core/validation';
+import { PropValidator, describeValue, guardValidation, isCronSchedule, requireProps, validateScheduling } from '../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
@@ -76,7 +76,6 @@ export interface PostgresCredentialsBindOptions {
 }
 
 const DEFAULT_KEYS = { username: 'user', password: 'password' };
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /**
  * Where PostgreSQL's user name and password come from. The synthesized YAML is committed in a GitOps pipeline, so the
@@ -91,7 +90,7 @@ export abstract class PostgresCredentials {
    * @param keys its keys (default `user` and `password`, as in seed 004)
    */
   public static fromExistingSecret(secretName: string, keys: PostgresSecretKeys = {}): PostgresCredentials {
-    return new ExistingSecretCredentials(secretName, { username: keys.username ?? DEFAULT_KEYS.username, password: keys.password ?? DEFAULT_KEYS.password });
+    return new ExistingSecretCredentials(secretName, { username: keys?.username ?? DEFAULT_KEYS.username, password: keys?.password ?? DEFAULT_KEYS.password });
   }
 
   /**
@@ -126,9 +125,9 @@ class ExistingSecretCredentials extends PostgresCredentials {
   public bind(scope: Construct): PostgresCredentialsBinding {
     const v = new PropValidator(scope);
     v.dnsSubdomain('credentials.secretName', this.secretName);
-    v.check('credentials.keys.username', SECRET_KEY.test(this.keys.username), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.username);
-    v.check('credentials.keys.password', SECRET_KEY.test(this.keys.password), 'must be a Secret key ([-._a-zA-Z0-9]+)', this.keys.password);
-    v.check('credentials.keys.password', this.keys.password !== this.keys.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
+    v.secretKey('credentials.keys.username', this.keys?.username);
+    v.secretKey('credentials.keys.password', this.keys?.password);
+    v.check('credentials.keys.password', this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
     v.throwIfInvalid();
     return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
   }
@@ -241,8 +240,9 @@ class HostPathStorage extends PostgresStorage {
   }
 
   public _validate(v: PropValidator): void {
-    v.check('storage.path', typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/',
-      'must be an absolute directory on the node, not "/"', this.options.path);
+    v.check('storage.path', typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/'
+      && !this.options.path.split('/').includes('..'),
+    'must be an absolute directory on the node, not "/", without ".." (the API server refuses it)', this.options.path);
     v.check('storage.size', this.options.size !== undefined, 'is required for a static hostPath volume (a PersistentVolume has no default capacity)', this.options.size);
     if (this.options.size !== undefined) v.size('storage.size', this.options.size);
     v.dnsSubdomain('storage.storageClassName', this.options.storageClassName ?? 'manual');
@@ -406,12 +406,13 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
 
   constructor(scope: Construct, id: string, props: PostgresWithSecretsProps) {
     super(scope, id);
+    requireProps(this, props);
     const name = props.name ?? 'postgres';
     const namespace = resolveNamespace(this, props.namespace);
     const serviceName = props.serviceName ?? `${name}-service`;
     const storage = props.storage ?? PostgresStorage.dynamic(Size.gibibytes(8));
     const runAs = props.runAs ?? { uid: 999, gid: 999 };
-    validatePostgresProps(this, props, storage);
+    guardValidation(this, () => validatePostgresProps(this, props, storage));
 
     const appLabels = { app: 'postgres', instance: name, component: 'database' };
     const labels = recommendedLabels({ ...appLabels, version: undefined });
@@ -641,7 +642,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
 }
 
 /** PostgreSQL identifiers for a database name: a letter or underscore, then letters, digits, underscores, at most 63. */
-const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+export const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps, storage: PostgresStorage) {
   const v = new PropValidator(scope);
@@ -649,9 +650,9 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
     'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
   v.check('credentials', props.credentials instanceof PostgresCredentials,
     'must come from PostgresCredentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.credentials));
-  if (props.name !== undefined) v.dnsLabel('name', props.name, 40);
-  if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
-  if (props.aliasServiceName !== undefined) v.dnsLabel('aliasServiceName', props.aliasServiceName);
+  if (props.name !== undefined) v.dns1035Label('name', props.name, 40);
+  if (props.serviceName !== undefined) v.dns1035Label('serviceName', props.serviceName);
+  if (props.aliasServiceName !== undefined) v.dns1035Label('aliasServiceName', props.aliasServiceName);
   if (props.sharedMemorySize !== undefined) v.size('sharedMemorySize', props.sharedMemorySize);
   if (props.image !== undefined) v.image('image', props.image);
   v.resources('resources', props.resources, POSTGRES_DEFAULT_RESOURCES);
@@ -659,12 +660,15 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
   if (props.backup) {
     const b = props.backup;
     if (b.schedule !== undefined) {
-      v.check('backup.schedule', /^(\S+\s+){4}\S+$/.test(b.schedule.trim()) || /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(b.schedule),
-        'must be a 5-field cron expression or a @macro', b.schedule);
+      v.check('backup.schedule', isCronSchedule(b.schedule),
+        'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
     }
+    if (b.storageClassName !== undefined) v.dnsSubdomain('backup.storageClassName', b.storageClassName);
     if (b.size !== undefined) v.size('backup.size', b.size);
-    if (b.retentionDays !== undefined) v.integer('backup.retentionDays', b.retentionDays, 1);
+    if (b.retentionDays !== undefined) v.integer('backup.retentionDays', b.retentionDays, 1, 3650);
   }
+  // Clients besides the labelled ones: an empty list only means "the labelled ones" here, so it is allowed.
+  if (props.allowedClients !== undefined && !(Array.isArray(props.allowedClients) && props.allowedClients.length === 0)) v.networkPeers('allowedClients', props.allowedClients);
   validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }

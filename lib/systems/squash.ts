@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -9,7 +10,8 @@ import { IngressOptions, createIngress, ingressControllerRule, validateIngress }
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../core/pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, isDnsSubdomain, validateScheduling } from '../core/validation';
+import { INT32_MAX, PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../core/validation';
+import { PG_IDENTIFIER } from './postgres';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
 export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';
@@ -129,13 +131,14 @@ export class SquashApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SquashAppProps) {
     super(scope, id);
+    requireProps(this, props);
     const name = props.name ?? 'squash-tm';
     const namespace = resolveNamespace(this, props.namespace);
     checkUniqueObjectIdentities(this);
     const exposure = props.exposure ?? SquashExposure.nodePort();
     const db = props.database?.connection;
     const sameNamespace = db?.namespace === namespace;
-    validateSquashProps(this, props, exposure, namespace);
+    guardValidation(this, () => validateSquashProps(this, props, exposure, namespace));
 
     const image = props.image ?? SQUASH_DEFAULT_IMAGE;
     const appLabels = { app: 'squash-tm', instance: name, component: 'web', partOf: name, version: imageVersion(image) };
@@ -283,7 +286,28 @@ function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: 
   if (!v.check('database', db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
     v.throwIfInvalid();
   }
-  if (props.name !== undefined) v.dnsLabel('name', props.name, 47);
+  if (props.name !== undefined) v.dns1035Label('name', props.name, 47);
+  if (props.runAs !== undefined) {
+    v.integer('runAs.uid', props.runAs.uid, 1, INT32_MAX);
+    v.integer('runAs.gid', props.runAs.gid, 0, INT32_MAX);
+    if (props.runAs.fsGroup !== undefined) v.integer('runAs.fsGroup', props.runAs.fsGroup, 0, INT32_MAX);
+  }
+  // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.
+  const at = 'database.connection';
+  v.check(`${at}.host`, isDnsSubdomain(db.host) || isIP(String(db.host)) !== 0, 'must be a DNS name or an IP address', db.host);
+  v.check(`${at}.fqdn`, isDnsSubdomain(db.fqdn) || isIP(String(db.fqdn)) !== 0, 'must be a DNS name or an IP address', db.fqdn);
+  v.integer(`${at}.port`, db.port, 1, 65535);
+  v.check(`${at}.database`, typeof db.database === 'string' && PG_IDENTIFIER.test(db.database),
+    'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', db.database);
+  v.dnsLabel(`${at}.namespace`, db.namespace);
+  v.dnsSubdomain(`${at}.secretName`, db.secretName);
+  v.secretKey(`${at}.usernameKey`, db.usernameKey);
+  v.secretKey(`${at}.passwordKey`, db.passwordKey);
+  v.labels(`${at}.clientLabels`, db.clientLabels, true);
+  if (v.labels(`${at}.serverLabels`, db.serverLabels, true)) {
+    v.check(`${at}.serverLabels`, Object.keys(db.serverLabels ?? {}).length > 0, 'must select the database pods (an empty selector lets Squash reach every pod)', db.serverLabels);
+  }
+  if (!v.check('exposure', exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', describeValue(exposure))) v.throwIfInvalid();
   if (exposure.nodePort !== undefined) v.integer('exposure.nodePort', exposure.nodePort, 30000, 32767);
   validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
   if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
