@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ConsulCluster, ConsulClusterProps, PodAntiAffinity } from '../lib';
 
@@ -74,9 +74,45 @@ describe('ConsulCluster', () => {
       tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls', httpsOnly: true },
       allowedClients: [{ namespaceSelector: { matchLabels: { 'consul.example.com/client': 'true' } } }],
       antiAffinity: PodAntiAffinity.REQUIRED,
-      extraConfig: { telemetry: { prometheus_retention_time: '1m' } },
+      extraConfig: { autopilot: { min_quorum: 3 } },
+      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], retention: Duration.minutes(2) },
     };
     expect(synth((c) => new ConsulCluster(c, 'consul', all))).toMatchSnapshot();
+  });
+
+  describe('metrics', () => {
+    const scrapers = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
+
+    test('telemetry with the Prometheus retention, annotations for the API port, scrapers admitted to that port only', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { metrics: { scrapers } }), 'consul');
+      const config = JSON.parse(find(objs, 'ConfigMap', 'consul-config').data['server.json']);
+      expect(config.telemetry).toEqual({ prometheus_retention_time: '60s', disable_hostname: true });
+      expect(find(objs, 'StatefulSet').spec.template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true', 'prometheus.io/scheme': 'http', 'prometheus.io/port': '8500', 'prometheus.io/path': '/v1/agent/metrics',
+      });
+      expect(find(objs, 'NetworkPolicy').spec.ingress).toContainEqual({ from: scrapers, ports: [{ port: 'http', protocol: 'TCP' }] });
+    });
+
+    test('with TLS the scrape goes to the HTTPS port', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { metrics: { scrapers }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+      expect(find(objs, 'StatefulSet').spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scheme': 'https', 'prometheus.io/port': '8501' });
+      expect(find(objs, 'NetworkPolicy').spec.ingress).toContainEqual({ from: scrapers, ports: [{ port: 'https', protocol: 'TCP' }] });
+    });
+
+    test('off by default: no telemetry, no annotations, no scraper rule', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul'), 'consul');
+      expect(JSON.parse(find(objs, 'ConfigMap', 'consul-config').data['server.json']).telemetry).toBeUndefined();
+      expect(Object.keys(find(objs, 'StatefulSet').spec.template.metadata.annotations)).toEqual(['checksum/config']);
+    });
+
+    test.each<[string, any, RegExp]>([
+      ['no scrapers', { metrics: {} }, /prop "metrics.scrapers" is required/],
+      ['an empty scraper list', { metrics: { scrapers: [] } }, /prop "metrics.scrapers" must name at least one peer/],
+      ['a retention under 10 s', { metrics: { scrapers, retention: Duration.seconds(5) } }, /prop "metrics.retention" must be a whole number of seconds, at least 10/],
+      ['telemetry in extraConfig too', { metrics: { scrapers }, extraConfig: { telemetry: { disable_hostname: false } } }, /prop "extraConfig" must not set telemetry when metrics is on/],
+    ])('refused: %s', (_case, props, expected) => {
+      expect(errorOf((c) => new ConsulCluster(c, 'consul', props))).toMatch(expected);
+    });
   });
 
   test('headless service publishes not-ready addresses and every port', () => {

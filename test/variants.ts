@@ -32,7 +32,9 @@ export function buildVariants(app: App): App {
     gossipKey: { secretName: 'consul-gossip', key: 'key' },
     tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
     uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
-    extraConfig: { telemetry: { disable_hostname: true } },
+    extraConfig: { autopilot: { min_quorum: 3 } },
+    // Prometheus metrics, scraped by the Prometheus pods of namespace monitoring (HTTPS here: TLS is on).
+    metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
     // Every scheduling control: a PriorityClass of the app's own, a toleration, a node selector every Linux node
     // matches, and the zone spread (on by default for Consul).
     scheduling: {

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
@@ -123,6 +123,13 @@ export interface ConsulClusterProps {
    */
   readonly antiAffinity?: PodAntiAffinity;
   /**
+   * Prometheus metrics from Consul's own endpoint, `/v1/agent/metrics` on the API port (Prometheus' Accept header,
+   * or `?format=prometheus`, selects the text format): `telemetry.prometheus_retention_time` is set, the pods carry
+   * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else.
+   * @default - no metrics (the endpoint answers 415 to Prometheus)
+   */
+  readonly metrics?: ConsulMetricsOptions;
+  /**
    * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`, `acl`).
    * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
    * @default - none
@@ -147,6 +154,18 @@ const PATHS = {
 export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr',
   'addresses', 'leave_on_terminate', 'ports', 'tls', 'encrypt', 'ui_config', 'disable_update_check'];
 
+/** Options of {@link ConsulClusterProps.metrics}. */
+export interface ConsulMetricsOptions {
+  /** Who scrapes: e.g. `[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }]`. */
+  readonly scrapers: k8s.NetworkPolicyPeer[];
+  /**
+   * How long Consul keeps serving a metric after its last update (`prometheus_retention_time`); longer than the scrape
+   * interval, or gauges disappear between scrapes.
+   * @default Duration.minutes(1)
+   */
+  readonly retention?: Duration;
+}
+
 /** What the server configuration depends on. */
 export interface ConsulServerConfigInput {
   /** Datacenter name. */
@@ -165,6 +184,11 @@ export interface ConsulServerConfigInput {
    * @default - no TLS
    */
   readonly tls?: ConsulTlsOptions;
+  /**
+   * Prometheus retention in seconds (`telemetry.prometheus_retention_time`).
+   * @default - no Prometheus metrics
+   */
+  readonly prometheusRetentionSeconds?: number;
   /**
    * Extra configuration merged in.
    * @default - none
@@ -214,6 +238,10 @@ export function consulServerConfig(input: ConsulServerConfigInput): { [key: stri
         },
         internal_rpc: { verify_incoming: true, verify_server_hostname: true },
       },
+    } : {}),
+    ...(input.prometheusRetentionSeconds !== undefined ? {
+      // No host name in metric names: Prometheus labels the target itself.
+      telemetry: { prometheus_retention_time: `${input.prometheusRetentionSeconds}s`, disable_hostname: true },
     } : {}),
     ...(input.extraConfig ?? {}),
   };
@@ -311,7 +339,11 @@ export class ConsulCluster extends Construct {
     // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     const retryJoin = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${name}.${namespace}.svc.${clusterDomain}`);
-    this.serverConfig = consulServerConfig({ datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig });
+    const metrics = props.metrics;
+    this.serverConfig = consulServerConfig({
+      datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig,
+      prometheusRetentionSeconds: metrics ? (metrics.retention ?? Duration.minutes(1)).toSeconds() : undefined,
+    });
     const configJson = stableJson(this.serverConfig, 2) + '\n';
 
     const appLabels = { app: 'consul', instance: name, component: 'server' };
@@ -373,8 +405,21 @@ export class ConsulCluster extends Construct {
         ports: [policyPort('serflan-tcp'), policyPort('serflan-udp', 'UDP')],
       }],
       clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
-      extraIngress: props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : undefined,
-      podAnnotations: { 'checksum/config': configHash(configJson) },
+      extraIngress: [
+        ...(props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : []),
+        // The scrapers reach the API port (the metrics endpoint), nothing else.
+        ...(metrics ? [{ from: metrics.scrapers, ports: [policyPort(apiPort.name)] }] : []),
+      ],
+      podAnnotations: {
+        'checksum/config': configHash(configJson),
+        // What an annotation-driven Prometheus (kubernetes_sd_configs, role pod) reads.
+        ...(metrics ? {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/scheme': apiPort.scheme,
+          'prometheus.io/port': String(apiPort.port),
+          'prometheus.io/path': '/v1/agent/metrics',
+        } : {}),
+      },
       annotations: IMAGE_USER_EXCEPTION,
     });
     this.service = this.cluster.service!;
@@ -472,6 +517,15 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   v.check('extraConfig', managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
   const notJson = props.extraConfig === undefined ? [] : jsonProblems(props.extraConfig, 'extraConfig');
   v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
+  if (props.metrics !== undefined) {
+    v.networkPeers('metrics.scrapers', props.metrics.scrapers);
+    v.check('metrics.scrapers', props.metrics.scrapers !== undefined, 'is required: who may scrape the API port', props.metrics.scrapers);
+    if (props.metrics.retention !== undefined) {
+      v.wholeSeconds('metrics.retention', props.metrics.retention, 10, 'at least 10 (longer than the scrape interval)');
+    }
+    const telemetry = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'telemetry');
+    v.check('extraConfig', telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
+  }
   validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }

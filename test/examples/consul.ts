@@ -10,6 +10,7 @@ const consul = new ConsulCluster(chart, 'consul', {
   storageSize: Size.gibibytes(10),
   gossipKey: { secretName: 'consul-gossip', key: 'key' },           // kubectl create secret generic consul-gossip --from-literal=key=$(consul keygen)
   uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
+  metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }, // Prometheus
 });
 consul.peerAddress(0);  // consul-0.consul.consul.svc.cluster.local
 consul.httpAddress;     // http://consul.consul.svc.cluster.local:8500

@@ -73,6 +73,22 @@ export async function expectSafeChange(client: Pod, sts: StatefulSetRunner, chan
   expect(await raftState(client, sts)).toMatchObject({ leader: true, voters, healthyVoters: voters });
 }
 
+/** The Accept header Prometheus (2.x) sends when it scrapes. */
+export const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/**
+ * Scrapes server `ordinal` as an annotation-driven Prometheus would: scheme, port and path from the pod template's
+ * `prometheus.io/*` annotations (or, without them, the API port and Consul's metrics path), Prometheus' Accept header.
+ */
+export async function scrape(client: Pod, sts: StatefulSetRunner, ordinal: number): Promise<{ status: string; headers: string; body: string }> {
+  const a = sts.set.spec.template.metadata.annotations ?? {};
+  const target = `${a['prometheus.io/scheme'] ?? 'http'}://${sts.pods.get(ordinal)!.ip}:${a['prometheus.io/port'] ?? '8500'}${a['prometheus.io/path'] ?? '/v1/agent/metrics'}`;
+  const r = await client.exec(['curl', '-s', '-i', '--max-time', '5', '-H', `Accept: ${PROMETHEUS_ACCEPT}`, target]);
+  const split = r.stdout.indexOf('\r\n\r\n');
+  const headers = split < 0 ? r.stdout : r.stdout.slice(0, split);
+  return { status: headers.split(' ')[1] ?? '', headers, body: split < 0 ? '' : r.stdout.slice(split + 4) };
+}
+
 /** Puts `value` at `key` through server `ordinal`'s stable DNS name, from the client pod. */
 export async function putKey(client: Pod, sts: StatefulSetRunner, ordinal: number, key: string, value: string): Promise<string> {
   const host = `${sts.name}-${ordinal}.${sts.set.spec.serviceName}.${sts.namespace}.svc.cluster.local`;

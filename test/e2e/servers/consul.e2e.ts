@@ -5,7 +5,7 @@
 // clusters run side by side: most of their time is Consul's own timers (graceful leave ~13 s, promotion ~15 s).
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectSafeChange, getKey, putKey, synthConsul as synth, waitForState } from '../harness/consul';
+import { expectSafeChange, getKey, putKey, scrape, synthConsul as synth, waitForState } from '../harness/consul';
 import { Pod } from '../harness/pod';
 import { run } from '../harness/proc';
 import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod, one } from '../harness/servers';
@@ -51,6 +51,13 @@ describe('Consul servers from the synthesized StatefulSet', () => {
     const r = await sts.pods.get(0)!.exec(['consul', 'members']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => /\salive\s+server\s/.test(l))).toHaveLength(3);
+  });
+
+  test('without metrics, a Prometheus scrape gets no metric: the telemetry of the metrics prop is what enables them', async () => {
+    const r = await scrape(client, sts, 0);
+    // Consul 1.20.2 answers 200 with an empty body and says why in a header (its 415 never reaches the status line).
+    expect(r.headers).toContain('X-Consul-Reason: Prometheus is not enabled since its retention time is not positive');
+    expect(r.body).toBe('');
   });
 
   test('scale 3 -> 5 in the controller\'s order: a quorum of healthy voters throughout, 5 healthy voters the moment the last pod is Ready', async () => {
