@@ -3,7 +3,7 @@ import { ConsulCluster, ConsulClusterProps } from '../../../lib';
 import { KubeObject } from './kube';
 import { Pod } from './pod';
 import { waitFor } from './proc';
-import { StatefulSetRunner, monitor, objectsOf, synthChart } from './servers';
+import { CONSUL_IMAGE, StatefulSetRunner, clientPod, monitor, objectsOf, synthChart } from './servers';
 
 export interface RaftState {
   readonly at: number;
@@ -99,4 +99,27 @@ export async function putKey(client: Pod, sts: StatefulSetRunner, ordinal: numbe
 export async function getKey(client: Pod, sts: StatefulSetRunner, ordinal: number, key: string): Promise<string> {
   const host = `${sts.name}-${ordinal}.${sts.set.spec.serviceName}.${sts.namespace}.svc.cluster.local`;
   return (await client.exec(['curl', '-sf', `http://${host}:8500/v1/kv/${key}?raw`])).stdout;
+}
+
+/**
+ * A Consul cluster from the synthesized objects of `props`, and a client pod, for one describe block: when `start`,
+ * its servers are created in the controller's order and every one is a healthy voter before the tests run; all of
+ * it is killed after them (no graceful leave: 13 s a server). The fields are set once beforeAll has run.
+ */
+export function consulFixture(namespace: string, props: ConsulClusterProps, start = true): { client: Pod; sts: StatefulSetRunner } {
+  const f = {} as { client: Pod; sts: StatefulSetRunner };
+  beforeAll(async () => {
+    f.client = await clientPod(namespace);
+    f.sts = new StatefulSetRunner({ objects: synthConsul(namespace, props), image: CONSUL_IMAGE });
+    if (start) {
+      const replicas = props.replicas ?? 3;
+      await f.sts.scale(replicas);
+      await waitForState(f.client, f.sts, { leader: true, voters: replicas, healthyVoters: replicas });
+    }
+  });
+  afterAll(async () => {
+    await f.sts?.killAll();
+    await f.client?.stop();
+  });
+  return f;
 }

@@ -5,24 +5,13 @@
 // clusters run side by side: most of their time is Consul's own timers (graceful leave ~13 s, promotion ~15 s).
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectSafeChange, getKey, putKey, scrape, synthConsul as synth, waitForState } from '../harness/consul';
-import { Pod } from '../harness/pod';
+import { consulFixture, expectSafeChange, getKey, putKey, scrape, synthConsul as synth, waitForState } from '../harness/consul';
 import { run } from '../harness/proc';
-import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod, one } from '../harness/servers';
+import { CONSUL_BIN, CONSUL_IMAGE, WORK, one } from '../harness/servers';
 
 describe('Consul servers from the synthesized StatefulSet', () => {
   const NS = 'consul';
-  let client: Pod;
-  let sts: StatefulSetRunner;
-
-  beforeAll(async () => {
-    client = await clientPod(NS);
-    sts = new StatefulSetRunner({ objects: synth(NS, { replicas: 3 }), image: CONSUL_IMAGE });
-  });
-  afterAll(async () => {
-    await sts?.killAll(); // teardown: no graceful leave (13 s a server) needed
-    await client?.stop();
-  });
+  const f = consulFixture(NS, { replicas: 3 }, false);
 
   test('`consul validate` accepts the generated server.json', async () => {
     const cm = one(synth(NS, { replicas: 3 }), 'ConfigMap', 'consul-config');
@@ -36,32 +25,32 @@ describe('Consul servers from the synthesized StatefulSet', () => {
 
   test('3 servers come up one at a time, each gated by its readiness probe (OrderedReady), and elect a leader', async () => {
     // consul-1 is only created once consul-0 is Ready: the probe must pass before any leader exists.
-    await sts.scale(3);
+    await f.sts.scale(3);
     // consul-2 is Ready as soon as its agent answers (no leader yet): bootstrap_expect elects one right after.
-    await waitForState(client, sts, { leader: true, voters: 3, healthyVoters: 3 });
-    for (const pod of sts.pods.values()) expect(await pod.probe()).toBe(true);
+    await waitForState(f.client, f.sts, { leader: true, voters: 3, healthyVoters: 3 });
+    for (const pod of f.sts.pods.values()) expect(await pod.probe()).toBe(true);
   });
 
   test('seed 002: KV put through one server\'s stable DNS name, read through another\'s, from a client pod', async () => {
-    expect(await putKey(client, sts, 1, 'my-key', 'my-data')).toBe('true');
-    expect(await getKey(client, sts, 2, 'my-key')).toBe('my-data');
+    expect(await putKey(f.client, f.sts, 1, 'my-key', 'my-data')).toBe('true');
+    expect(await getKey(f.client, f.sts, 2, 'my-key')).toBe('my-data');
   });
 
   test('`consul members` inside a server pod, with nothing but the container\'s env', async () => {
-    const r = await sts.pods.get(0)!.exec(['consul', 'members']);
+    const r = await f.sts.pods.get(0)!.exec(['consul', 'members']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => /\salive\s+server\s/.test(l))).toHaveLength(3);
   });
 
   test('without metrics, a Prometheus scrape gets no metric: the telemetry of the metrics prop is what enables them', async () => {
-    const r = await scrape(client, sts, 0);
+    const r = await scrape(f.client, f.sts, 0);
     // Consul 1.20.2 answers 200 with an empty body and says why in a header (its 415 never reaches the status line).
     expect(r.headers).toContain('X-Consul-Reason: Prometheus is not enabled since its retention time is not positive');
     expect(r.body).toBe('');
   });
 
   test('scale 3 -> 5 in the controller\'s order: a quorum of healthy voters throughout, 5 healthy voters the moment the last pod is Ready', async () => {
-    await expectSafeChange(client, sts, () => sts.apply({ objects: synth(NS, { replicas: 5 }), image: CONSUL_IMAGE }), 2, 5);
-    expect(await getKey(client, sts, 4, 'my-key')).toBe('my-data');
+    await expectSafeChange(f.client, f.sts, () => f.sts.apply({ objects: synth(NS, { replicas: 5 }), image: CONSUL_IMAGE }), 2, 5);
+    expect(await getKey(f.client, f.sts, 4, 'my-key')).toBe('my-data');
   });
 });
