@@ -604,12 +604,7 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     const list: unknown = props[k];
     if (list !== undefined) v.check(k, Array.isArray(list) && list.every((x) => typeof x === 'string'), 'must be a list of strings (exec form, no shell)', list);
   }
-  if (props.runAs !== undefined) {
-    // runAsNonRoot: uid 0 would never start; ids are int32 in the API.
-    v.integer('runAs.uid', props.runAs.uid, 1, INT32_MAX);
-    v.integer('runAs.gid', props.runAs.gid, 0, INT32_MAX);
-    if (props.runAs.fsGroup !== undefined) v.integer('runAs.fsGroup', props.runAs.fsGroup, 0, INT32_MAX);
-  }
+  v.runAs('runAs', props.runAs);
   const portKeys = new Set<string>();
   (props.ports ?? []).forEach((p, i) => {
     v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),

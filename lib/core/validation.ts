@@ -113,6 +113,11 @@ export function isCidr(value: unknown): boolean {
   return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+/** A Secret or ConfigMap data key, as IsConfigMapKey: at most 253 of [-._a-zA-Z0-9], not "." and not starting with "..". */
+export function isSecretKey(key: unknown): boolean {
+  return typeof key === 'string' && key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key) && key !== '.' && !key.startsWith('..');
+}
+
 /** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
 export function isQualifiedName(key: unknown): boolean {
   if (typeof key !== 'string') return false;
@@ -135,11 +140,7 @@ const QUALIFIED_KEY_RULE = 'must be a label or annotation key: an optional DNS s
  * v.check('replicas', Number.isInteger(replicas) && replicas >= 1, 'must be an integer >= 1', replicas);
  * v.throwIfInvalid();
  */
-/**
- * Runs a construct's prop validation; props of the wrong JavaScript type or range (a string where a list is
- * expected, null where an object is, an infinite Size) make it throw, and that becomes a PropValidationError naming
- * the construct path instead of a stack trace from inside the library.
- */
+/** Props that are not an object at all (null, a string) become a PropValidationError naming the construct path. */
 export function requireProps<T>(scope: Construct, props: T): T {
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     throw new PropValidationError(scope.node.path, [`props must be an object; got ${describeValue(props)}`]);
@@ -147,7 +148,11 @@ export function requireProps<T>(scope: Construct, props: T): T {
   return props;
 }
 
-/** See {@link requireProps}: the validation itself, with any raw error turned into a PropValidationError. */
+/**
+ * Runs a construct's prop validation; props of the wrong JavaScript type or range (a string where a list is
+ * expected, an infinite Size) make it throw, and that becomes a PropValidationError naming the construct path
+ * instead of a stack trace from inside the library.
+ */
 export function guardValidation<T>(scope: Construct, validate: () => T): T {
   try {
     return validate();
@@ -239,8 +244,16 @@ export class PropValidator {
 
   /** A key of a Secret or ConfigMap (what a volume item's `key` may be). */
   public secretKey(prop: string, value: unknown): boolean {
-    return this.check(prop, typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..',
-      'must be a Secret key (1 to 253 of [-._a-zA-Z0-9], not "." or "..")', value);
+    return this.check(prop, isSecretKey(value), 'must be a Secret key (1 to 253 of [-._a-zA-Z0-9], not "." and not starting with "..")', value);
+  }
+
+  /** The user a pod runs as: uid 1..int32 (runAsNonRoot: uid 0 would never start), gid and fsGroup 0..int32. */
+  public runAs(prop: string, runAs: { uid: unknown; gid: unknown; fsGroup?: unknown } | undefined): boolean {
+    if (runAs === undefined) return true;
+    let ok = this.integer(`${prop}.uid`, runAs.uid, 1, INT32_MAX);
+    ok = this.integer(`${prop}.gid`, runAs.gid, 0, INT32_MAX) && ok;
+    if (runAs.fsGroup !== undefined) ok = this.integer(`${prop}.fsGroup`, runAs.fsGroup, 0, INT32_MAX) && ok;
+    return ok;
   }
 
   /**

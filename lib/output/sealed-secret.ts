@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, guardValidation, requireProps } from '../core/validation';
+import { PropValidator, guardValidation, isQualifiedName, isSecretKey, requireProps } from '../core/validation';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.
@@ -37,12 +37,8 @@ const GCM_TAG_BYTES = 16;
 /** Size of the big-endian length prefix of the RSA ciphertext. */
 const LENGTH_PREFIX_BYTES = 2;
 
-/** Key of a Secret's `data`: the rule Kubernetes applies (IsConfigMapKey). */
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** A label value: at most 63 characters, alphanumerics, '-', '_' and '.', starting and ending alphanumeric (or empty). */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-/** The name part of a qualified label key. */
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /**
  * The RSA-OAEP label that binds a sealed value to its scope, exactly as sealed-secrets' `EncryptionLabel`:
@@ -278,20 +274,6 @@ function scopeAnnotations(scope: SealedSecretScope): { [key: string]: string } |
   }
 }
 
-/** A Secret data key: IsConfigMapKey (at most 253 characters, not '.', '..' or starting with '..'). */
-function isSecretKey(key: string): boolean {
-  return key.length <= 253 && SECRET_KEY.test(key) && key !== '.' && key !== '..' && !key.startsWith('..');
-}
-
-/** A label key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
-function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
-  return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
-}
-
 /**
  * Checks every prop, throws all violations together, and returns the certificate's public key.
  * Never echoes a stringData value: only key names are reported.
@@ -332,7 +314,7 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
 
   if (props.labels !== undefined) {
     const entries = Object.entries(props.labels);
-    const badLabelKeys = entries.map(([k]) => k).filter((k) => !isLabelKey(k));
+    const badLabelKeys = entries.map(([k]) => k).filter((k) => !isQualifiedName(k));
     v.check('labels', badLabelKeys.length === 0, 'keys must be valid label keys (optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", ".")', badLabelKeys);
     const badLabelValues = entries.filter(([, val]) => typeof val !== 'string' || val.length > 63 || !LABEL_VALUE.test(val)).map(([k, val]) => `${k}=${String(val)}`);
     v.check('labels', badLabelValues.length === 0, 'values must be valid label values (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)', badLabelValues);

@@ -10,7 +10,7 @@ import { IngressOptions, createIngress, ingressControllerRule, validateIngress }
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../core/pod';
 import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
 import { checkUniqueObjectIdentities } from '../core/identity';
-import { INT32_MAX, PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../core/validation';
+import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../core/validation';
 import { PG_IDENTIFIER } from './postgres';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
@@ -287,11 +287,7 @@ function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: 
     v.throwIfInvalid();
   }
   if (props.name !== undefined) v.dns1035Label('name', props.name, 47);
-  if (props.runAs !== undefined) {
-    v.integer('runAs.uid', props.runAs.uid, 1, INT32_MAX);
-    v.integer('runAs.gid', props.runAs.gid, 0, INT32_MAX);
-    if (props.runAs.fsGroup !== undefined) v.integer('runAs.fsGroup', props.runAs.fsGroup, 0, INT32_MAX);
-  }
+  v.runAs('runAs', props.runAs);
   // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.
   const at = 'database.connection';
   v.check(`${at}.host`, isDnsSubdomain(db.host) || isIP(String(db.host)) !== 0, 'must be a DNS name or an IP address', db.host);
