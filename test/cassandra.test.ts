@@ -70,6 +70,7 @@ describe('CassandraRing', () => {
   test('all props snapshot (one rack)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
+      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'bitnami/cassandra-exporter:2.3.8', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
       name: 'events',
       replicas: 5,
       namespace: 'data',
@@ -99,6 +100,7 @@ describe('CassandraRing', () => {
   test('multi-rack snapshot (all props)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'rack'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
+      metrics: { scrapers: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
       name: 'cassandra',
       replicas: 7,
       namespace: 'ring',

@@ -34,6 +34,12 @@ describe('PostgresWithSecrets', () => {
       allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } }],
       backup: { schedule: '30 2 * * *', size: Size.gibibytes(20), storageClassName: 'standard', retentionDays: 14 },
       runAs: { uid: 999, gid: 999, fsGroup: 999 },
+      metrics: {
+        scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        podMonitor: { labels: { release: 'kube-prometheus-stack' } },
+        image: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
+        resources: { memory: { request: Size.mebibytes(96), limit: Size.mebibytes(96) } },
+      },
     };
     expect(synth((c) => new PostgresWithSecrets(c, 'postgres', all))).toMatchSnapshot();
   });

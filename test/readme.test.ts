@@ -17,8 +17,8 @@ function asInReadme(file: string): string {
 }
 
 describe('README examples', () => {
-  test('there is one example per construct', () => {
-    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'postgres-squash.ts', 'stateful-cluster.ts']);
+  test('there is one example per construct, and the monitoring one', () => {
+    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'monitoring.ts', 'postgres-squash.ts', 'stateful-cluster.ts']);
   });
 
   test.each(examples)('README shows test/examples/%s verbatim', (file) => {

@@ -57,6 +57,12 @@ describe('StatefulCluster', () => {
       volumes: [{ name: 'tmp', emptyDir: {} }],
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['true'] }],
+      sidecars: [{ name: 'exporter', image: 'nginx/nginx-prometheus-exporter:1.4.2', ports: [{ name: 'metrics', containerPort: 9113 }] }],
+      metrics: {
+        scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(15) },
+        endpoint: { portName: 'metrics', port: 9113, path: '/metrics' },
+      },
       podAnnotations: { 'example.com/config-hash': 'abc' },
       annotations: { 'example.com/owner': 'team-web' },
     };

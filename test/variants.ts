@@ -6,13 +6,19 @@
 // usage: npx ts-node --transpile-only test/variants.ts <outdir>
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, JsonPatch, Size } from 'cdk8s';
+import { App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure, k8s,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
+
+/** The Prometheus pods of namespace `monitoring`: the scrapers of every variant with metrics. */
+const PROMETHEUS: k8s.NetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+};
 
 function namespace(scope: Construct, name: string) {
   new AppNamespace(scope, `ns-${name}`, { name });
@@ -33,8 +39,9 @@ export function buildVariants(app: App): App {
     tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
     uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
     extraConfig: { autopilot: { min_quorum: 3 } },
-    // Prometheus metrics, scraped by the Prometheus pods of namespace monitoring (HTTPS here: TLS is on).
-    metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
+    // Prometheus metrics, scraped by the Prometheus pods of namespace monitoring (HTTPS here: TLS is on), found
+    // through a PodMonitor that kube-prometheus-stack's Prometheus selects.
+    metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' } } },
     // Every scheduling control: a PriorityClass of the app's own, a toleration, a node selector every Linux node
     // matches, and the zone spread (on by default for Consul).
     scheduling: {
@@ -53,6 +60,8 @@ export function buildVariants(app: App): App {
     storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' }),
     aliasServiceName: 'postgres',
     backup: { schedule: '0 3 * * *', retentionDays: 7 },
+    // The postgres_exporter sidecar and a PodMonitor scraping it every 15 s.
+    metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(15) } },
   });
   new SquashApp(seed, 'squash', { database: pg, exposure: SquashExposure.nodePort(30080) });
 
@@ -64,6 +73,8 @@ export function buildVariants(app: App): App {
     database: 'squashtm',
     credentials: PostgresCredentials.unsafePlaintext({ username: 'squash', password: 'not-a-real-password' }),
     allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'split-app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'squash-tm' } } }],
+    // Metrics for an annotation-driven Prometheus: the prometheus.io/* pod annotations, no PodMonitor.
+    metrics: { scrapers: [PROMETHEUS] },
   });
   new SquashApp(split, 'squash', {
     namespace: 'split-app',
@@ -82,6 +93,8 @@ export function buildVariants(app: App): App {
     seedCount: 3,
     storageSize: Size.gibibytes(100),
     resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
+    // The cassandra_exporter sidecar on every node, and a PodMonitor.
+    metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.minutes(1) } },
   });
   return app;
 }

@@ -7,6 +7,8 @@ import {
 } from './common';
 import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
 import { checkUniqueObjectIdentities } from './identity';
+import { ClusterMetrics, metricsAnnotations, metricsIngress, podMonitorOf, validateMetrics } from './metrics';
+import * as monitoring from '../../imports/monitoring.coreos.com';
 import { INT32_MAX, PropValidator, guardValidation, requireProps, validateScheduling } from './validation';
 
 export { PodAntiAffinity } from './pod';
@@ -292,6 +294,18 @@ export interface StatefulClusterProps {
    */
   readonly initContainers?: k8s.Container[];
   /**
+   * More containers in every pod beside the main one (an exporter, for example), complete as given: each is
+   * expected to be hardened like the main container (see the systems' exporters).
+   * @default - none
+   */
+  readonly sidecars?: k8s.Container[];
+  /**
+   * Prometheus metrics: the `prometheus.io/*` pod annotations, a NetworkPolicy rule admitting the scrapers to the
+   * metrics port only, and a prometheus-operator PodMonitor when `podMonitor` is set.
+   * @default - no metrics
+   */
+  readonly metrics?: ClusterMetrics;
+  /**
    * Annotations on the pod template (a config hash rolls the pods when the config changes).
    * @default - none
    */
@@ -352,6 +366,8 @@ export class StatefulCluster extends Construct {
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   /** The PodDisruptionBudget (undefined with `DisruptionBudget.none()`). */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The prometheus-operator PodMonitor (when `metrics.podMonitor` is set). */
+  public readonly podMonitor?: monitoring.PodMonitor;
   /** Name of the StatefulSet and prefix of the pod names. */
   public readonly name: string;
   /** Name of the governing Service. */
@@ -438,6 +454,9 @@ export class StatefulCluster extends Construct {
       ],
     });
 
+    const metricsAnn = metricsAnnotations(props.metrics);
+    const podAnnotations = props.podAnnotations || Object.keys(metricsAnn).length > 0 ? { ...props.podAnnotations, ...metricsAnn } : undefined;
+
     // Claim templates carry only the stable labels: they are immutable, and a version label would block every upgrade.
     this.statefulSet = new ServerFormStatefulSet(this, 'statefulset', claims.map((c) => serverFormClaimTemplate(c, this.selectorLabels)), {
       metadata: meta(this.name, this.namespace, this.labels, annotations),
@@ -449,12 +468,12 @@ export class StatefulCluster extends Construct {
         selector: { matchLabels: this.selectorLabels },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: {
-          metadata: { labels: this.labels, annotations: props.podAnnotations },
+          metadata: { labels: this.labels, annotations: podAnnotations },
           spec: hardenedPodSpec({
             serviceAccountName: this.serviceAccount.name,
             runAs,
             selector: this.selectorLabels,
-            containers: [container],
+            containers: [container, ...(props.sidecars ?? [])],
             initContainers: props.initContainers,
             volumes: props.volumes,
             antiAffinity: props.antiAffinity,
@@ -473,9 +492,11 @@ export class StatefulCluster extends Construct {
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: clusterNetworkPolicy(this.selectorLabels, ports, props),
+        spec: clusterNetworkPolicy(this.selectorLabels, ports, { ...props, extraIngress: [...(props.extraIngress ?? []), ...metricsIngress(props.metrics)] }),
       });
     }
+
+    this.podMonitor = podMonitorOf(this, props.metrics, this.name, this.namespace, this.labels, this.selectorLabels);
 
     const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     if (budget.field !== 'none') {
@@ -591,6 +612,17 @@ function validateStatefulClusterProps(scope: Construct, props: StatefulClusterPr
     v.check(`initContainers[${i}].name`, !containerNames.has(c?.name), 'must differ from every other container\'s name', c?.name);
     containerNames.add(c?.name);
   });
+  (props.sidecars ?? []).forEach((c, i) => {
+    v.dnsLabel(`sidecars[${i}].name`, c?.name);
+    v.check(`sidecars[${i}].name`, !containerNames.has(c?.name), 'must differ from every other container\'s name', c?.name);
+    containerNames.add(c?.name);
+  });
+  validateMetrics(v, 'metrics.', props.metrics);
+  if (props.metrics !== undefined) {
+    const portNames = [...(props.ports ?? []).map((p) => p.name), ...(props.sidecars ?? []).flatMap((c) => (c?.ports ?? []).map((p) => p.name))];
+    v.check('metrics.endpoint.portName', portNames.includes(props.metrics.endpoint?.portName),
+      `must name a port of the main container or a sidecar (${portNames.join(', ')})`, props.metrics.endpoint?.portName);
+  }
   v.labels('extraSelectorLabels', props.extraSelectorLabels, true);
   if (props.appLabels !== undefined) {
     for (const k of ['app', 'instance', 'component', 'partOf'] as const) {

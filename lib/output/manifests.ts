@@ -32,7 +32,7 @@ const KIND_ORDER = [
   'Namespace', 'CustomResourceDefinition', 'PriorityClass', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding',
   'Secret', 'SealedSecret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Service',
   'NetworkPolicy', 'PodDisruptionBudget', 'StatefulSet', 'Deployment', 'DaemonSet', 'Job', 'CronJob',
-  'HorizontalPodAutoscaler', 'Ingress',
+  'HorizontalPodAutoscaler', 'Ingress', 'PodMonitor',
 ];
 
 /**

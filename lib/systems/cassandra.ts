@@ -7,6 +7,7 @@ import {
 } from '../core/common';
 import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
+import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
 import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
@@ -17,6 +18,13 @@ export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
  * it stays (a selector cannot change). With several racks every rack shares one StatefulSet and the label is absent.
  */
 export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
+
+/**
+ * The exporter of the metrics sidecar unless `metrics.image` says otherwise: Criteo's cassandra_exporter, the one
+ * Bitnami's cassandra chart ships (as bitnami/cassandra-exporter). It runs beside the official image unchanged,
+ * reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as they are.
+ */
+export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'criteord/cassandra_exporter:2.3.8';
 
 /** The CQL native-protocol port. */
 export const CASSANDRA_CQL_PORT = 9042;
@@ -143,6 +151,26 @@ export interface CassandraRingProps {
    * @default Duration.minutes(5)
    */
   readonly terminationGracePeriod?: Duration;
+  /**
+   * Prometheus metrics from a cassandra_exporter sidecar (port 8080, `/metrics`) reading this node's JMX on
+   * 127.0.0.1:7199; the NetworkPolicy admits `scrapers` to port 8080 only.
+   * @default - no metrics
+   */
+  readonly metrics?: CassandraMetricsOptions;
+}
+
+/** Options of {@link CassandraRingProps.metrics}. */
+export interface CassandraMetricsOptions extends MetricsOptions {
+  /**
+   * The cassandra_exporter image (Criteo's, or Bitnami's build of it).
+   * @default CASSANDRA_EXPORTER_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * The exporter's resources (a small JVM: its heap is capped at half the memory limit).
+   * @default - cpu 100m-500m, memory 256Mi
+   */
+  readonly resources?: kplus.ContainerResources;
 }
 
 /** Heap sizes of a Cassandra node. */
@@ -194,6 +222,10 @@ const CASSANDRA_PORTS: ClusterPort[] = [
   { name: 'jmx', port: 7199 },
   { name: 'cql', port: CASSANDRA_CQL_PORT },
 ];
+
+/** The exporter's JVM: heap and young generation sized from its own memory limit, nothing written to the read-only root. */
+const EXPORTER_DEFAULT_RESOURCES = fixedResources(['100m', '500m'], Size.mebibytes(256), [Size.mebibytes(16), Size.mebibytes(64)]);
+const EXPORTER_ENDPOINT: MetricsEndpoint = { portName: 'metrics', port: 8080, path: '/metrics' };
 
 /** The image's own user: uid/gid 999 own /etc/cassandra, /var/lib/cassandra and /var/log/cassandra. */
 const CASSANDRA_USER: RunAsUser = { uid: 999, gid: 999, fsGroup: 999 };
@@ -429,6 +461,8 @@ export class CassandraRing extends Construct {
       volumes,
       volumeMounts,
       initContainers: [initContainer],
+      sidecars: props.metrics ? [cassandraExporter(props.metrics)] : undefined,
+      metrics: props.metrics ? { ...props.metrics, endpoint: EXPORTER_ENDPOINT } : undefined,
       annotations: IMAGE_USER_EXCEPTION,
     });
     this.statefulSet = this.cluster.statefulSet;
@@ -663,7 +697,29 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
     v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
   }
   validateScheduling(v, 'scheduling.', props.scheduling);
+  validateMetrics(v, 'metrics.', props.metrics);
+  if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
+  if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
   v.throwIfInvalid();
+}
+
+/**
+ * The cassandra_exporter sidecar, started without the image's wrapper script (which rewrites its config file with
+ * sed on the way in): the JVM directly, on the config the image ships for its own jar (JMX at localhost:7199,
+ * listening on 8080, the costly and per-keyspace system metrics left out).
+ */
+function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
+  return hardenedContainer({
+    name: 'metrics',
+    image: o.image ?? CASSANDRA_EXPORTER_DEFAULT_IMAGE,
+    runAs: CASSANDRA_USER,
+    resources: o.resources,
+    defaultResources: EXPORTER_DEFAULT_RESOURCES,
+    command: ['java', '-XX:MaxRAMPercentage=50', '-XX:+UseSerialGC', '-XX:-UsePerfData',
+      '-jar', '/opt/cassandra_exporter/cassandra_exporter.jar', '/etc/cassandra_exporter/config.yml'],
+    ports: [{ name: EXPORTER_ENDPOINT.portName, containerPort: EXPORTER_ENDPOINT.port, protocol: 'TCP' }],
+    ...exporterProbes(EXPORTER_ENDPOINT.portName),
+  });
 }
 
 /** The heap that `props` give or the limit implies: at most half the limit, the young generation at most half the heap. */

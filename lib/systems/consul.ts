@@ -7,6 +7,7 @@ import {
 } from '../core/common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
+import { MetricsOptions, validateMetrics } from '../core/metrics';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
 import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
 
@@ -125,7 +126,8 @@ export interface ConsulClusterProps {
   /**
    * Prometheus metrics from Consul's own endpoint, `/v1/agent/metrics` on the API port (Prometheus' Accept header,
    * or `?format=prometheus`, selects the text format): `telemetry.prometheus_retention_time` is set, the pods carry
-   * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else.
+   * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else;
+   * `podMonitor` adds a prometheus-operator PodMonitor (with the CA and server name when TLS is on).
    * @default - no metrics (the endpoint answers 415 to Prometheus)
    */
   readonly metrics?: ConsulMetricsOptions;
@@ -155,9 +157,7 @@ export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 
   'addresses', 'leave_on_terminate', 'ports', 'tls', 'encrypt', 'ui_config', 'disable_update_check'];
 
 /** Options of {@link ConsulClusterProps.metrics}. */
-export interface ConsulMetricsOptions {
-  /** Who scrapes: e.g. `[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }]`. */
-  readonly scrapers: k8s.NetworkPolicyPeer[];
+export interface ConsulMetricsOptions extends MetricsOptions {
   /**
    * How long Consul keeps serving a metric after its last update (`prometheus_retention_time`); longer than the scrape
    * interval, or gauges disappear between scrapes.
@@ -407,19 +407,18 @@ export class ConsulCluster extends Construct {
       clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
       extraIngress: [
         ...(props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : []),
-        // The scrapers reach the API port (the metrics endpoint), nothing else.
-        ...(metrics ? [{ from: metrics.scrapers, ports: [policyPort(apiPort.name)] }] : []),
       ],
       podAnnotations: {
         'checksum/config': configHash(configJson),
-        // What an annotation-driven Prometheus (kubernetes_sd_configs, role pod) reads.
-        ...(metrics ? {
-          'prometheus.io/scrape': 'true',
-          'prometheus.io/scheme': apiPort.scheme,
-          'prometheus.io/port': String(apiPort.port),
-          'prometheus.io/path': '/v1/agent/metrics',
-        } : {}),
       },
+      // The scrapers reach the API port (where the metrics endpoint is), nothing else.
+      metrics: metrics ? {
+        ...metrics,
+        endpoint: {
+          portName: apiPort.name, port: apiPort.port, path: '/v1/agent/metrics', https: apiPort.scheme === 'https',
+          tls: tls ? { caSecretName: tls.caSecretName, serverName } : undefined,
+        },
+      } : undefined,
       annotations: IMAGE_USER_EXCEPTION,
     });
     this.service = this.cluster.service!;
@@ -517,9 +516,8 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   v.check('extraConfig', managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
   const notJson = props.extraConfig === undefined ? [] : jsonProblems(props.extraConfig, 'extraConfig');
   v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
+  validateMetrics(v, 'metrics.', props.metrics);
   if (props.metrics !== undefined) {
-    v.networkPeers('metrics.scrapers', props.metrics.scrapers);
-    v.check('metrics.scrapers', props.metrics.scrapers !== undefined, 'is required: who may scrape the API port', props.metrics.scrapers);
     if (props.metrics.retention !== undefined) {
       v.wholeSeconds('metrics.retention', props.metrics.retention, 10, 'at least 10 (longer than the scrape interval)');
     }

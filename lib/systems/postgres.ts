@@ -6,12 +6,15 @@ import {
   IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
+import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
 import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
 import { PropValidator, describeValue, guardValidation, isCronSchedule, requireProps, validateScheduling } from '../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
+/** The prometheus-community postgres_exporter release of the metrics sidecar unless `metrics.image` says otherwise. */
+export const POSTGRES_EXPORTER_DEFAULT_IMAGE = 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1';
 
 /** Keys of the credentials Secret. */
 export interface PostgresSecretKeys {
@@ -273,6 +276,20 @@ export interface PostgresBackupOptions {
   readonly retentionDays?: number;
 }
 
+/** Options of {@link PostgresWithSecretsProps.metrics}. */
+export interface PostgresMetricsOptions extends MetricsOptions {
+  /**
+   * The postgres_exporter image.
+   * @default POSTGRES_EXPORTER_DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * The exporter's resources.
+   * @default - cpu 50m-250m, memory 64Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
 /** Everything a client needs to reach a PostgreSQL database. */
 export interface PostgresConnection {
   /** Service name, resolvable from the same namespace. */
@@ -367,6 +384,13 @@ export interface PostgresWithSecretsProps {
    */
   readonly backup?: PostgresBackupOptions;
   /**
+   * Prometheus metrics from a postgres_exporter sidecar (port 9187, `/metrics`), logged in over 127.0.0.1 with the
+   * credentials it reads from the mounted Secret files (`DATA_SOURCE_USER_FILE`, `DATA_SOURCE_PASS_FILE`: never an
+   * env value); the NetworkPolicy admits `scrapers` to port 9187 only.
+   * @default - no metrics
+   */
+  readonly metrics?: PostgresMetricsOptions;
+  /**
    * The user PostgreSQL runs as.
    * @default - uid 999, gid 999 (the postgres image's own user)
    */
@@ -379,6 +403,8 @@ const DATA_DIR = '/var/lib/postgresql/data';
 const SECRET_DIR = '/run/secrets/postgres';
 const PG_USER_FILE = `${SECRET_DIR}/username`;
 const PG_PASSWORD_FILE = `${SECRET_DIR}/password`;
+/** postgres_exporter's resources: it holds one connection and renders a few hundred series. */
+const EXPORTER_DEFAULT_RESOURCES = fixedResources(['50m', '250m'], Size.mebibytes(64), [Size.mebibytes(16), Size.mebibytes(64)]);
 /** A single writer cannot have three replicas: the per-object exception for kube-linter. */
 const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-replicas': 'PostgreSQL is a single writer: one pod per data directory' };
 
@@ -443,6 +469,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       claims = [{ name: 'data', mountPath: DATA_DIR, size: dynamic.size, storageClassName: dynamic.storageClassName }];
     }
 
+    const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs) : undefined;
     const isReady = `pg_isready -U "$(cat ${PG_USER_FILE})" -d "dbname=${props.database}" -h 127.0.0.1 -p 5432`;
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
@@ -476,6 +503,8 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       ...schedulingOf(props.scheduling, false),
       clientPorts: ['postgres'],
       allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
+      sidecars: metrics ? [metrics.container] : undefined,
+      metrics: metrics ? { ...props.metrics!, endpoint: metrics.endpoint } : undefined,
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
     });
     // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's do);
@@ -524,6 +553,31 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   public allowFrom(peer: k8s.NetworkPolicyPeer): void {
     // The clients rule is the second ingress rule of the StatefulCluster's policy (the first admits the peers).
     this.cluster.networkPolicy!.addJsonPatch(JsonPatch.add('/spec/ingress/1/from/-', k8s.toJson_NetworkPolicyPeer(peer)));
+  }
+
+  /**
+   * The postgres_exporter sidecar: it logs in over 127.0.0.1 with the user and password files of the credentials
+   * volume the server reads (the exporter trims the trailing newline), as the database owner.
+   */
+  private metricsSidecar(o: PostgresMetricsOptions, database: string, runAs: RunAsUser): { container: k8s.Container; endpoint: MetricsEndpoint } {
+    const endpoint: MetricsEndpoint = { portName: 'metrics', port: 9187, path: '/metrics' };
+    const container = hardenedContainer({
+      name: 'metrics',
+      image: o.image ?? POSTGRES_EXPORTER_DEFAULT_IMAGE,
+      runAs,
+      resources: o.resources,
+      defaultResources: EXPORTER_DEFAULT_RESOURCES,
+      args: [`--web.listen-address=:${endpoint.port}`, `--web.telemetry-path=${endpoint.path}`],
+      env: [
+        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:5432/${database}?sslmode=disable` },
+        { name: 'DATA_SOURCE_USER_FILE', value: PG_USER_FILE },
+        { name: 'DATA_SOURCE_PASS_FILE', value: PG_PASSWORD_FILE },
+      ],
+      ports: [{ name: endpoint.portName, containerPort: endpoint.port, protocol: 'TCP' }],
+      ...exporterProbes(endpoint.portName),
+      volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
+    });
+    return { container, endpoint };
   }
 
   /** Seed 004's static PersistentVolume + claim, bound to each other; returns the claim name. */
@@ -670,5 +724,8 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
   // Clients besides the labelled ones: an empty list only means "the labelled ones" here, so it is allowed.
   if (props.allowedClients !== undefined && !(Array.isArray(props.allowedClients) && props.allowedClients.length === 0)) v.networkPeers('allowedClients', props.allowedClients);
   validateScheduling(v, 'scheduling.', props.scheduling);
+  validateMetrics(v, 'metrics.', props.metrics);
+  if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
+  if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
   v.throwIfInvalid();
 }

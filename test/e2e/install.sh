@@ -18,6 +18,7 @@ what=${1:-all}
 K8S_VERSION=v1.27.16
 KWOK_MODULE=sigs.k8s.io/kwok/cmd/kwok@v0.5.2
 CONSUL_VERSION=v1.20.2
+PG_EXPORTER_VERSION=v0.17.1
 
 log() { printf 'e2e-install: %s\n' "$*" >&2; }
 
@@ -81,6 +82,8 @@ install_servers() {
   GONOSUMDB='github.com/hashicorp/consul/*' build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
     "-s -w" \
     github.com/hashicorp/consul
+  GONOSUMDB= build_wrapper "postgres-exporter-$PG_EXPORTER_VERSION" "$tools/postgres-exporter-$PG_EXPORTER_VERSION/bin" "-s -w" \
+    github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter
 }
 
 case "$what" in

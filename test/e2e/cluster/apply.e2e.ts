@@ -3,8 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { sealedSecretCrdDir } from '../harness/crds';
-import { DIST, VARIANTS, apiPath, client, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
+import { DIST, VARIANTS, apiPath, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
 import { ROOT } from '../harness/control-plane';
 import { run } from '../harness/proc';
 
@@ -68,8 +67,7 @@ describe('main.ts output (npx cdk8s synth)', () => {
 
 describe('test/variants.ts output (every optional feature)', () => {
   beforeAll(async () => {
-    await kubectlOk(['apply', '-f', await sealedSecretCrdDir()]);
-    await waitFor('the SealedSecret CRD', async () => (await kubectl(['get', 'sealedsecrets', '-A'])).code === 0, 30_000);
+    await installCrds();
   });
 
   test('kubectl apply -f exits 0 with no warning, and every workload\'s pods are admitted and Ready', async () => {
@@ -82,6 +80,8 @@ describe('test/variants.ts output (every optional feature)', () => {
 
 describe('the README\'s construct examples (test/examples/, kept verbatim by test/readme.test.ts)', () => {
   const examples = path.join(__dirname, '..', '..', 'examples');
+  // The monitoring example writes a PodMonitor: its CRD, as kube-prometheus-stack would have installed it.
+  beforeAll(installCrds);
 
   /** Runs an example as a user would (its own `app.synth()`, writing `dist/` under `cwd`). */
   async function synthExample(file: string): Promise<string> {

@@ -1,7 +1,6 @@
 // Zero drift: applying the same output again changes nothing on the server, client-side or server-side, and a
 // team (or Argo CD) can switch from client-side to server-side apply without --force-conflicts.
-import { DIST, VARIANTS, client, kubectl, kubectlOk, objectsOf, pathOf, sleep, waitFor } from '../harness/cluster';
-import { sealedSecretCrdDir } from '../harness/crds';
+import { DIST, VARIANTS, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, sleep, waitFor } from '../harness/cluster';
 
 /**
  * Every object of `dir` as the server has it, minus what controllers write beside an apply: `status` (and the
@@ -50,7 +49,7 @@ function generationChanges(a: Record<string, string>, b: Record<string, string>)
 
 describe.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])('%s output', (_name, dir) => {
   beforeAll(async () => {
-    if (dir === VARIANTS) await kubectlOk(['apply', '-f', await sealedSecretCrdDir()]);
+    if (dir === VARIANTS) await installCrds();
     await kubectlOk(['apply', '-f', dir + '/']);
   });
 

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import { env } from './artefact';
 import { ClusterInfo, kubectlPath } from './control-plane';
+import { crdFiles } from './crds';
 import { KubeClient, KubeObject, apiPath } from './kube';
 import { RunResult, run, sleep, waitFor } from './proc';
 
@@ -173,3 +174,9 @@ async function rolledOut(namespace: string, selector: Record<string, string>): P
     && s.status?.readyReplicas === s.spec.replicas && s.status?.updatedReplicas === s.spec.replicas);
 }
 
+
+/** Installs every CRD the synthesized output uses (SealedSecret, PodMonitor) and waits until the API serves them. */
+export async function installCrds(): Promise<void> {
+  for (const file of await crdFiles()) await kubectlOk(['apply', '-f', file]);
+  await kubectlOk(['wait', '--for=condition=established', '--timeout=60s', 'crd/sealedsecrets.bitnami.com', 'crd/podmonitors.monitoring.coreos.com']);
+}

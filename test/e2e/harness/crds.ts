@@ -1,6 +1,7 @@
 // CustomResourceDefinitions the synthesized output uses, from the pinned Go modules that ship them (as CI's
 // kubectl-validate step reads them), installed into the test cluster.
 import * as path from 'path';
+import { ROOT } from './control-plane';
 import { run } from './proc';
 
 /** The sealed-secrets version whose kubeseal CI pins (.ci/tools.sh): its module ships the SealedSecret CRD. */
@@ -14,4 +15,15 @@ export async function moduleDir(module: string): Promise<string> {
 
 export async function sealedSecretCrdDir(): Promise<string> {
   return path.join(await moduleDir(SEALED_SECRETS_MODULE), 'helm', 'sealed-secrets', 'crds');
+}
+
+/** The prometheus-operator CRD directory imports/monitoring.coreos.com.ts is generated from (scripts/import-crds.js pins it). */
+export async function prometheusOperatorCrdDir(): Promise<string> {
+  const r = await run(process.execPath, [path.join(ROOT, 'scripts', 'import-crds.js'), '--crd-dir'], { check: true });
+  return r.stdout.trim();
+}
+
+/** Every CRD the synthesized output uses (SealedSecret, PodMonitor), installed and established. */
+export async function crdFiles(): Promise<string[]> {
+  return [await sealedSecretCrdDir(), path.join(await prometheusOperatorCrdDir(), 'monitoring.coreos.com_podmonitors.yaml')];
 }

@@ -77,6 +77,11 @@ export interface PodOptions {
   /** The pod spec, from the synthesized object. */
   readonly spec: any;
   readonly image: ImageProfile;
+  /**
+   * Images of the pod's other containers (sidecars), by container name: each is started beside the main container.
+   * @default - the main container only
+   */
+  readonly sidecarImages?: Record<string, ImageProfile>;
   readonly ip: string;
   readonly dns: Dns;
   /** Host directories backing the pod's claims, by volume name (they outlive the pod). */
@@ -174,6 +179,40 @@ export class Pod {
     }
     this.main = await this.launch(this.container());
     this.mainEnv = this.envOf(this.container());
+    for (const c of this.o.spec.containers.slice(1)) {
+      if (this.o.sidecarImages?.[c.name]) this.sidecars.set(c.name, await this.launch(c));
+    }
+  }
+
+  private readonly sidecars = new Map<string, Daemon>();
+
+  /** Whether sidecar `name` is running. */
+  public sidecarRunning(name: string): boolean {
+    return !!this.sidecars.get(name)?.running;
+  }
+
+  /** PID of sidecar `name`'s process (as the host sees it: the setpriv/env chain execs into the container's command). */
+  public sidecarPid(name: string): number | undefined {
+    return this.sidecars.get(name)?.pid;
+  }
+
+  /**
+   * Runs an httpGet or tcpSocket probe of container `name` as the kubelet does, against the pod IP (named ports
+   * resolved through the container's ports): true when it answers 2xx/3xx (httpGet) or accepts (tcpSocket) in time.
+   */
+  public async networkProbe(name: string, kind: 'readinessProbe' | 'livenessProbe'): Promise<boolean> {
+    const c = this.container(name);
+    const p = c?.[kind];
+    const h = p?.httpGet ?? p?.tcpSocket;
+    if (!h) throw new Error(`${this.name}: container ${name} has no httpGet or tcpSocket ${kind}`);
+    const port = typeof h.port === 'number' ? h.port : c.ports.find((x: any) => x.name === h.port)?.containerPort;
+    if (port === undefined) throw new Error(`${this.name}: ${kind} of ${name} names no port of the container: ${h.port}`);
+    const timeout = String(p.timeoutSeconds ?? 1);
+    const argv = p.httpGet
+      ? ['curl', '-sS', '-o', '/dev/null', '--max-time', timeout, '-w', '%{http_code}', `http://${this.ip}:${port}${p.httpGet.path ?? '/'}`]
+      : ['bash', '-c', `timeout ${timeout} bash -c 'exec 3<>/dev/tcp/${this.ip}/${port}'`];
+    const r = await run('ip', ['netns', 'exec', await this.netns, ...argv]);
+    return p.httpGet ? r.code === 0 && /^[23]\d\d$/.test(r.stdout.trim()) : r.code === 0;
   }
 
   /** Volume directories on this machine, by volume name. */
@@ -224,8 +263,13 @@ export class Pod {
   }
 
   /** The container's environment: the image's, then the spec's, in order, with $(VAR) expansion. */
+  private imageOf(c: any): ImageProfile {
+    return this.o.sidecarImages?.[c.name] ?? this.o.image;
+  }
+
   private envOf(c: any): Record<string, string> {
-    const env: Record<string, string> = { PATH: this.o.image.path, HOSTNAME: this.o.name, HOME: '/root', ...(this.o.image.env ?? {}) };
+    const image = this.imageOf(c);
+    const env: Record<string, string> = { PATH: image.path, HOSTNAME: this.o.name, HOME: '/root', ...(image.env ?? {}) };
     for (const e of c.env ?? []) {
       if (e.value !== undefined) env[e.name] = expand(e.value, env);
       else if (e.valueFrom?.fieldRef) {
@@ -246,8 +290,9 @@ export class Pod {
 
   /** The argv of a container: command/args of the spec (with $(VAR) expansion) or the image's. */
   private argvOf(c: any, env: Record<string, string>): string[] {
-    const command: string[] = c.command ? c.command.map((s: string) => expand(s, env)) : (this.o.image.entrypoint ?? []);
-    const args: string[] = c.args ? c.args.map((s: string) => expand(s, env)) : (c.command ? [] : (this.o.image.cmd ?? []));
+    const image = this.imageOf(c);
+    const command: string[] = c.command ? c.command.map((s: string) => expand(s, env)) : (image.entrypoint ?? []);
+    const args: string[] = c.args ? c.args.map((s: string) => expand(s, env)) : (c.command ? [] : (image.cmd ?? []));
     const argv = [...command, ...args];
     if (argv.length === 0) throw new Error(`${this.name}: container ${c.name} has nothing to run`);
     return argv;
@@ -276,7 +321,7 @@ export class Pod {
   private rootScript(c: any, argv: string[], env: Record<string, string>): string {
     const root = path.join(this.dir, `root-${c.name}`);
     fs.mkdirSync(root, { recursive: true });
-    const img = this.o.image;
+    const img = this.imageOf(c);
     const lines: string[] = [
       'set -e',
       `R=${q(root)}`,

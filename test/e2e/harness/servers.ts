@@ -48,6 +48,22 @@ export const POSTGRES_IMAGE: ImageProfile = {
   stopSignal: 'SIGINT',
 };
 
+export const POSTGRES_EXPORTER_BIN = path.join(ROOT, '.tools', 'postgres-exporter-v0.17.1', 'bin', 'postgres_exporter');
+
+/**
+ * quay.io/prometheuscommunity/postgres-exporter:v0.17.1: quay.io/prometheus/busybox with the exporter at
+ * /bin/postgres_exporter as its entrypoint (user nobody), built here from the same release's Go module.
+ */
+export const POSTGRES_EXPORTER_IMAGE: ImageProfile = {
+  name: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
+  busybox: true,
+  path: ALPINE_PATH,
+  passwd: ['root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/home:/bin/false'],
+  group: ['root:x:0:', 'nobody:x:65534:'],
+  files: { '/bin/postgres_exporter': POSTGRES_EXPORTER_BIN },
+  entrypoint: ['/bin/postgres_exporter'],
+};
+
 /** A client machine with the host's tools (curl, psql, consul): a pod of its own, running `sleep`. */
 export const CLIENT_IMAGE: ImageProfile = {
   name: 'client',
@@ -94,6 +110,8 @@ export interface StatefulSetInputs {
   /** The synthesized objects (the StatefulSet, its ConfigMaps and Secrets are taken from here). */
   readonly objects: KubeObject[];
   readonly image: ImageProfile;
+  /** Images of the sidecars to run beside the main container, by container name (the others are not started). */
+  readonly sidecarImages?: Record<string, ImageProfile>;
   /** Secrets created out of band (name -> key -> value). */
   readonly secrets?: Record<string, Record<string, string>>;
 }
@@ -149,7 +167,7 @@ export class StatefulSetRunner {
     }
     return new Pod({
       name, namespace: this.namespace, subdomain: set.spec.serviceName, spec,
-      image: this.inputs.image, ip: nextIp(), dns, claims, configMaps, secrets: this.inputs.secrets, workDir: WORK,
+      image: this.inputs.image, sidecarImages: this.inputs.sidecarImages, ip: nextIp(), dns, claims, configMaps, secrets: this.inputs.secrets, workDir: WORK,
     });
   }
 

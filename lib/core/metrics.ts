@@ -1,0 +1,128 @@
+// Prometheus metrics, the same way for every system: one scrape endpoint per pod, admitted by the NetworkPolicy for
+// the scrapers the user names only, announced by the `prometheus.io/*` pod annotations (annotation-driven Prometheus
+// configurations), and, on request, by a prometheus-operator PodMonitor typed from the operator's own CRD.
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import * as monitoring from '../../imports/monitoring.coreos.com';
+import { meta } from './common';
+import { policyPort } from './pod';
+import { PropValidator } from './validation';
+
+/** Who may scrape a system's metrics, and how Prometheus finds them. The same options on every system. */
+export interface MetricsOptions {
+  /**
+   * Who scrapes: NetworkPolicy peers admitted to the metrics port (and to nothing else), e.g.
+   * `[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }]`.
+   */
+  readonly scrapers: k8s.NetworkPolicyPeer[];
+  /**
+   * Also emit a prometheus-operator `PodMonitor` (monitoring.coreos.com/v1) selecting the pods, for a Prometheus
+   * managed by the operator (kube-prometheus-stack). The CRD must be installed in the cluster.
+   * @default - no PodMonitor: the `prometheus.io/*` pod annotations only
+   */
+  readonly podMonitor?: PodMonitorOptions;
+}
+
+/** Options of {@link MetricsOptions.podMonitor}. */
+export interface PodMonitorOptions {
+  /**
+   * Labels the Prometheus' `podMonitorSelector` matches (kube-prometheus-stack: `release: <its release name>`),
+   * added to the recommended labels.
+   * @default - the recommended labels only
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Scrape interval.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+}
+
+/** The endpoint a system serves its metrics on (set by the system constructs, not by users). */
+export interface MetricsEndpoint {
+  /** Name of the container port serving the metrics. */
+  readonly portName: string;
+  /** Its number (for the `prometheus.io/port` annotation). */
+  readonly port: number;
+  /** HTTP path of the metrics. */
+  readonly path: string;
+  /**
+   * Served over HTTPS.
+   * @default false
+   */
+  readonly https?: boolean;
+  /**
+   * For https: the Secret (in the same namespace) holding the CA under `tls.crt`, and the name the server's
+   * certificate is valid for.
+   * @default - none
+   */
+  readonly tls?: { readonly caSecretName: string; readonly serverName: string };
+}
+
+/** What StatefulCluster needs to publish metrics: the user's options and the system's endpoint. */
+export interface ClusterMetrics extends MetricsOptions {
+  /** Where the pods serve their metrics. */
+  readonly endpoint: MetricsEndpoint;
+}
+
+/** The pod annotations an annotation-driven Prometheus (kubernetes_sd_configs, role pod) reads. */
+export function metricsAnnotations(m: ClusterMetrics | undefined): { [key: string]: string } {
+  if (!m) return {};
+  return {
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/scheme': m.endpoint.https ? 'https' : 'http',
+    'prometheus.io/port': String(m.endpoint.port),
+    'prometheus.io/path': m.endpoint.path,
+  };
+}
+
+/** The ingress rule admitting the scrapers to the metrics port, and only to it. */
+export function metricsIngress(m: ClusterMetrics | undefined): k8s.NetworkPolicyIngressRule[] {
+  return m ? [{ from: m.scrapers, ports: [policyPort(m.endpoint.portName)] }] : [];
+}
+
+/** A PodMonitor for the pods `selector` selects, when the user asked for one. */
+export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, name: string, namespace: string,
+  labels: { [key: string]: string }, selector: { [key: string]: string }): monitoring.PodMonitor | undefined {
+  if (!m?.podMonitor) return undefined;
+  const e = m.endpoint;
+  return new monitoring.PodMonitor(scope, 'podmonitor', {
+    metadata: meta(name, namespace, { ...labels, ...m.podMonitor.labels }),
+    spec: {
+      selector: { matchLabels: selector },
+      podMetricsEndpoints: [{
+        port: e.portName,
+        path: e.path,
+        scheme: e.https ? monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTPS : monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
+        interval: `${(m.podMonitor.interval ?? Duration.seconds(30)).toSeconds()}s`,
+        ...(e.tls ? { tlsConfig: { ca: { secret: { name: e.tls.caSecretName, key: 'tls.crt' } }, serverName: e.tls.serverName } } : {}),
+      }],
+    },
+  });
+}
+
+/**
+ * Probes of an exporter sidecar: Ready once its HTTP server answers (`/`, which the exporters serve without asking
+ * the database), alive while its port accepts connections. Neither depends on the database, so a database restart
+ * never restarts the exporter, and the exporter never holds the pod's readiness for longer than its own start.
+ */
+export function exporterProbes(portName: string): { readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
+  const port = k8s.IntOrString.fromString(portName);
+  return {
+    readinessProbe: { httpGet: { path: '/', port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { tcpSocket: { port }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+  };
+}
+
+/** The checks every system runs on its `metrics` prop (`prefix` is the prop's name, e.g. `metrics.`). */
+export function validateMetrics(v: PropValidator, prefix: string, m: MetricsOptions | undefined): void {
+  if (m === undefined) return;
+  v.check(`${prefix}scrapers`, m.scrapers !== undefined, 'is required: who may scrape the metrics port', m.scrapers);
+  if (m.scrapers !== undefined) v.networkPeers(`${prefix}scrapers`, m.scrapers);
+  const pm = m.podMonitor;
+  if (pm !== undefined) {
+    if (pm.labels !== undefined) v.labels(`${prefix}podMonitor.labels`, pm.labels);
+    if (pm.interval !== undefined) v.wholeSeconds(`${prefix}podMonitor.interval`, pm.interval, 5, 'at least 5 (Prometheus scrapes no faster in practice)');
+  }
+}
