@@ -17,6 +17,9 @@ export {
 } from './core/stateful-cluster';
 export { RunAsUser } from './core/common';
 export { SchedulingOptions } from './core/pod';
+export {
+  Credentials, CredentialsSecretKeys, SealedCredentialsOptions, PlaintextCredentialsOptions, CredentialsBinding, CredentialsBindOptions,
+} from './core/credentials';
 export { MetricsOptions, PodMonitorOptions, MetricsEndpoint, ClusterMetrics } from './core/metrics';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';

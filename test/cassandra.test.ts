@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CassandraRing, CassandraRingProps } from '../lib';
+import { CassandraRing, CassandraRingProps, Credentials } from '../lib';
 
 const CASSANDRA_DEFAULT_IMAGE = CassandraRing.DEFAULT_IMAGE;
 import { PodAntiAffinity } from '../lib';
@@ -71,6 +71,8 @@ describe('CassandraRing', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'bitnami/cassandra-exporter:2.3.8', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
+      superuser: Credentials.fromExistingSecret('events-admin', { username: 'name', password: 'secret' }),
+      unsafeDisableAuthentication: false,
       name: 'events',
       replicas: 5,
       namespace: 'data',
@@ -101,6 +103,8 @@ describe('CassandraRing', () => {
     const allProps: Required<Omit<CassandraRingProps, 'rack'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       metrics: { scrapers: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
+      superuser: Credentials.fromExistingSecret('ring-admin'),
+      unsafeDisableAuthentication: false,
       name: 'cassandra',
       replicas: 7,
       namespace: 'ring',
@@ -297,13 +301,14 @@ describe('CassandraRing', () => {
 
   test('NetworkPolicy: nodes reach each other on every port, clients only CQL', () => {
     const { objs } = ring({ allowedClients: [{ podSelector: { matchLabels: { app: 'api' } } }] });
-    const np = find(objs, 'NetworkPolicy');
+    const np = find(objs, 'NetworkPolicy', 'cassandra');
     expect(np.spec.podSelector.matchLabels).toEqual(ONE_RACK_SELECTOR);
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const ports = (names: string[]) => names.map((port) => ({ port, protocol: 'TCP' }));
     expect(np.spec.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: ONE_RACK_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) },
-      { from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: ports(['cql']) },
+      // the clients, and the auth bootstrap Job (it logs in through CQL to replace the default superuser)
+      { from: [{ podSelector: { matchLabels: { app: 'api' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'auth-bootstrap', 'app.kubernetes.io/instance': 'cassandra', 'app.kubernetes.io/name': 'cassandra' } } }], ports: ports(['cql']) },
     ]);
     expect(np.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: ONE_RACK_SELECTOR } }], ports: ports(['intra', 'tls', 'jmx', 'cql']) });
     expect(np.spec.egress[0].ports.map((p: any) => p.port)).toEqual([53, 53]);
@@ -411,7 +416,7 @@ describe('CassandraRing', () => {
         expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prod-cassandra-node-reader' });
         expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cassandra', namespace: 'prod' }]);
         // egress to the API server, and nothing else new
-        expect(find(objs, 'NetworkPolicy').spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] });
+        expect(find(objs, 'NetworkPolicy', 'cassandra').spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] });
       });
 
       test('one rack with a zone: pinned to it, no API access, CASSANDRA_RACK as before', () => {
@@ -427,8 +432,9 @@ describe('CassandraRing', () => {
       const { objs } = ring(props);
       expect(find(objs, 'Service', 'cassandra').spec.selector).toEqual(RING_SELECTOR);
       expect(find(objs, 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: RING_SELECTOR } });
-      expect(find(objs, 'NetworkPolicy').spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
-      expect(all(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['cassandra']);
+      expect(find(objs, 'NetworkPolicy', 'cassandra').spec.podSelector.matchLabels).toEqual(RING_SELECTOR);
+      // The ring's own identity, and the auth bootstrap Job's.
+      expect(all(objs, 'ServiceAccount').map((sa) => sa.metadata.name)).toEqual(['cassandra', 'cassandra-auth']);
     });
   });
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure, k8s,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure, k8s,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
@@ -93,6 +93,8 @@ export function buildVariants(app: App): App {
     seedCount: 3,
     storageSize: Size.gibibytes(100),
     resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
+    // The superuser that replaces cassandra/cassandra, sealed for the cluster at synth.
+    superuser: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
     // The cassandra_exporter sidecar on every node, and a PodMonitor.
     metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.minutes(1) } },
   });

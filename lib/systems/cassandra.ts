@@ -3,12 +3,13 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
+  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, configHash, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
-import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, schedulingOf } from '../core/pod';
+import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
 import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
-import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
+import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
+import { Credentials, CredentialsBinding } from '../core/credentials';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
@@ -157,6 +158,19 @@ export interface CassandraRingProps {
    * @default - no metrics
    */
   readonly metrics?: CassandraMetricsOptions;
+  /**
+   * The superuser role that replaces the image's well-known `cassandra`/`cassandra` at the first bootstrap
+   * (`PasswordAuthenticator` and `CassandraAuthorizer` are on): an existing Secret (the GitOps default), a
+   * SealedSecret sealed at synth, or explicit unsafe plaintext, the same contract as PostgreSQL's credentials.
+   * @default Credentials.fromExistingSecret(`<name>-superuser`) (keys `user` and `password`)
+   */
+  readonly superuser?: Credentials;
+  /**
+   * UNSAFE: keep the image's `AllowAllAuthenticator` and `AllowAllAuthorizer`, so that every pod the NetworkPolicy
+   * admits reads and writes every keyspace without a password. For throwaway rings only.
+   * @default false
+   */
+  readonly unsafeDisableAuthentication?: boolean;
 }
 
 /** Options of {@link CassandraRingProps.metrics}. */
@@ -314,6 +328,13 @@ export class CassandraRing extends Construct {
   /** Stable DNS names of the seed nodes, as given in `CASSANDRA_SEEDS`. */
   public readonly seeds: string[];
   /**
+   * Where the superuser's name and password are (the Secret and its keys), for clients and operators; undefined with
+   * `unsafeDisableAuthentication`.
+   */
+  public readonly superuserCredentials?: CredentialsBinding;
+  /** The Job that replaces the default superuser (undefined with `unsafeDisableAuthentication`). */
+  public readonly authBootstrapJob?: k8s.KubeJob;
+  /**
    * What a CQL driver should be given: `<name>-client.<namespace>.svc.<clusterDomain>:9042`. The Service only routes
    * to Ready nodes, so the driver's first connection never lands on a node still joining; the driver then discovers
    * every node from `system.peers`.
@@ -357,6 +378,7 @@ export class CassandraRing extends Construct {
     const zones = props.zones;
     // Several racks in one StatefulSet: the init container works out each node's rack, from its ordinal or its zone.
     const lookupZone = zones !== undefined && this.rackNames.length > 1;
+    const auth = !props.unsafeDisableAuthentication;
 
     const labelOptions: AppLabelOptions = { app: 'cassandra', instance: name, component: 'database', version: imageVersion(image) };
     this.selectorLabels = selectorLabelsOf(labelOptions);
@@ -397,6 +419,7 @@ export class CassandraRing extends Construct {
       args: [[
         `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
         `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
+        ...(auth ? enableAuthScript(`${PATHS.configSeed}/cassandra.yaml`) : []),
         ...(rackSource ? [
           ...rackSource,
           `sed -i "s/^rack=.*/rack=$rack/" ${PATHS.configSeed}/cassandra-rackdc.properties`,
@@ -434,7 +457,8 @@ export class CassandraRing extends Construct {
       zones: zones ? this.rackNames.map((rack) => zones[rack]) : undefined,
       // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
-      allowedClients: props.allowedClients,
+      // The auth bootstrap Job logs in through CQL too (the default admits it already: every pod of the namespace).
+      allowedClients: props.allowedClients && auth ? [...props.allowedClients, { podSelector: { matchLabels: selectorLabelsOf(authJobLabels(name)) } }] : props.allowedClients,
       clientPorts: ['cql'],
       // The init container asks the API server for its node's zone (through the `kubernetes` Service: 443, or the
       // API server's own port once the Service is resolved to an endpoint).
@@ -495,12 +519,153 @@ export class CassandraRing extends Construct {
     this.cqlHost = `${name}-client.${this.namespace}.svc.${clusterDomain}`;
     this.cqlPort = CASSANDRA_CQL_PORT;
     this.contactPoints = [`${this.cqlHost}:${this.cqlPort}`];
+
+    if (auth) {
+      const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
+      this.superuserCredentials = (props.superuser ?? Credentials.fromExistingSecret(`${name}-superuser`))
+        .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
+      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas));
+    }
+  }
+
+  /**
+   * The Job that makes the Secret's role the only superuser, safe to run again: it waits for CQL, logs in as the
+   * Secret's role or, on the first bootstrap, as the image's default `cassandra`/`cassandra`; replicates
+   * `system_auth` like the ring (NetworkTopologyStrategy, `rf` in this datacenter) before it writes a role; creates
+   * the role if missing; then takes the default role's login, superuser and known password away. Its name carries a
+   * hash of its pod template: a changed Job is a new Job (a Job's template cannot be updated), an unchanged one is
+   * left alone by every re-apply.
+   */
+  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number): k8s.KubeJob {
+    const creds = this.superuserCredentials!;
+    const selector = selectorLabelsOf(authJobLabels(name));
+    const sa = new k8s.KubeServiceAccount(this, 'auth-sa', { metadata: meta(`${name}-auth`, this.namespace, labels), automountServiceAccountToken: false });
+    new k8s.KubeNetworkPolicy(this, 'auth-netpol', {
+      metadata: meta(`${name}-auth`, this.namespace, labels),
+      spec: networkPolicySpec(selector, [], [{ to: [{ podSelector: { matchLabels: this.selectorLabels } }], ports: [policyPort('cql')] }]),
+    });
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels },
+      spec: hardenedPodSpec({
+        serviceAccountName: sa.name,
+        runAs: CASSANDRA_USER,
+        selector,
+        restartPolicy: 'OnFailure',
+        antiAffinity: PodAntiAffinity.NONE,
+        containers: [hardenedContainer({
+          name: 'auth-bootstrap',
+          image,
+          runAs: CASSANDRA_USER,
+          resources: undefined,
+          defaultResources: fixedResources(['100m', '500m'], Size.mebibytes(256), [Size.mebibytes(16), Size.mebibytes(64)]),
+          command: ['/bin/bash', '-ec', authBootstrapScript({ host: this.cqlHost, port: this.cqlPort, datacenter: this.datacenter, rf })],
+          // cqlsh keeps its history and reads its cqlshrc under HOME: the memory volume, never the read-only root.
+          env: [{ name: 'HOME', value: AUTH_WORK_DIR }],
+          volumeMounts: [
+            { name: 'superuser', mountPath: AUTH_SECRET_DIR, readOnly: true },
+            { name: 'work', mountPath: AUTH_WORK_DIR },
+          ],
+        })],
+        volumes: [
+          { name: 'superuser', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [
+            { key: creds.usernameKey, path: 'username' }, { key: creds.passwordKey, path: 'password' },
+          ] } },
+          emptyDir('work', Size.mebibytes(16), true),
+        ],
+      }),
+    };
+    return new k8s.KubeJob(this, 'auth-bootstrap', {
+      metadata: meta(`${name}-auth-${configHash(template).slice(0, 8)}`, this.namespace, labels, {
+        'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
+        'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
+        ...IMAGE_USER_EXCEPTION,
+      }),
+      spec: {
+        // The ring may take a while to come up the first time: the script waits up to 30 minutes itself.
+        backoffLimit: 6,
+        activeDeadlineSeconds: 3600,
+        template,
+      },
+    });
   }
 
   /** Stable DNS names of every node, in ordinal order. */
   public peerAddresses(): string[] {
     return this.cluster.peerAddresses();
   }
+}
+
+/** Where the auth bootstrap Job sees the superuser Secret, and its memory-backed work directory. */
+const AUTH_SECRET_DIR = '/run/secrets/cassandra';
+const AUTH_WORK_DIR = '/run/cqlsh';
+
+function authJobLabels(name: string): AppLabelOptions {
+  return { app: 'cassandra', instance: name, component: 'auth-bootstrap' };
+}
+
+/**
+ * Init-container lines turning on password authentication and role-based authorization in the image's
+ * cassandra.yaml, and refusing to start the node when the file does not have those lines to change (another
+ * image layout): a node must never come up open because a sed matched nothing.
+ */
+export function enableAuthScript(yaml: string): string[] {
+  return [
+    `sed -i -e 's/^authenticator:.*/authenticator: PasswordAuthenticator/' -e 's/^authorizer:.*/authorizer: CassandraAuthorizer/' ${yaml}`,
+    `grep -qx 'authenticator: PasswordAuthenticator' ${yaml} && grep -qx 'authorizer: CassandraAuthorizer' ${yaml} `
+      + `|| { echo "${yaml}: no authenticator/authorizer line to set; refusing to start without authentication" >&2; exit 1; }`,
+  ];
+}
+
+/**
+ * The auth bootstrap script (bash, in the Cassandra image, whose cqlsh it uses). Credentials go from the mounted
+ * Secret into cqlshrc files on the memory volume (mode 0600, read raw by cqlsh: no interpolation) and statements
+ * into files there: never an argument or an env var. CQL string literals double their quotes.
+ */
+export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number }): string {
+  return [
+    'umask 077',
+    `W=${AUTH_WORK_DIR}`,
+    `user=$(cat ${AUTH_SECRET_DIR}/username)`,
+    `pass=$(cat ${AUTH_SECRET_DIR}/password)`,
+    'if [ "$user" = cassandra ]; then echo "the Secret\'s role must not be the default superuser cassandra (it is disabled here)" >&2; exit 1; fi',
+    String.raw`rc() { printf '[authentication]\nusername = %s\npassword = %s\n[connection]\nhostname = %s\nport = %s\ntimeout = 20\nrequest_timeout = 60\n' "$2" "$3" ${o.host} ${o.port} > "$W/$1.rc"; }`,
+    'rc superuser "$user" "$pass"',
+    'rc default cassandra cassandra',
+    'can_login() { cqlsh --cqlshrc "$W/$1.rc" -e "SELECT release_version FROM system.local" >/dev/null 2>&1; }',
+    'run() { cqlsh --cqlshrc "$W/$1.rc" -f "$2"; }',
+    'deadline=$((SECONDS + 1800))',
+    'until can_login superuser || can_login default; do',
+    '  if [ $SECONDS -ge $deadline ]; then',
+    `    echo "neither the Secret's role nor the default superuser logs in at ${o.host}:${o.port} after 30 min (if the Secret's password changed, ALTER ROLE with the old one first)" >&2`,
+    '    exit 1',
+    '  fi',
+    '  sleep 10',
+    'done',
+    'as=superuser; can_login superuser || as=default',
+    '# The ring this role store replicates over: at least rf nodes known before system_auth moves to rf replicas.',
+    'peers() { cqlsh --cqlshrc "$W/$as.rc" -e "SELECT peer FROM system.peers" 2>/dev/null | sed -n \'s/^(\\([0-9]*\\) rows)$/\\1/p\'; }',
+    `until [ "$(peers)" -ge ${o.rf - 1} ] 2>/dev/null; do`,
+    `  [ $SECONDS -lt $deadline ] || { echo "fewer than ${o.rf} nodes in the ring after 30 min" >&2; exit 1; }`,
+    '  sleep 10',
+    'done',
+    "q_user=${user//\\'/\\'\\'}",
+    "q_pass=${pass//\\'/\\'\\'}",
+    'cat > "$W/setup.cql" <<EOF',
+    `ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${o.datacenter}': ${o.rf}};`,
+    "CREATE ROLE IF NOT EXISTS '$q_user' WITH SUPERUSER = true AND LOGIN = true AND PASSWORD = '$q_pass';",
+    'EOF',
+    'run "$as" "$W/setup.cql"',
+    'until can_login superuser; do [ $SECONDS -lt $deadline ] || { echo "the new role $user cannot log in" >&2; exit 1; }; sleep 2; done',
+    'if can_login default; then',
+    '  random=$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)',
+    String.raw`  printf "ALTER ROLE cassandra WITH SUPERUSER = false AND LOGIN = false AND PASSWORD = '%s';\n" "$random" > "$W/lock.cql"`,
+    '  run superuser "$W/lock.cql"',
+    'fi',
+    '# Roles and credentials are cached for a few seconds (roles_validity, credentials_validity): wait for the lock.',
+    'for i in $(seq 1 30); do can_login default || break; sleep 2; done',
+    'if can_login default; then echo "the default superuser still logs in" >&2; exit 1; fi',
+    `echo "role $user is the superuser; the default role cannot log in; system_auth: NetworkTopologyStrategy ${o.datacenter}=${o.rf}"`,
+  ].join('\n');
 }
 
 /** Name of the ClusterRole (and its binding) of a ring with `zones`: cluster-wide, so the namespace is part of it. */
@@ -698,6 +863,11 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
   }
   validateScheduling(v, 'scheduling.', props.scheduling);
   validateMetrics(v, 'metrics.', props.metrics);
+  if (props.superuser !== undefined) {
+    v.check('superuser', props.superuser instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.superuser));
+    v.check('superuser', !props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', '<credentials>');
+  }
+  if (props.unsafeDisableAuthentication !== undefined) v.check('unsafeDisableAuthentication', typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);
   if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
   if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
   v.throwIfInvalid();

@@ -7,7 +7,9 @@ import {
 } from '../core/common';
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
 import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
-import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
+import {
+  Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
+} from '../core/credentials';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
 import { PropValidator, describeValue, guardValidation, isCronSchedule, requireProps, validateScheduling } from '../core/validation';
 
@@ -16,179 +18,42 @@ export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
 /** The prometheus-community postgres_exporter release of the metrics sidecar unless `metrics.image` says otherwise. */
 export const POSTGRES_EXPORTER_DEFAULT_IMAGE = 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1';
 
-/** Keys of the credentials Secret. */
-export interface PostgresSecretKeys {
-  /**
-   * Key holding the user name.
-   * @default 'user'
-   */
-  readonly username?: string;
-  /**
-   * Key holding the password.
-   * @default 'password'
-   */
-  readonly password?: string;
-}
-
-/** Options of {@link PostgresCredentials.sealed}. */
-export interface SealedPostgresCredentialsOptions {
-  /** The sealed-secrets controller's public certificate, PEM (`kubeseal --fetch-cert`). */
-  readonly certificate: string;
-  /** Database user name, sealed at synth time. */
-  readonly username: string;
-  /** Password, sealed at synth time (read it from the environment, never from source). */
-  readonly password: string;
-  /**
-   * Name of the SealedSecret and of the Secret the controller creates.
-   * @default - `<name>-credentials`
-   */
-  readonly secretName?: string;
-}
-
-/** Options of {@link PostgresCredentials.unsafePlaintext}. */
-export interface PlaintextPostgresCredentialsOptions {
-  /** Database user name. */
-  readonly username: string;
-  /** Password: written into the synthesized YAML in clear (base64 is not encryption). */
-  readonly password: string;
-  /**
-   * Name of the Secret.
-   * @default - `<name>-credentials`
-   */
-  readonly secretName?: string;
-}
-
-/** Where a database's credentials ended up: the Secret and its keys. */
-export interface PostgresCredentialsBinding {
-  /** Name of the Secret. */
-  readonly secretName: string;
-  /** Key holding the user name. */
-  readonly usernameKey: string;
-  /** Key holding the password. */
-  readonly passwordKey: string;
-}
-
-/** Context a credentials source is bound in. */
-export interface PostgresCredentialsBindOptions {
-  /** Namespace of the database. */
-  readonly namespace: string;
-  /** Secret name to use when the source does not name one. */
-  readonly defaultSecretName: string;
-  /** Labels for any object the source creates. */
-  readonly labels: { [key: string]: string };
-}
-
-const DEFAULT_KEYS = { username: 'user', password: 'password' };
+/**
+ * Keys of the credentials Secret.
+ * @deprecated use {@link CredentialsSecretKeys} (the same keys, shared by every system)
+ */
+export interface PostgresSecretKeys extends CredentialsSecretKeys {}
 
 /**
- * Where PostgreSQL's user name and password come from. The synthesized YAML is committed in a GitOps pipeline, so the
- * safe way is the easy way: reference an existing Secret, or seal the values for the cluster. Plaintext is possible
- * only under a name that says what it is.
+ * Options of {@link Credentials.sealed}.
+ * @deprecated use {@link SealedCredentialsOptions}
  */
-export abstract class PostgresCredentials {
-  /**
-   * Reference a Secret created out of band (e.g. `kubectl create secret generic`): nothing secret is synthesized.
-   * The default for GitOps.
-   * @param secretName name of the Secret, in the database's namespace
-   * @param keys its keys (default `user` and `password`, as in seed 004)
-   */
-  public static fromExistingSecret(secretName: string, keys: PostgresSecretKeys = {}): PostgresCredentials {
-    return new ExistingSecretCredentials(secretName, { username: keys?.username ?? DEFAULT_KEYS.username, password: keys?.password ?? DEFAULT_KEYS.password });
-  }
+export interface SealedPostgresCredentialsOptions extends SealedCredentialsOptions {}
 
-  /**
-   * Emit a `bitnami.com/v1alpha1` SealedSecret, encrypted at synth time with the cluster's public certificate and
-   * bound to the namespace and name (strict scope). Safe to commit; only the cluster's controller can open it.
-   * Sealing is randomized, like kubeseal: each synth writes new ciphertext for the same values.
-   */
-  public static sealed(options: SealedPostgresCredentialsOptions): PostgresCredentials {
-    return new SealedCredentials(options);
-  }
+/**
+ * Options of {@link Credentials.unsafePlaintext}.
+ * @deprecated use {@link PlaintextCredentialsOptions}
+ */
+export interface PlaintextPostgresCredentialsOptions extends PlaintextCredentialsOptions {}
 
-  /**
-   * Emit a plain Secret with the values in it. For local experiments only: synth prints a warning, and the values
-   * end up in `dist/` and in any repository `dist/` is committed to.
-   */
-  public static unsafePlaintext(options: PlaintextPostgresCredentialsOptions): PostgresCredentials {
-    return new PlaintextCredentials(options);
-  }
+/**
+ * Where a database's credentials ended up.
+ * @deprecated use {@link CredentialsBinding}
+ */
+export interface PostgresCredentialsBinding extends CredentialsBinding {}
 
-  /**
-   * Called by the database construct: creates whatever Secret object this source needs under `scope` and says where
-   * the credentials are. Validation errors are reported against `scope`.
-   */
-  public abstract bind(scope: Construct, options: PostgresCredentialsBindOptions): PostgresCredentialsBinding;
-}
+/**
+ * Context a credentials source is bound in.
+ * @deprecated use {@link CredentialsBindOptions}
+ */
+export interface PostgresCredentialsBindOptions extends CredentialsBindOptions {}
 
-class ExistingSecretCredentials extends PostgresCredentials {
-  constructor(private readonly secretName: string, private readonly keys: { username: string; password: string }) {
-    super();
-  }
-
-  public bind(scope: Construct): PostgresCredentialsBinding {
-    const v = new PropValidator(scope);
-    v.dnsSubdomain('credentials.secretName', this.secretName);
-    v.secretKey('credentials.keys.username', this.keys?.username);
-    v.secretKey('credentials.keys.password', this.keys?.password);
-    v.check('credentials.keys.password', this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
-    v.throwIfInvalid();
-    return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
-  }
-}
-
-class SealedCredentials extends PostgresCredentials {
-  constructor(private readonly options: SealedPostgresCredentialsOptions) {
-    super();
-  }
-
-  public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
-    validateValues(scope, this.options.username, this.options.password, this.options.secretName);
-    const secretName = this.options.secretName ?? o.defaultSecretName;
-    new SealedSecret(scope, 'credentials', {
-      name: secretName,
-      namespace: o.namespace,
-      certificate: this.options.certificate,
-      stringData: { [DEFAULT_KEYS.username]: this.options.username, [DEFAULT_KEYS.password]: this.options.password },
-      scope: SealedSecretScope.STRICT,
-      labels: o.labels,
-    });
-    return { secretName, usernameKey: DEFAULT_KEYS.username, passwordKey: DEFAULT_KEYS.password };
-  }
-}
-
-class PlaintextCredentials extends PostgresCredentials {
-  constructor(private readonly options: PlaintextPostgresCredentialsOptions) {
-    super();
-  }
-
-  public bind(scope: Construct, o: PostgresCredentialsBindOptions): PostgresCredentialsBinding {
-    validateValues(scope, this.options.username, this.options.password, this.options.secretName);
-    const secretName = this.options.secretName ?? o.defaultSecretName;
-    process.emitWarning(`${scope.node.path}: PostgresCredentials.unsafePlaintext writes the password of Secret "${secretName}" `
-      + 'into the synthesized YAML. Use fromExistingSecret() or sealed() for anything you commit.', 'UnsafePlaintextSecret');
-    new k8s.KubeSecret(scope, 'credentials', {
-      metadata: meta(secretName, o.namespace, o.labels),
-      type: 'Opaque',
-      // `data`, not `stringData`: the API server folds stringData into data and drops it, so every apply of a
-      // stringData Secret is a change.
-      data: {
-        [DEFAULT_KEYS.username]: Buffer.from(this.options.username, 'utf-8').toString('base64'),
-        [DEFAULT_KEYS.password]: Buffer.from(this.options.password, 'utf-8').toString('base64'),
-      },
-    });
-    return { secretName, usernameKey: DEFAULT_KEYS.username, passwordKey: DEFAULT_KEYS.password };
-  }
-}
-
-/** Checks credential values without ever echoing them. */
-function validateValues(scope: Construct, username: string, password: string, secretName?: string) {
-  const v = new PropValidator(scope);
-  if (secretName !== undefined) v.dnsSubdomain('credentials.secretName', secretName);
-  v.check('credentials.username', typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
-    'must be a PostgreSQL role name (a letter or _, then letters, digits, _ $ -, at most 63 characters)', '<redacted>');
-  v.check('credentials.password', typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', '<redacted>');
-  v.throwIfInvalid();
-}
+/**
+ * PostgreSQL's name for {@link Credentials}, the credentials contract every system shares:
+ * `PostgresCredentials.fromExistingSecret()`, `.sealed()` and `.unsafePlaintext()` are `Credentials`' own.
+ * @deprecated use {@link Credentials}
+ */
+export abstract class PostgresCredentials extends Credentials {}
 
 /** Where the data directory lives. */
 export abstract class PostgresStorage {
@@ -325,7 +190,7 @@ export interface PostgresWithSecretsProps {
   /** Name of the database to create (`POSTGRES_DB`). */
   readonly database: string;
   /** Where the user name and password come from. */
-  readonly credentials: PostgresCredentials;
+  readonly credentials: Credentials;
   /**
    * Name of the StatefulSet (pod `<name>-0`) and prefix of every object.
    * @default 'postgres'
@@ -702,8 +567,8 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
   const v = new PropValidator(scope);
   v.check('database', typeof props.database === 'string' && PG_IDENTIFIER.test(props.database),
     'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
-  v.check('credentials', props.credentials instanceof PostgresCredentials,
-    'must come from PostgresCredentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.credentials));
+  v.check('credentials', props.credentials instanceof Credentials,
+    'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.credentials));
   if (props.name !== undefined) v.dns1035Label('name', props.name, 40);
   if (props.serviceName !== undefined) v.dns1035Label('serviceName', props.serviceName);
   if (props.aliasServiceName !== undefined) v.dns1035Label('aliasServiceName', props.aliasServiceName);

@@ -8,7 +8,8 @@ import {
 } from '../core/common';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../core/pod';
-import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresCredentials, PostgresCredentialsBinding, PostgresWithSecrets } from './postgres';
+import { Credentials, CredentialsBinding } from '../core/credentials';
+import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets } from './postgres';
 import { checkUniqueObjectIdentities } from '../core/identity';
 import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../core/validation';
 import { PG_IDENTIFIER } from './postgres';
@@ -89,7 +90,7 @@ export interface SquashAppProps {
    * (a pod can only read Secrets of its own namespace).
    * @default - the database's Secret (same namespace only)
    */
-  readonly credentials?: PostgresCredentials;
+  readonly credentials?: Credentials;
   /**
    * The user Squash TM runs as.
    * @default - uid 10001, gid 10001
@@ -144,7 +145,7 @@ export class SquashApp extends Construct {
     const appLabels = { app: 'squash-tm', instance: name, component: 'web', partOf: name, version: imageVersion(image) };
     const labels = recommendedLabels(appLabels);
     const selector = selectorLabelsOf(appLabels);
-    const credentials: PostgresCredentialsBinding = props.credentials
+    const credentials: CredentialsBinding = props.credentials
       ? props.credentials.bind(this, { namespace, defaultSecretName: `${name}-db-credentials`, labels })
       : { secretName: db.secretName, usernameKey: db.usernameKey, passwordKey: db.passwordKey };
     const dbHost = sameNamespace ? db.host : db.fqdn;

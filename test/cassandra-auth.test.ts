@@ -1,0 +1,119 @@
+// CassandraRing is authenticated by default: PasswordAuthenticator and CassandraAuthorizer in cassandra.yaml, and a
+// Job that makes the Secret's role the only superuser. The script itself runs only on a real ring (no Cassandra
+// binary is available here): these tests state what the YAML must say.
+import * as fs from 'fs';
+import * as path from 'path';
+import { CassandraRing, CassandraRingProps, Credentials } from '../lib';
+import { Manifest, all, container, errorOf, find, synth } from './util';
+
+const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
+
+function ring(props: CassandraRingProps = {}, namespace = 'orders'): { ring: CassandraRing; objs: Manifest[] } {
+  let made!: CassandraRing;
+  const objs = synth((c) => { made = new CassandraRing(c, 'cassandra', props); }, namespace);
+  return { ring: made, objs };
+}
+const script = (job: Manifest): string => container(job).command[2];
+
+describe('CassandraRing authentication (on by default)', () => {
+  test('the init container turns on PasswordAuthenticator and CassandraAuthorizer, and refuses to start when it cannot', () => {
+    const init = find(ring().objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0] as string;
+    expect(init).toContain("sed -i -e 's/^authenticator:.*/authenticator: PasswordAuthenticator/' -e 's/^authorizer:.*/authorizer: CassandraAuthorizer/' /config/cassandra.yaml");
+    expect(init).toMatch(/grep -qx 'authenticator: PasswordAuthenticator' \/config\/cassandra.yaml && grep -qx 'authorizer: CassandraAuthorizer' \/config\/cassandra.yaml \|\| \{ .*refusing to start without authentication.*exit 1; \}/);
+  });
+
+  test('the init container\'s lines do that to a 4.x cassandra.yaml, and fail on a file without those lines', async () => {
+    const { execFileSync } = await import('child_process');
+    const init = find(ring().objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0] as string;
+    const authLines = init.split('\n').filter((l) => l.includes('/config/cassandra.yaml'));
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'auth-yaml-'));
+    const yaml = path.join(dir, 'cassandra.yaml');
+    const script = authLines.join('\n').replace(/\/config\/cassandra.yaml/g, yaml);
+    fs.writeFileSync(yaml, 'cluster_name: x\nauthenticator: AllowAllAuthenticator\nauthorizer: AllowAllAuthorizer\nrole_manager: CassandraRoleManager\n');
+    execFileSync('/bin/sh', ['-ec', script]);
+    expect(fs.readFileSync(yaml, 'utf-8')).toBe('cluster_name: x\nauthenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\nrole_manager: CassandraRoleManager\n');
+    fs.writeFileSync(yaml, 'cluster_name: x\n');
+    expect(() => execFileSync('/bin/sh', ['-ec', script], { stdio: 'pipe' })).toThrow(/refusing to start without authentication/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('a Job replaces the default superuser: Secret <name>-superuser by default, mounted 0440, never in env or args', () => {
+    const { ring: r, objs } = ring();
+    expect(r.superuserCredentials).toEqual({ secretName: 'cassandra-superuser', usernameKey: 'user', passwordKey: 'password' });
+    const job = find(objs, 'Job');
+    expect(job.metadata.name).toMatch(/^cassandra-auth-[0-9a-f]{8}$/);
+    const pod = job.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'superuser', secret: { secretName: 'cassandra-superuser', defaultMode: 0o440, items: [{ key: 'user', path: 'username' }, { key: 'password', path: 'password' }] } });
+    expect(pod.volumes).toContainEqual({ name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
+    const c = container(job);
+    expect(c.env).toEqual([{ name: 'HOME', value: '/run/cqlsh' }]);
+    expect(JSON.stringify(c)).not.toMatch(/secretKeyRef/);
+    expect(c.command.slice(0, 2)).toEqual(['/bin/bash', '-ec']);
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 999 });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(job.spec).toMatchObject({ backoffLimit: 6, activeDeadlineSeconds: 3600 });
+  });
+
+  test('the script: cqlsh reads credentials from cqlshrc files and statements from files, system_auth goes to NetworkTopologyStrategy before any role is written, the default role is locked', () => {
+    const s = script(find(ring({ datacenter: 'eu-west', replicas: 5 }).objs, 'Job'));
+    expect(s).toContain('umask 077');
+    // no credential on a command line: cqlsh gets --cqlshrc and -f, or a fixed -e statement
+    for (const line of s.split('\n').filter((l) => l.includes('cqlsh '))) expect(line).not.toMatch(/ -[up] /);
+    const alter = s.indexOf("ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west': 3};");
+    const create = s.indexOf("CREATE ROLE IF NOT EXISTS '$q_user' WITH SUPERUSER = true AND LOGIN = true AND PASSWORD = '$q_pass';");
+    expect(alter).toBeGreaterThan(0);
+    expect(create).toBeGreaterThan(alter);
+    expect(s).toContain("ALTER ROLE cassandra WITH SUPERUSER = false AND LOGIN = false AND PASSWORD = '%s'");
+    expect(s).toContain('cassandra-client.orders.svc.cluster.local 9042');
+    expect(s).toContain('if [ "$user" = cassandra ]');
+  });
+
+  test('the script is valid bash (bash -n)', async () => {
+    const { execFileSync } = await import('child_process');
+    for (const props of [{}, { datacenter: 'eu-west', replicas: 1 }]) {
+      expect(() => execFileSync('bash', ['-n'], { input: script(find(ring(props).objs, 'Job')), stdio: 'pipe' })).not.toThrow();
+    }
+  });
+
+  test.each([[1, 1], [2, 2], [3, 3], [7, 3]])('%i node(s): system_auth replication factor %i (min(3, nodes in the datacenter))', (replicas, rf) => {
+    expect(script(find(ring({ replicas, datacenter: 'dc1' }).objs, 'Job'))).toContain(`'dc1': ${rf}};`);
+  });
+
+  test('the Job\'s name is stable across synths and changes with what it runs (a Job\'s template cannot be updated)', () => {
+    const name = (p: CassandraRingProps) => find(ring(p).objs, 'Job').metadata.name;
+    expect(name({})).toBe(name({}));
+    expect(name({ image: 'cassandra:4.1.8' })).not.toBe(name({}));
+    expect(name({ replicas: 1 })).not.toBe(name({}));
+  });
+
+  test('the Job reaches CQL and nothing else; with allowedClients, the ring admits it too', () => {
+    const { ring: r, objs } = ring({ allowedClients: [{ podSelector: { matchLabels: { app: 'api' } } }] });
+    const np = find(objs, 'NetworkPolicy', 'cassandra-auth');
+    expect(np.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('auth-bootstrap');
+    expect(np.spec.ingress).toBeUndefined();
+    expect(np.spec.egress.slice(1)).toEqual([{ to: [{ podSelector: { matchLabels: r.selectorLabels } }], ports: [{ port: 'cql', protocol: 'TCP' }] }]);
+    const cqlRule = find(objs, 'NetworkPolicy', 'cassandra').spec.ingress[1];
+    expect(cqlRule.from).toContainEqual({ podSelector: { matchLabels: np.spec.podSelector.matchLabels } });
+  });
+
+  test('sealed superuser: a SealedSecret, and the password is nowhere in the output', () => {
+    const objs = ring({ superuser: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'Very-Secret-Pw-19' }) }).objs;
+    expect(find(objs, 'SealedSecret').metadata.name).toBe('cassandra-superuser');
+    expect(JSON.stringify(objs)).not.toContain('Very-Secret-Pw-19');
+  });
+
+  test('unsafeDisableAuthentication: the image\'s AllowAll defaults, no Job, no superuser', () => {
+    const { ring: r, objs } = ring({ unsafeDisableAuthentication: true });
+    expect(all(objs, 'Job')).toEqual([]);
+    expect(r.superuserCredentials).toBeUndefined();
+    expect(find(objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0]).not.toContain('PasswordAuthenticator');
+  });
+
+  test.each<[string, CassandraRingProps, RegExp]>([
+    ['superuser and unsafeDisableAuthentication', { superuser: Credentials.fromExistingSecret('x'), unsafeDisableAuthentication: true }, /prop "superuser" must not be given with unsafeDisableAuthentication/],
+    ['a superuser that is not Credentials', { superuser: { secretName: 'x' } as any }, /prop "superuser" must come from Credentials.fromExistingSecret\(\), .sealed\(\) or .unsafePlaintext\(\)/],
+    ['a plaintext superuser with a short password', { superuser: Credentials.unsafePlaintext({ username: 'admin', password: 'short' }) }, /prop "credentials.password" must be at least 8 characters; got "<redacted>"/],
+  ])('refused: %s', (_name, props, message) => {
+    expect(errorOf((c) => new CassandraRing(c, 'cassandra', props))).toMatch(message);
+  });
+});
