@@ -176,7 +176,9 @@ export interface CassandraRingProps {
 /** Options of {@link CassandraRingProps.metrics}. */
 export interface CassandraMetricsOptions extends MetricsOptions {
   /**
-   * The cassandra_exporter image (Criteo's, or Bitnami's build of it).
+   * The cassandra_exporter image: Criteo's, or a copy with its layout (the jar at
+   * /opt/cassandra_exporter/cassandra_exporter.jar, its config at /etc/cassandra_exporter/config.yml), e.g. a mirror
+   * in your registry (Bitnami's build, bitnami/cassandra-exporter, installs under /opt/bitnami: check its layout first).
    * @default CASSANDRA_EXPORTER_DEFAULT_IMAGE
    */
   readonly image?: string;
