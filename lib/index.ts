@@ -24,3 +24,7 @@ export {
 export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash';
 export { CassandraRing, CassandraRingProps, CassandraHeapSizes } from './systems/cassandra';
 export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodSecurityLevel } from './output/manifests';
+export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
+export { PlanObject, ObjectRef, FieldChange } from './plan/diff';
+export { FindingKind, PlanRule, PLAN_RULES, ACK_ANNOTATION } from './plan/rules';
+export { formatPlan, FormatPlanOptions, readManifests, parseManifests } from './plan/report';

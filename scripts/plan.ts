@@ -1,0 +1,136 @@
+// npm run plan: what applying the app's output would change, and whether the API server and the data survive it.
+//
+//   npm run plan [-- options]
+//   node scripts/ts-run.js scripts/plan.ts [options]
+//
+// Synthesizes the app (cdk8s.yaml's `app` command, as `cdk8s synth` and `npm run synth` run it) into a temporary
+// directory and compares it with the previous output:
+//   (default)             the output directory (cdk8s.yaml `output`, dist/) as committed at HEAD; when it is not
+//                         committed (this repository ignores dist/), the app as of HEAD, synthesized from HEAD's
+//                         sources (git archive; cached per commit under node_modules/.cache/cdk8s-plan)
+//   --against-ref <ref>   the same for another git ref (e.g. origin/main, the deployed tag)
+//   --against <dir>       a directory of manifests (e.g. what the cluster runs, exported)
+// Options:
+//   --ack <id>[,<id>...]  acknowledge findings: a finding id (`rule:Kind.group/namespace/name`) or a rule id
+//                         (repeatable); an object can also carry the annotation cdk8s-stateful-constructs/plan-ack
+//   --json                print the plan as JSON instead of text
+// Exit status: 0 when no refused or hazard finding is left unacknowledged, 1 when one is, 2 on a usage or synth error.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { plan } from '../lib/plan/plan';
+import { formatPlan, parseManifests, readManifests } from '../lib/plan/report';
+
+interface Args {
+  against?: string;
+  againstRef?: string;
+  acks: string[];
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { acks: [], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const [flag, inline] = a.split(/=(.*)/s);
+      if (inline !== undefined) return inline;
+      if (i + 1 >= argv.length) throw new Usage(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--against' || a.startsWith('--against=')) args.against = value();
+    else if (a === '--against-ref' || a.startsWith('--against-ref=')) args.againstRef = value();
+    else if (a === '--ack' || a.startsWith('--ack=')) args.acks.push(...value().split(',').map((s) => s.trim()).filter((s) => s));
+    else if (a === '--json') args.json = true;
+    else if (a === '-h' || a === '--help') throw new Usage('');
+    else throw new Usage(`unknown argument ${a}`);
+  }
+  if (args.against !== undefined && args.againstRef !== undefined) throw new Usage('--against and --against-ref exclude each other');
+  return args;
+}
+
+class Usage extends Error {}
+
+function git(root: string, args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** cdk8s.yaml's app command and output directory. */
+function projectConfig(root: string): { app: string; output: string } {
+  const [config] = parseManifests(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf-8')) as Array<{ app?: string; output?: string }>;
+  if (!config?.app) throw new Error(`${root}/cdk8s.yaml has no app command`);
+  return { app: config.app, output: (config.output ?? 'dist').replace(/\/+$/, '') };
+}
+
+/** Runs the app command into `outdir` (CDK8S_OUTDIR, as `cdk8s synth` passes it). */
+function synth(cwd: string, app: string, outdir: string): void {
+  const r = spawnSync('/bin/sh', ['-c', app], { cwd, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(`synth failed in ${cwd} (${app}), exit ${r.status}:\n${r.stderr}${r.stdout}`);
+}
+
+/** The previous output at a git ref: its committed output directory, or its app synthesized from its own sources. */
+function outputAtRef(root: string, ref: string, config: { app: string; output: string }, tmp: string): { dir: string; label: string } {
+  let commit: string;
+  try {
+    commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
+  } catch {
+    throw new Usage(`--against-ref ${ref}: not a commit in ${root}`);
+  }
+  const short = commit.slice(0, 7);
+  const committed = git(root, ['ls-tree', '-r', '--name-only', commit, '--', `${config.output}/`]).trim();
+  if (committed) {
+    const dir = path.join(tmp, 'old');
+    fs.mkdirSync(dir);
+    execFileSync('/bin/sh', ['-c', `git archive ${commit} -- '${config.output}/' | tar -x -C '${dir}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    return { dir: path.join(dir, config.output), label: `${config.output}/ at ${ref} (${short})` };
+  }
+  // Not committed: render it. The sources go to one stable directory, so the transpile cache of scripts/ts-run.js
+  // (keyed by file path and content) serves every file that did not change; the output is cached per commit.
+  const cache = path.join(root, 'node_modules', '.cache', 'cdk8s-plan');
+  const out = path.join(cache, commit);
+  const label = `${ref} (${short}), synthesized from its sources (${config.output}/ is not committed)`;
+  if (fs.existsSync(out)) return { dir: out, label };
+  const src = path.join(cache, 'src');
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.mkdirSync(src, { recursive: true });
+  execFileSync('/bin/sh', ['-c', `git archive ${commit} | tar -x -C '${src}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
+  const staging = `${out}.${process.pid}.tmp`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  synth(src, projectConfig(src).app, staging);
+  fs.renameSync(staging, out);
+  return { dir: out, label };
+}
+
+function main(): number {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof Usage)) throw e;
+    if (e.message) console.error(`plan: ${e.message}`);
+    console.error('usage: npm run plan -- [--against <dir> | --against-ref <git ref>] [--ack <finding or rule id>[,...]] [--json]');
+    return 2;
+  }
+  const root = process.cwd();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-plan-'));
+  try {
+    const config = projectConfig(root);
+    const newDir = path.join(tmp, 'new');
+    synth(root, config.app, newDir);
+    const old = args.against !== undefined
+      ? { dir: path.resolve(args.against), label: args.against }
+      : outputAtRef(root, args.againstRef ?? 'HEAD', config, tmp);
+    const result = plan(readManifests(old.dir), readManifests(newDir), { acknowledge: args.acks });
+    process.stdout.write(args.json ? `${JSON.stringify({ against: old.label, ...result }, undefined, 2)}\n` : formatPlan(result, { against: old.label }));
+    return result.blocking.length > 0 ? 1 : 0;
+  } catch (e) {
+    console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
