@@ -95,7 +95,7 @@ function outputAtRef(root: string, ref: string, config: { app: string; output: s
   fs.rmSync(src, { recursive: true, force: true });
   fs.mkdirSync(src, { recursive: true });
   execFileSync('/bin/sh', ['-c', `git archive ${commit} | tar -x -C '${src}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
+  if (!fs.existsSync(path.join(src, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
   const staging = `${out}.${process.pid}.tmp`;
   fs.rmSync(staging, { recursive: true, force: true });
   synth(src, projectConfig(src).app, staging);

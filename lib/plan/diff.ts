@@ -2,11 +2,20 @@
 
 /** A Kubernetes object as synthesized (JSON). */
 export interface PlanObject {
-  /** `apiVersion` of the object, e.g. `apps/v1`. */
+  /**
+   * `apiVersion` of the object, e.g. `apps/v1`.
+   * @default - none (core group)
+   */
   readonly apiVersion?: string;
-  /** `kind` of the object, e.g. `StatefulSet`. */
+  /**
+   * `kind` of the object, e.g. `StatefulSet`.
+   * @default - none
+   */
   readonly kind?: string;
-  /** `metadata` of the object: at least `name`, and `namespace` for a namespaced object. */
+  /**
+   * `metadata` of the object: at least `name`, and `namespace` for a namespaced object.
+   * @default - none
+   */
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: { readonly [key: string]: string }; readonly [key: string]: unknown };
   /** Every other field (`spec`, `data`...). */
   readonly [key: string]: unknown;

@@ -515,4 +515,8 @@ export const RULE_TABLE: readonly RuleDef[] = [
 /** The rules, without their detection code (for documentation and tooling). */
 export const PLAN_RULES: readonly PlanRule[] = RULE_TABLE.map(({ id, kind, title, why, remedy }) => ({ id, kind, title, why, remedy }));
 
+/**
+ * Annotation by which an object acknowledges findings of {@link plan} on itself: a comma-separated list of rule ids,
+ * e.g. `cdk8s-stateful-constructs/plan-ack: statefulset-immutable-field`. Put it in the commit that makes the change.
+ */
 export const ACK_ANNOTATION = 'cdk8s-stateful-constructs/plan-ack';
