@@ -30,6 +30,21 @@ export function formatValue(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/**
+ * `old -> new`; for two multi-line texts (a config file in a ConfigMap, a script), the lines removed and added
+ * (at most 3 of each), which say more than two cut-off first lines.
+ */
+function formatChange(a: unknown, b: unknown): string {
+  if (typeof a !== 'string' || typeof b !== 'string' || !(a.includes('\n') || b.includes('\n'))) return `${formatValue(a)} -> ${formatValue(b)}`;
+  const [x, y] = [a.split('\n'), b.split('\n')];
+  const [inX, inY] = [new Set(x), new Set(y)];
+  const removed = x.filter((l) => !inY.has(l)).map((l) => l.trim());
+  const added = y.filter((l) => !inX.has(l)).map((l) => l.trim());
+  const cut = (l: string) => (l.length > 60 ? `${l.slice(0, 57)}...` : l);
+  const some = (ls: string[], sign: string) => ls.slice(0, 3).map((l) => `${sign} ${cut(l)}`).join(' | ') + (ls.length > 3 ? ` | ${sign} (${ls.length - 3} more)` : '');
+  return `text, ${x.length} -> ${y.length} lines: ${[some(removed, '-'), some(added, '+')].filter((t) => t).join(' | ') || '(reordered)'}`;
+}
+
 const LABEL: Record<FindingKind, string> = { [FindingKind.REFUSED]: 'REFUSED', [FindingKind.HAZARD]: 'HAZARD', [FindingKind.WARNING]: 'WARNING' };
 
 function formatFinding(f: PlanFinding): string[] {
@@ -57,7 +72,7 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
     for (const r of p.added) lines.push(`  + ${r.key}`);
     for (const c of p.changed) {
       lines.push(`  ~ ${c.object.key}`);
-      for (const f of c.fields.slice(0, max)) lines.push(`      ${f.path}: ${formatValue(f.old)} -> ${formatValue(f.new)}`);
+      for (const f of c.fields.slice(0, max)) lines.push(`      ${f.path}: ${formatChange(f.old, f.new)}`);
       if (c.fields.length > max) lines.push(`      ... and ${c.fields.length - max} more field(s)`);
     }
     for (const r of p.removed) lines.push(`  - ${r.key}`);
