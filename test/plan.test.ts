@@ -208,6 +208,12 @@ describe('plan: one case per finding kind', () => {
     }
   });
 
+  test('the README\'s GitOps section lists every rule of the table', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+    const section = readme.slice(readme.indexOf('### Before the merge: `npm run plan`'));
+    for (const r of PLAN_RULES) expect([r.id, section.includes(`\`${r.id}\``)]).toEqual([r.id, true]);
+  });
+
   test('every remedy is specific: it says what to do, and a hazard or refusal never has an empty one', () => {
     for (const r of PLAN_RULES) {
       expect(r.remedy.length).toBeGreaterThan(40);
