@@ -7,7 +7,7 @@
 // directory and compares it with the previous output:
 //   (default)             the output directory (cdk8s.yaml `output`, dist/) as committed at HEAD; when it is not
 //                         committed (this repository ignores dist/), the app as of HEAD, synthesized from HEAD's
-//                         sources (git archive; cached per commit under node_modules/.cache/cdk8s-plan)
+//                         sources (git archive); the previous objects are cached as JSON under node_modules/.cache/cdk8s-plan
 //   --against-ref <ref>   the same for another git ref (e.g. origin/main, the deployed tag)
 //   --against <dir>       a directory of manifests (e.g. what the cluster runs, exported)
 // Options:
@@ -15,10 +15,11 @@
 //                         (repeatable); an object can also carry the annotation cdk8s-stateful-constructs/plan-ack
 //   --json                print the plan as JSON instead of text
 // Exit status: 0 when no refused or hazard finding is left unacknowledged, 1 when one is, 2 on a usage or synth error.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PlanObject } from '../lib/plan/diff';
 import { plan } from '../lib/plan/plan';
 import { formatPlan, parseManifests, readManifests } from '../lib/plan/report';
 
@@ -63,14 +64,35 @@ function projectConfig(root: string): { app: string; output: string } {
   return { app: config.app, output: (config.output ?? 'dist').replace(/\/+$/, '') };
 }
 
-/** Runs the app command into `outdir` (CDK8S_OUTDIR, as `cdk8s synth` passes it). */
-function synth(cwd: string, app: string, outdir: string): void {
-  const r = spawnSync('/bin/sh', ['-c', app], { cwd, env: { ...process.env, CDK8S_OUTDIR: outdir }, encoding: 'utf-8' });
-  if (r.status !== 0) throw new Error(`synth failed in ${cwd} (${app}), exit ${r.status}:\n${r.stderr}${r.stdout}`);
+/** Runs the app command into `outdir` (CDK8S_OUTDIR, as `cdk8s synth` passes it); resolves when it is written. */
+function synth(cwd: string, app: string, outdir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', app], { cwd, env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`synth failed in ${cwd} (${app}), exit ${code}:\n${output}`))));
+  });
+}
+
+/** Objects of a previous output, parsed once and kept as JSON in the plan's cache (`key`: a commit or tree hash). */
+async function cached(cache: string, key: string, produce: () => Promise<PlanObject[]>): Promise<PlanObject[]> {
+  const file = path.join(cache, `${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch {
+    const objects = await produce();
+    fs.mkdirSync(cache, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(objects));
+    fs.renameSync(tmp, file); // atomic: a concurrent run never reads half a file
+    return objects;
+  }
 }
 
 /** The previous output at a git ref: its committed output directory, or its app synthesized from its own sources. */
-function outputAtRef(root: string, ref: string, config: { app: string; output: string }, tmp: string): { dir: string; label: string } {
+async function outputAtRef(root: string, ref: string, config: { app: string; output: string }, tmp: string): Promise<{ objects: PlanObject[]; label: string }> {
   let commit: string;
   try {
     commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
@@ -78,32 +100,38 @@ function outputAtRef(root: string, ref: string, config: { app: string; output: s
     throw new Usage(`--against-ref ${ref}: not a commit in ${root}`);
   }
   const short = commit.slice(0, 7);
-  const committed = git(root, ['ls-tree', '-r', '--name-only', commit, '--', `${config.output}/`]).trim();
-  if (committed) {
-    const dir = path.join(tmp, 'old');
-    fs.mkdirSync(dir);
-    execFileSync('/bin/sh', ['-c', `git archive ${commit} -- '${config.output}/' | tar -x -C '${dir}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    return { dir: path.join(dir, config.output), label: `${config.output}/ at ${ref} (${short})` };
+  const cache = path.join(root, 'node_modules', '.cache', 'cdk8s-plan');
+  let tree: string | undefined;
+  try {
+    tree = git(root, ['rev-parse', '--verify', '--quiet', `${commit}:${config.output}`]).trim();
+  } catch {
+    tree = undefined; // not committed
+  }
+  if (tree) {
+    const objects = await cached(cache, `tree-${tree}`, async () => {
+      const dir = path.join(tmp, 'old');
+      fs.mkdirSync(dir);
+      execFileSync('/bin/sh', ['-c', `git archive ${commit} -- '${config.output}/' | tar -x -C '${dir}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      return readManifests(path.join(dir, config.output));
+    });
+    return { objects, label: `${config.output}/ at ${ref} (${short})` };
   }
   // Not committed: render it. The sources go to one stable directory, so the transpile cache of scripts/ts-run.js
-  // (keyed by file path and content) serves every file that did not change; the output is cached per commit.
-  const cache = path.join(root, 'node_modules', '.cache', 'cdk8s-plan');
-  const out = path.join(cache, commit);
-  const label = `${ref} (${short}), synthesized from its sources (${config.output}/ is not committed)`;
-  if (fs.existsSync(out)) return { dir: out, label };
-  const src = path.join(cache, 'src');
-  fs.rmSync(src, { recursive: true, force: true });
-  fs.mkdirSync(src, { recursive: true });
-  execFileSync('/bin/sh', ['-c', `git archive ${commit} | tar -x -C '${src}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (!fs.existsSync(path.join(src, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
-  const staging = `${out}.${process.pid}.tmp`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  synth(src, projectConfig(src).app, staging);
-  fs.renameSync(staging, out);
-  return { dir: out, label };
+  // (keyed by file path and content) serves every file that did not change; the objects are cached per commit.
+  const objects = await cached(cache, `commit-${commit}`, async () => {
+    const src = path.join(cache, 'src');
+    fs.rmSync(src, { recursive: true, force: true });
+    fs.mkdirSync(src, { recursive: true });
+    execFileSync('/bin/sh', ['-c', `git archive ${commit} | tar -x -C '${src}'`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (!fs.existsSync(path.join(src, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
+    const out = path.join(tmp, 'old');
+    await synth(src, projectConfig(src).app, out);
+    return readManifests(out);
+  });
+  return { objects, label: `${ref} (${short}), synthesized from its sources (${config.output}/ is not committed)` };
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -118,11 +146,14 @@ function main(): number {
   try {
     const config = projectConfig(root);
     const newDir = path.join(tmp, 'new');
-    synth(root, config.app, newDir);
+    // The new synth runs in its own process while this one reads the previous output.
+    const synthesized = synth(root, config.app, newDir);
+    synthesized.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     const old = args.against !== undefined
-      ? { dir: path.resolve(args.against), label: args.against }
-      : outputAtRef(root, args.againstRef ?? 'HEAD', config, tmp);
-    const result = plan(readManifests(old.dir), readManifests(newDir), { acknowledge: args.acks });
+      ? { objects: readManifests(path.resolve(args.against)), label: args.against }
+      : await outputAtRef(root, args.againstRef ?? 'HEAD', config, tmp);
+    await synthesized;
+    const result = plan(old.objects, readManifests(newDir), { acknowledge: args.acks });
     process.stdout.write(args.json ? `${JSON.stringify({ against: old.label, ...result }, undefined, 2)}\n` : formatPlan(result, { against: old.label }));
     return result.blocking.length > 0 ? 1 : 0;
   } catch (e) {
@@ -133,4 +164,7 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+main().then((code) => { process.exitCode = code; }, (e) => {
+  console.error(`plan: ${e instanceof Error ? e.stack : String(e)}`);
+  process.exitCode = 2;
+});
