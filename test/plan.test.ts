@@ -324,6 +324,18 @@ describe('npm run plan (scripts/plan.ts) on a scratch git repository holding thi
     expect(acked.status).toBe(0);
   });
 
+  test('a committed dist/ is what HEAD is compared with; --against <dir> compares with a directory', () => {
+    execFileSync('git', ['checkout', '-q', 'main.ts'], { cwd: repo });
+    execFileSync(process.execPath, ['scripts/ts-run.js', 'main.ts'], { cwd: repo });
+    for (const args of [['add', '-f', 'dist'], ['-c', 'commit.gpgsign=false', 'commit', '-qm', 'dist']]) execFileSync('git', args, { cwd: repo, env: gitEnv });
+    const r = run();
+    expect(r.stdout).toMatch(/^Plan against dist\/ at HEAD \([0-9a-f]{7}\): no changes/);
+    expect(r.status).toBe(0);
+    const d = run('--against', 'dist');
+    expect(d.stdout).toMatch(/^Plan against dist: no changes/);
+    expect(d.status).toBe(0);
+  });
+
   test('bad arguments exit 2 with the usage', () => {
     const r = run('--against');
     expect(r.stderr).toMatch(/--against needs a value[\s\S]*usage: npm run plan/);
