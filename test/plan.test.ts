@@ -21,6 +21,10 @@ const pvc = (storage: string, storageClassName = 'standard'): Manifest => ({
   apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch', namespace: 'web' },
   spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage } } },
 });
+const pv = (hostPath: string): Manifest => ({
+  apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pg-data' },
+  spec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '2Gi' }, hostPath: { path: hostPath, type: 'Directory' }, persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'manual' },
+});
 const job = (image: string): Manifest => ({
   apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'web' },
   spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image }] } } },
@@ -67,6 +71,21 @@ const CASES: Case[] = [
     rule: 'pvc-immutable-spec', kind: FindingKind.REFUSED, object: 'PersistentVolumeClaim/web/scratch', old: [pvc('2Gi')],
     change: () => [pvc('1Gi')],
     field: 'spec.resources.requests.storage', old_: '2Gi', new_: '1Gi',
+  },
+  {
+    rule: 'pv-immutable-source', kind: FindingKind.REFUSED, object: 'PersistentVolume/pg-data', old: [pv('/data/pg')],
+    change: () => [pv('/data/pg2')],
+    field: 'spec.hostPath.path', old_: '/data/pg', new_: '/data/pg2',
+  },
+  {
+    rule: 'selector-template-mismatch', kind: FindingKind.REFUSED, object: 'StatefulSet.apps/web/web',
+    change: (o) => { sts(o, 'web').spec.template.metadata.labels['app.kubernetes.io/component'] = 'frontend'; },
+    field: 'spec.template.metadata.labels["app.kubernetes.io/component"]', old_: 'web', new_: 'frontend',
+  },
+  {
+    rule: 'claim-removal', kind: FindingKind.HAZARD, object: 'PersistentVolume/pg-data', old: [pv('/data/pg')],
+    change: () => [],
+    field: 'spec.capacity.storage', old_: '2Gi', new_: '(removed)',
   },
   {
     rule: 'job-immutable-field', kind: FindingKind.REFUSED, object: 'Job.batch/web/migrate', old: [job('busybox:1.36')],

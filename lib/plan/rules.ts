@@ -2,7 +2,8 @@
 //
 // "refused" rules are the changes the Kubernetes 1.27 API server forbids on an existing object (the validation of
 // pkg/apis/{apps,core,batch,rbac,storage}/validation at v1.27: ValidateStatefulSetUpdate, ValidateDeploymentUpdate,
-// ValidateDaemonSetUpdate, ValidateServiceUpdate, ValidatePersistentVolumeClaimUpdate, ValidateJobUpdate,
+// ValidateDaemonSetUpdate, ValidateServiceUpdate, ValidatePersistentVolumeClaimUpdate, ValidatePersistentVolumeUpdate,
+// the selector-matches-template check of every workload, ValidateJobUpdate,
 // ValidateConfigMapUpdate, ValidateSecretUpdate, ValidateRoleBindingUpdate, ValidateStorageClassUpdate); every
 // one of them is applied to a real 1.27 kube-apiserver by test/e2e/cluster/plan.e2e.ts. "hazard" rules are changes
 // the server accepts but the data does not survive; "warning" rules are safe but disruptive or against upstream advice.
@@ -55,6 +56,7 @@ interface RuleDef extends PlanRule {
 }
 
 const WORKLOADS_WITH_TEMPLATE = ['StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job'];
+const PV_MUTABLE = ['capacity', 'accessModes', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'mountOptions'];
 const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 const is = (c: ChangeContext, ...kinds: string[]) => kinds.includes(c.ref.kind);
@@ -247,6 +249,29 @@ export const RULE_TABLE: readonly RuleDef[] = [
     },
   },
   {
+    id: 'pv-immutable-source',
+    kind: FindingKind.REFUSED,
+    title: 'PersistentVolume source, volumeMode or nodeAffinity change',
+    why: 'A PersistentVolume\'s volume source (hostPath, local, csi, nfs...) is immutable after creation ("spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation"), and so are its volumeMode and (in 1.27) its nodeAffinity.',
+    remedy: 'Create a PersistentVolume of a new name for the new location, bind a new claim to it (claimRef), copy the data, point the workload at the new claim, then release the old volume.',
+    detect: (c) => is(c, 'PersistentVolume') && changed(c)
+      ? under(c, 'spec').filter((f) => !PV_MUTABLE.includes(f.path.slice(5).split(/[.[]/)[0])).map(asHit) : [],
+  },
+  {
+    id: 'selector-template-mismatch',
+    kind: FindingKind.REFUSED,
+    title: 'pod template labels no longer match the workload selector',
+    why: 'The API server validates that a workload\'s selector selects its own pod template ("selector does not match template labels"): removing or changing a template label the selector uses is refused (and the selector itself cannot change).',
+    remedy: 'Keep every label of spec.selector.matchLabels on the pod template, with the same value; add new labels beside them.',
+    detect: (c) => {
+      if (!is(c, ...WORKLOADS_WITH_TEMPLATE) || !changed(c) || get(c.new, 'spec.manualSelector') === true) return [];
+      const selector = (get(c.new, 'spec.selector.matchLabels') ?? {}) as Record<string, string>;
+      const labels = (get(c.new, 'spec.template.metadata.labels') ?? {}) as Record<string, string>;
+      return Object.entries(selector).filter(([k, v]) => labels[k] !== v)
+        .map(([k, v]) => ({ field: childPath('spec.template.metadata.labels', k), old: v, new: labels[k] }));
+    },
+  },
+  {
     id: 'job-immutable-field',
     kind: FindingKind.REFUSED,
     title: 'Job template (or other immutable Job field) change',
@@ -416,11 +441,11 @@ export const RULE_TABLE: readonly RuleDef[] = [
   {
     id: 'claim-removal',
     kind: FindingKind.HAZARD,
-    title: 'removal of a PersistentVolumeClaim',
-    why: 'Deleting a claim releases its volume: with the usual reclaimPolicy Delete the data is destroyed; with Retain the volume stays Released and is not bound again without manual work.',
-    remedy: 'Back the data up first, or keep the claim (remove it from the app only with a GitOps tool told not to prune it).',
-    detect: (c) => is(c, 'PersistentVolumeClaim') && c.old !== undefined && c.new === undefined
-      ? [{ field: 'spec.resources.requests.storage', old: get(c.old, 'spec.resources.requests.storage'), new: '(removed)' }] : [],
+    title: 'removal of a PersistentVolumeClaim or PersistentVolume',
+    why: 'Deleting a claim releases its volume: with the usual reclaimPolicy Delete the data is destroyed; with Retain the volume stays Released and is not bound again without manual work. Deleting a PersistentVolume object (hostPath, local) forgets where the data is.',
+    remedy: 'Back the data up first, or keep the claim and volume (remove them from the app only with a GitOps tool told not to prune them).',
+    detect: (c) => is(c, 'PersistentVolumeClaim', 'PersistentVolume') && c.old !== undefined && c.new === undefined
+      ? [{ field: is(c, 'PersistentVolume') ? 'spec.capacity.storage' : 'spec.resources.requests.storage', old: get(c.old, is(c, 'PersistentVolume') ? 'spec.capacity.storage' : 'spec.resources.requests.storage'), new: '(removed)' }] : [],
   },
   {
     id: 'namespace-removal',
