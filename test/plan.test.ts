@@ -5,9 +5,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { FindingKind, Manifests, PLAN_RULES, PlanObject, formatPlan, plan } from '../lib';
+import { CassandraRing, FindingKind, Manifests, PLAN_RULES, PlanObject, formatPlan, plan } from '../lib';
 import { buildApp } from '../main';
-import { Manifest, container, find } from './util';
+import { Manifest, container, find, synth } from './util';
 
 const ROOT = path.resolve(__dirname, '..');
 const base: Manifest[] = (() => {
@@ -125,6 +125,12 @@ const CASES: Case[] = [
     rule: 'cassandra-identity', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/cassandra/cassandra',
     change: (o) => { env(container(sts(o, 'cassandra'), 'cassandra'), 'CASSANDRA_DC').value = 'eu1'; },
     field: 'spec.template.spec.containers[0].env[', old_: 'dc1', new_: 'eu1', detail: /CASSANDRA_DC/,
+  },
+  {
+    rule: 'cassandra-identity', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/test/ring',
+    old: synth((c) => new CassandraRing(c, 'ring', { name: 'ring', replicas: 3, racks: ['r1', 'r2', 'r3'] }), 'test'),
+    change: () => synth((c) => new CassandraRing(c, 'ring', { name: 'ring', replicas: 3, racks: ['r1', 'r2', 'r4'] }), 'test'),
+    field: 'spec.template.spec.initContainers[0].args', old_: '(rack script)', new_: '(rack script changed)', detail: /rack assignment/,
   },
   {
     rule: 'consul-datacenter', kind: FindingKind.HAZARD, object: 'ConfigMap/consul/consul-config',

@@ -353,7 +353,7 @@ export const RULE_TABLE: readonly RuleDef[] = [
         }
         // Several racks: the rack of each node is written by the init container's script (cassandra-rackdc.properties).
         const script = (x: ContainerAt) => JSON.stringify([x.c.command, x.c.args]);
-        if (/rack/.test(script(p.old)) && script(p.old) !== script(p.new) && p.new.path.includes('initContainers')) {
+        if (script(p.old).includes('cassandra-rackdc.properties') && script(p.old) !== script(p.new) && p.new.path.includes('initContainers')) {
           hits.push({ field: `${p.new.path}.args`, old: '(rack script)', new: '(rack script changed)', detail: 'rack assignment (cassandra-rackdc.properties)' });
         }
       }
