@@ -20,8 +20,10 @@ function fromDist(kind: string, name: string): KubeObject {
   return o;
 }
 
+const CLUSTER_SCOPED = ['StorageClass', 'PersistentVolume'];
+
 function minimal(o: KubeObject): KubeObject {
-  if (o.kind !== 'StorageClass') o.metadata.namespace = NS;
+  if (!CLUSTER_SCOPED.includes(o.kind!)) o.metadata.namespace = NS;
   o.metadata.name = `${o.metadata.name}-${++seq}`;
   return o;
 }
@@ -29,6 +31,13 @@ function minimal(o: KubeObject): KubeObject {
 const pvc = (storage: string): KubeObject => minimal({
   apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch' },
   spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage } } },
+});
+const pv = (): KubeObject => minimal({
+  apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'plan-e2e-pv' },
+  spec: {
+    accessModes: ['ReadWriteOnce'], capacity: { storage: '2Gi' }, hostPath: { path: '/data/pg', type: 'Directory' }, persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'manual',
+    nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1a'] }] }] } },
+  },
 });
 const job = (): KubeObject => minimal({
   apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' },
@@ -77,6 +86,13 @@ const CASES: Case[] = [
   { name: 'PersistentVolumeClaim storage class', expect: 'refused', finding: 'pvc-immutable-spec', old: () => pvc('1Gi'), change: (o) => { o.spec.storageClassName = 'other'; } },
   { name: 'PersistentVolumeClaim access modes', expect: 'refused', finding: 'pvc-immutable-spec', old: () => pvc('1Gi'), change: (o) => { o.spec.accessModes = ['ReadWriteMany']; } },
   { name: 'PersistentVolumeClaim storage decrease', expect: 'refused', finding: 'pvc-immutable-spec', old: () => pvc('2Gi'), change: (o) => { o.spec.resources.requests.storage = '1Gi'; } },
+  { name: 'PersistentVolume hostPath', expect: 'refused', finding: 'pv-immutable-source', old: pv, change: (o) => { o.spec.hostPath.path = '/data/pg2'; } },
+  { name: 'PersistentVolume nodeAffinity', expect: 'refused', finding: 'pv-immutable-source', old: pv, change: (o) => { o.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values = ['eu-west-1b']; } },
+  { name: 'PersistentVolume volumeMode', expect: 'refused', finding: 'pv-immutable-source', old: pv, change: (o) => { o.spec.volumeMode = 'Block'; } },
+  {
+    name: 'StatefulSet template labels no longer matching the selector', expect: 'refused', finding: 'selector-template-mismatch', old: () => fromDist('StatefulSet', 'web'),
+    change: (o) => { o.spec.template.metadata.labels['app.kubernetes.io/component'] = 'frontend'; },
+  },
   { name: 'Job template', expect: 'refused', finding: 'job-immutable-field', old: job, change: (o) => { o.spec.template.spec.containers[0].image = 'busybox:1.37'; } },
   {
     name: 'immutable ConfigMap data', expect: 'refused', finding: 'immutable-data',
@@ -141,6 +157,8 @@ const CASES: Case[] = [
     old: () => minimal({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '0 3 * * *', suspend: true, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } } } }),
     change: (o) => { o.spec.jobTemplate.spec.template.spec.containers[0].image = 'busybox:1.37'; },
   },
+  { name: 'PersistentVolume capacity, reclaim policy, storage class, mount options', expect: 'accepted', old: pv, change: (o) => { o.spec.capacity.storage = '3Gi'; o.spec.persistentVolumeReclaimPolicy = 'Delete'; o.spec.storageClassName = 'other'; o.spec.mountOptions = ['noatime']; } },
+  { name: 'StatefulSet extra pod template label (selector still matches)', expect: 'accepted', finding: 'rolling-restart', old: () => fromDist('StatefulSet', 'web'), change: (o) => { o.spec.template.metadata.labels.tier = 'frontend'; } },
   { name: 'NetworkPolicy rules', expect: 'accepted', old: () => fromDist('NetworkPolicy', 'web'), change: (o) => { o.spec.ingress = []; } },
 ];
 
@@ -162,13 +180,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubectl(['delete', 'namespace', NS, '--wait=false']);
-  await kubectl(['delete', 'storageclass', '-l', 'plan-e2e=true', '--wait=false']);
+  await kubectl(['delete', 'storageclass,persistentvolume', '-l', 'plan-e2e=true', '--wait=false']);
 });
 
 describe('plan vs the 1.27 API server: the server rejects exactly what the plan refuses', () => {
   test.each(CASES.map((c) => [`${c.expect}: ${c.name}`, c] as const))('%s', async (_n, c) => {
     const old = c.old();
-    if (old.kind === 'StorageClass') old.metadata.labels = { 'plan-e2e': 'true' };
+    if (CLUSTER_SCOPED.includes(old.kind!)) old.metadata.labels = { 'plan-e2e': 'true' };
     const now = JSON.parse(JSON.stringify(old));
     c.change(now);
     const p = plan([old as PlanObject], [now as PlanObject]);
