@@ -117,6 +117,18 @@ const CASES: Case[] = [
     field: 'parameters.type', old_: 'gp3', new_: 'io2',
   },
   {
+    rule: 'immutable-field', kind: FindingKind.REFUSED, object: 'PriorityClass.scheduling.k8s.io/consul-critical',
+    old: [{ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'consul-critical' }, value: 100000 }],
+    change: (o) => { o[0].value = 200000; },
+    field: 'value', old_: 100000, new_: 200000,
+  },
+  {
+    rule: 'immutable-field', kind: FindingKind.REFUSED, object: 'Service/web/edge',
+    old: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge', namespace: 'web' }, spec: { type: 'LoadBalancer', loadBalancerClass: 'example.com/a', ports: [{ port: 80 }] } }],
+    change: (o) => { o[0].spec.loadBalancerClass = 'example.com/b'; },
+    field: 'spec.loadBalancerClass', old_: 'example.com/a', new_: 'example.com/b',
+  },
+  {
     rule: 'postgres-major-version', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/squash/postgres',
     change: (o) => { container(sts(o, 'postgres'), 'postgres').image = 'postgres:18.1'; },
     field: 'spec.template.spec.containers[0].image', old_: 'postgres:17.2', new_: 'postgres:18.1', detail: /major 17 -> 18/,

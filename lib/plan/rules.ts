@@ -3,7 +3,7 @@
 // "refused" rules are the changes the Kubernetes 1.27 API server forbids on an existing object (the validation of
 // pkg/apis/{apps,core,batch,rbac,storage}/validation at v1.27: ValidateStatefulSetUpdate, ValidateDeploymentUpdate,
 // ValidateDaemonSetUpdate, ValidateServiceUpdate, ValidatePersistentVolumeClaimUpdate, ValidatePersistentVolumeUpdate,
-// the selector-matches-template check of every workload, ValidateJobUpdate,
+// the selector-matches-template check of every workload, ValidateJobUpdate, ValidatePriorityClassUpdate,
 // ValidateConfigMapUpdate, ValidateSecretUpdate, ValidateRoleBindingUpdate, ValidateStorageClassUpdate); every
 // one of them is applied to a real 1.27 kube-apiserver by test/e2e/cluster/plan.e2e.ts. "hazard" rules are changes
 // the server accepts but the data does not survive; "warning" rules are safe but disruptive or against upstream advice.
@@ -320,6 +320,21 @@ export const RULE_TABLE: readonly RuleDef[] = [
     remedy: 'Create a StorageClass of a new name; new claims use it, existing volumes keep the class they were provisioned with.',
     detect: (c) => is(c, 'StorageClass') && changed(c)
       ? c.changes.filter((f) => /^(provisioner|parameters|reclaimPolicy|volumeBindingMode)([.[]|$)/.test(f.path)).map(asHit) : [],
+  },
+  {
+    id: 'immutable-field',
+    kind: FindingKind.REFUSED,
+    title: 'other field the API server does not let change',
+    why: 'Kubernetes 1.27 refuses these updates of an existing object: a PriorityClass\'s value ("may not be changed in an update") and preemptionPolicy ("field is immutable"; pods already carry the old priority), and a LoadBalancer Service\'s loadBalancerClass ("may not change once set").',
+    remedy: 'Create the object under a new name and move its users to it (pods pick a PriorityClass at creation; a Service of another name gets its own load balancer), then remove the old one.',
+    detect: (c) => {
+      if (!changed(c)) return [];
+      if (is(c, 'PriorityClass')) return c.changes.filter((f) => f.path === 'value' || f.path === 'preemptionPolicy').map(asHit);
+      if (is(c, 'Service') && get(c.old, 'spec.type') === 'LoadBalancer' && get(c.new, 'spec.type') === 'LoadBalancer' && get(c.old, 'spec.loadBalancerClass') !== undefined) {
+        return c.changes.filter((f) => f.path === 'spec.loadBalancerClass').map(asHit);
+      }
+      return [];
+    },
   },
   // ---- accepted by the API server, not survived by the data ----
   {

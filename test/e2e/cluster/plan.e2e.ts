@@ -20,7 +20,7 @@ function fromDist(kind: string, name: string): KubeObject {
   return o;
 }
 
-const CLUSTER_SCOPED = ['StorageClass', 'PersistentVolume'];
+const CLUSTER_SCOPED = ['StorageClass', 'PersistentVolume', 'PriorityClass'];
 
 function minimal(o: KubeObject): KubeObject {
   if (!CLUSTER_SCOPED.includes(o.kind!)) o.metadata.namespace = NS;
@@ -129,6 +129,21 @@ const CASES: Case[] = [
     old: () => minimal({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'plan-e2e' }, provisioner: 'example.com/none', reclaimPolicy: 'Delete' }),
     change: (o) => { o.reclaimPolicy = 'Retain'; },
   },
+  {
+    name: 'PriorityClass value', expect: 'refused', finding: 'immutable-field',
+    old: () => minimal({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'plan-e2e' }, value: 100000 }),
+    change: (o) => { o.value = 200000; },
+  },
+  {
+    name: 'PriorityClass preemptionPolicy', expect: 'refused', finding: 'immutable-field',
+    old: () => minimal({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'plan-e2e' }, value: 100000, preemptionPolicy: 'PreemptLowerPriority' }),
+    change: (o) => { o.preemptionPolicy = 'Never'; },
+  },
+  {
+    name: 'LoadBalancer Service loadBalancerClass', expect: 'refused', finding: 'immutable-field',
+    old: () => minimal({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge' }, spec: { type: 'LoadBalancer', loadBalancerClass: 'example.com/a', selector: { app: 'edge' }, ports: [{ port: 80 }] } }),
+    change: (o) => { o.spec.loadBalancerClass = 'example.com/b'; },
+  },
   // ---- let through by the plan (safe, warned, or a hazard the server accepts): the server must accept ----
   { name: 'StatefulSet scale-up', expect: 'accepted', old: () => fromDist('StatefulSet', 'web'), change: (o) => { o.spec.replicas = 3; } },
   { name: 'StatefulSet scale-down', expect: 'accepted', finding: 'scale-down', old: () => { const s = fromDist('StatefulSet', 'web'); s.spec.replicas = 2; return s; }, change: (o) => { o.spec.replicas = 1; } },
@@ -159,6 +174,11 @@ const CASES: Case[] = [
   },
   { name: 'PersistentVolume capacity, reclaim policy, storage class, mount options', expect: 'accepted', old: pv, change: (o) => { o.spec.capacity.storage = '3Gi'; o.spec.persistentVolumeReclaimPolicy = 'Delete'; o.spec.storageClassName = 'other'; o.spec.mountOptions = ['noatime']; } },
   { name: 'StatefulSet extra pod template label (selector still matches)', expect: 'accepted', finding: 'rolling-restart', old: () => fromDist('StatefulSet', 'web'), change: (o) => { o.spec.template.metadata.labels.tier = 'frontend'; } },
+  {
+    name: 'PriorityClass description', expect: 'accepted',
+    old: () => minimal({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'plan-e2e' }, value: 100000 }),
+    change: (o) => { o.description = 'Consul servers'; },
+  },
   { name: 'NetworkPolicy rules', expect: 'accepted', old: () => fromDist('NetworkPolicy', 'web'), change: (o) => { o.spec.ingress = []; } },
 ];
 
@@ -180,7 +200,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kubectl(['delete', 'namespace', NS, '--wait=false']);
-  await kubectl(['delete', 'storageclass,persistentvolume', '-l', 'plan-e2e=true', '--wait=false']);
+  await kubectl(['delete', 'storageclass,persistentvolume,priorityclass', '-l', 'plan-e2e=true', '--wait=false']);
 });
 
 describe('plan vs the 1.27 API server: the server rejects exactly what the plan refuses', () => {
