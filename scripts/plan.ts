@@ -16,6 +16,7 @@
 //   --json                print the plan as JSON instead of text
 // Exit status: 0 when no refused or hazard finding is left unacknowledged, 1 when one is, 2 on a usage or synth error.
 import { execFileSync, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -59,9 +60,35 @@ function git(root: string, args: string[]): string {
 
 /** cdk8s.yaml's app command and output directory. */
 function projectConfig(root: string): { app: string; output: string } {
-  const [config] = parseManifests(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf-8')) as Array<{ app?: string; output?: string }>;
+  const text = fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf-8');
+  // The usual cdk8s.yaml is `key: value` lines: read those without loading a YAML parser (a tenth of a warm plan).
+  const simple = text.split('\n').every((l) => /^\s*(#.*)?$/.test(l) || /^[A-Za-z]+: [^'"{[&*!|>#][^#]*$/.test(l) || /^(imports|validations):/.test(l) || /^\s+- /.test(l));
+  const config: { app?: string; output?: string } = simple
+    ? Object.fromEntries(text.split('\n').map((l) => /^([A-Za-z]+): (.*\S)\s*$/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => [m[1], m[2]]))
+    : (parseManifests(text)[0] as { app?: string; output?: string });
   if (!config?.app) throw new Error(`${root}/cdk8s.yaml has no app command`);
   return { app: config.app, output: (config.output ?? 'dist').replace(/\/+$/, '') };
+}
+
+/**
+ * The objects of a directory of manifests, each file parsed once: its objects are kept as JSON in the plan's cache,
+ * keyed by the hash of its text, so a warm plan of an unchanged output parses no YAML.
+ */
+function readManifestsCached(dir: string, cache: string): PlanObject[] {
+  const files = fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !/^kustomization\.ya?ml$/.test(f)).sort();
+  return files.flatMap((f) => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf-8');
+    const file = path.join(cache, `yaml-${createHash('sha256').update(text).digest('hex')}.json`);
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf-8')) as PlanObject[];
+    } catch {
+      const objects = parseManifests(text).filter((o) => o.kind !== 'Kustomization');
+      fs.mkdirSync(cache, { recursive: true });
+      fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(objects));
+      fs.renameSync(`${file}.${process.pid}.tmp`, file);
+      return objects;
+    }
+  });
 }
 
 /** Runs the app command into `outdir` (CDK8S_OUTDIR, as `cdk8s synth` passes it); resolves when it is written. */
@@ -153,7 +180,7 @@ async function main(): Promise<number> {
       ? { objects: readManifests(path.resolve(args.against)), label: args.against }
       : await outputAtRef(root, args.againstRef ?? 'HEAD', config, tmp);
     await synthesized;
-    const result = plan(old.objects, readManifests(newDir), { acknowledge: args.acks });
+    const result = plan(old.objects, readManifestsCached(newDir, path.join(root, 'node_modules', '.cache', 'cdk8s-plan')), { acknowledge: args.acks });
     process.stdout.write(args.json ? `${JSON.stringify({ against: old.label, ...result }, undefined, 2)}\n` : formatPlan(result, { against: old.label }));
     return result.blocking.length > 0 ? 1 : 0;
   } catch (e) {
