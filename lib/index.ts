@@ -27,4 +27,4 @@ export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodS
 export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
 export { PlanObject, ObjectRef, FieldChange } from './plan/diff';
 export { FindingKind, PlanRule, PLAN_RULES, ACK_ANNOTATION } from './plan/rules';
-export { formatPlan, FormatPlanOptions, readManifests, parseManifests } from './plan/report';
+export { formatPlan, FormatPlanOptions, readManifests, parseManifests, kubernetesObjects } from './plan/report';

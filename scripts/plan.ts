@@ -22,7 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PlanObject } from '../lib/plan/diff';
 import { plan } from '../lib/plan/plan';
-import { formatPlan, parseManifests, readManifests } from '../lib/plan/report';
+import { formatPlan, kubernetesObjects, parseManifests, readManifests } from '../lib/plan/report';
 
 interface Args {
   against?: string;
@@ -82,7 +82,7 @@ function readManifestsCached(dir: string, cache: string): PlanObject[] {
     try {
       return JSON.parse(fs.readFileSync(file, 'utf-8')) as PlanObject[];
     } catch {
-      const objects = parseManifests(text).filter((o) => o.kind !== 'Kustomization');
+      const objects = kubernetesObjects(parseManifests(text));
       fs.mkdirSync(cache, { recursive: true });
       fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(objects));
       fs.renameSync(`${file}.${process.pid}.tmp`, file);

@@ -5,7 +5,10 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { CassandraRing, FindingKind, Manifests, PLAN_RULES, PlanObject, formatPlan, plan } from '../lib';
+import { CassandraRing, FindingKind, Manifests, PLAN_RULES, PlanObject, formatPlan, plan, readManifests } from '../lib';
+import { refOf } from '../lib/plan/diff';
+
+const refOfKey = (o: PlanObject) => refOf(o).key;
 import { buildApp } from '../main';
 import { Manifest, container, find, synth } from './util';
 
@@ -310,6 +313,19 @@ describe('plan: changes without findings, and acknowledgements', () => {
     const p = plan(base as PlanObject[], annotated as PlanObject[]);
     expect(p.blocking).toEqual([]);
     expect(p.findings.find((f) => f.rule === 'statefulset-immutable-field')!.acknowledgedBy).toMatch(/^annotation/);
+  });
+
+  test('readManifests reads what kubectl apply -f <dir> would: Lists flattened, no kustomization, no non-object JSON', () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'plan-read-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: b\n');
+      fs.writeFileSync(path.join(dir, 'construct-metadata.json'), '{"version": "1.0.0", "resources": {}}');
+      fs.writeFileSync(path.join(dir, 'Kustomization'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.k8s.yaml]\n');
+      fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.k8s.yaml]\n');
+      expect(readManifests(dir).map((o) => refOfKey(o))).toEqual(['ConfigMap/a', 'Secret/b']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('two objects with one identity are an error', () => {

@@ -99,8 +99,17 @@ export function formatPlan(p: Plan, options: FormatPlanOptions = {}): string {
  */
 export function readManifests(dir: string): PlanObject[] {
   const files = fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !/^kustomization\.ya?ml$/.test(f)).sort();
-  return files.flatMap((f) => parseManifests(fs.readFileSync(path.join(dir, f), 'utf-8')))
-    .filter((o) => o.kind !== 'Kustomization');
+  return files.flatMap((f) => kubernetesObjects(parseManifests(fs.readFileSync(path.join(dir, f), 'utf-8'))));
+}
+
+/**
+ * What `kubectl apply` takes from parsed documents: the items of a `List`, objects with an apiVersion and a kind;
+ * not a kustomization, nor a JSON file that is not an object (e.g. cdk8s's construct-metadata.json).
+ * @param docs parsed documents
+ */
+export function kubernetesObjects(docs: PlanObject[]): PlanObject[] {
+  return docs.flatMap((o) => (o.kind === 'List' && Array.isArray(o.items) ? (o.items as PlanObject[]) : [o]))
+    .filter((o) => typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.kind !== 'Kustomization');
 }
 
 /**
