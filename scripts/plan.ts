@@ -106,15 +106,65 @@ function synth(cwd: string, app: string, outdir: string): Promise<void> {
 /** Objects of a previous output, parsed once and kept as JSON in the plan's cache (`key`: a commit or tree hash). */
 async function cached(cache: string, key: string, produce: () => Promise<PlanObject[]>): Promise<PlanObject[]> {
   const file = path.join(cache, `${key}.json`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf-8'));
-  } catch {
+  const read = (): PlanObject[] | undefined => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf-8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const hit = read();
+  if (hit) return hit;
+  fs.mkdirSync(cache, { recursive: true });
+  // One producer at a time (they share the sources directory); a run that waited finds the result cached.
+  return withLock(path.join(cache, 'lock'), async () => {
+    const now = read();
+    if (now) return now;
     const objects = await produce();
-    fs.mkdirSync(cache, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(objects));
     fs.renameSync(tmp, file); // atomic: a concurrent run never reads half a file
     return objects;
+  });
+}
+
+/** Runs `fn` holding the lock directory `lock` (taken over when the process that holds it is gone). */
+async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = 0;
+      try {
+        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf-8'));
+      } catch {
+        holder = 0; // just created: its pid is being written
+      }
+      if (holder > 0 && !alive(holder)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} is held by process ${holder || '?'}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

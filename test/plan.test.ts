@@ -1,7 +1,7 @@
 // plan(): one case per finding kind of the rule table, on main.ts's own objects (or a minimal object where main.ts
 // has none of that kind), each checked for its rule, kind, object, field, values and remedy text; then the
 // acknowledgements, and `npm run plan` itself (scripts/plan.ts) on a scratch copy of this repository.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
@@ -333,14 +333,27 @@ describe('plan: changes without findings, and acknowledgements', () => {
   });
 });
 
-describe('npm run plan (scripts/plan.ts) on a scratch git repository holding this tree', () => {
-  // A stable path, so the transpile cache of scripts/ts-run.js serves the copy's files; imports/ is a symlink (its
-  // 1.1 MB k8s.ts is then cached under its real path), node_modules too.
-  const repo = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-plan-test', 'repo');
+describe('npm run plan (scripts/plan.ts) on scratch git repositories holding this tree', () => {
+  // Stable paths, so the transpile cache of scripts/ts-run.js serves the copies' files; imports/ is a symlink (its
+  // 1.1 MB k8s.ts is then cached under its real path), node_modules too. Two repositories, so that the two flows
+  // below run at the same time (plan runs are processes: this keeps the suite's wall time down).
+  const scratch = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-plan-test');
   const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
-  const run = (...args: string[]) => spawnSync(process.execPath, [path.join(repo, 'scripts', 'ts-run.js'), 'scripts/plan.ts', ...args], { cwd: repo, encoding: 'utf-8' });
+  const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv });
 
-  beforeAll(() => {
+  interface Run { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+  const node = (repo: string, args: string[]) => new Promise<Run>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repo });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  const run = (repo: string, ...args: string[]) => node(repo, [path.join(repo, 'scripts', 'ts-run.js'), 'scripts/plan.ts', ...args]);
+
+  function makeRepo(repo: string): void {
     fs.rmSync(repo, { recursive: true, force: true });
     fs.mkdirSync(repo, { recursive: true });
     const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: ROOT, encoding: 'utf-8' }).split('\n')
@@ -352,43 +365,64 @@ describe('npm run plan (scripts/plan.ts) on a scratch git repository holding thi
     fs.symlinkSync(path.join(ROOT, 'imports'), path.join(repo, 'imports'));
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'));
     fs.writeFileSync(path.join(repo, '.gitignore'), '/node_modules\n/dist/\n');
-    for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'commit.gpgsign=false', 'commit', '-qm', 'scratch']]) {
-      execFileSync('git', args, { cwd: repo, env: gitEnv });
-    }
-  });
-  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'scratch');
+  }
+
+  /** Repository a: the unchanged tree, then with dist/ committed. */
+  async function flowA(repo: string) {
+    const unchanged = await run(repo);
+    const synth = await node(repo, ['scripts/ts-run.js', 'main.ts']);
+    if (synth.status !== 0) throw new Error(synth.stderr);
+    git(repo, 'add', '-f', 'dist');
+    git(repo, 'commit', '-qm', 'dist');
+    const [committed, againstDir] = await Promise.all([run(repo), run(repo, '--against', 'dist')]);
+    return { unchanged, committed, againstDir };
+  }
+
+  /** Repository b: a refused change (the web claim template 1Gi -> 2Gi), then acknowledged. */
+  async function flowB(repo: string) {
+    const main = path.join(repo, 'main.ts');
+    fs.writeFileSync(main, fs.readFileSync(main, 'utf-8').replace('size: Size.gibibytes(1) }]', 'size: Size.gibibytes(2) }]'));
+    const refused = await run(repo, '--against-ref', 'HEAD');
+    const [acked, usage] = await Promise.all([run(repo, '--ack', 'statefulset-immutable-field:StatefulSet.apps/web/web,cassandra-identity'), run(repo, '--against')]);
+    return { refused, acked, usage };
+  }
+
+  let a: Awaited<ReturnType<typeof flowA>>;
+  let b: Awaited<ReturnType<typeof flowB>>;
+  beforeAll(async () => {
+    makeRepo(path.join(scratch, 'a'));
+    makeRepo(path.join(scratch, 'b'));
+    [a, b] = await Promise.all([flowA(path.join(scratch, 'a')), flowB(path.join(scratch, 'b'))]);
+  }, 60_000);
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   test('an unchanged tree: prints "no changes" and exits 0', () => {
-    const r = run();
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Plan against HEAD \([0-9a-f]{7}\), synthesized from its sources \(dist\/ is not committed\): no changes \(\d+ objects, identical\)\./);
-    expect(r.status).toBe(0);
+    expect(a.unchanged.stderr).toBe('');
+    expect(a.unchanged.stdout).toMatch(/^Plan against HEAD \([0-9a-f]{7}\), synthesized from its sources \(dist\/ is not committed\): no changes \(\d+ objects, identical\)\./);
+    expect(a.unchanged.status).toBe(0);
   });
 
-  test('a committed dist/ is what HEAD is compared with', () => {
-    execFileSync(process.execPath, ['scripts/ts-run.js', 'main.ts'], { cwd: repo });
-    for (const args of [['add', '-f', 'dist'], ['-c', 'commit.gpgsign=false', 'commit', '-qm', 'dist']]) execFileSync('git', args, { cwd: repo, env: gitEnv });
-    const r = run();
-    expect(r.stdout).toMatch(/^Plan against dist\/ at HEAD \([0-9a-f]{7}\): no changes/);
-    expect(r.status).toBe(0);
+  test('a committed dist/ is what HEAD is compared with; --against <dir> compares with a directory', () => {
+    expect(a.committed.stdout).toMatch(/^Plan against dist\/ at HEAD \([0-9a-f]{7}\): no changes/);
+    expect(a.committed.status).toBe(0);
+    expect(a.againstDir.stdout).toMatch(/^Plan against dist: no changes/);
+    expect(a.againstDir.status).toBe(0);
   });
 
-  test('a refused change exits 1 and names the finding (--against <dir>); --ack with its id exits 0', () => {
-    const main = path.join(repo, 'main.ts');
-    fs.writeFileSync(main, fs.readFileSync(main, 'utf-8').replace("size: Size.gibibytes(1) }]", "size: Size.gibibytes(2) }]"));
-    const r = run('--against', 'dist');
-    expect(r.stdout).toMatch(/^Plan against dist: 0 to add, 1 to change, 0 to remove/);
-    expect(r.stdout).toContain('REFUSED statefulset-immutable-field');
-    expect(r.stdout).toContain('spec.volumeClaimTemplates[0].spec.resources.requests.storage: "1Gi" -> "2Gi"');
-    expect(r.status).toBe(1);
-    const acked = run('--ack', 'statefulset-immutable-field:StatefulSet.apps/web/web,cassandra-identity');
-    expect(acked.stdout).toMatch(/Note: --ack cassandra-identity matched no finding[\s\S]*Result: OK/);
-    expect(acked.status).toBe(0);
+  test('a refused change exits 1 and names the finding (--against-ref); --ack with its id exits 0', () => {
+    expect(b.refused.stdout).toMatch(/^Plan against HEAD \([0-9a-f]{7}\), synthesized from its sources \(dist\/ is not committed\): 0 to add, 1 to change, 0 to remove/);
+    expect(b.refused.stdout).toContain('REFUSED statefulset-immutable-field');
+    expect(b.refused.stdout).toContain('spec.volumeClaimTemplates[0].spec.resources.requests.storage: "1Gi" -> "2Gi"');
+    expect(b.refused.status).toBe(1);
+    expect(b.acked.stdout).toMatch(/Note: --ack cassandra-identity matched no finding[\s\S]*Result: OK/);
+    expect(b.acked.status).toBe(0);
   });
 
   test('bad arguments exit 2 with the usage', () => {
-    const r = run('--against');
-    expect(r.stderr).toMatch(/--against needs a value[\s\S]*usage: npm run plan/);
-    expect(r.status).toBe(2);
+    expect(b.usage.stderr).toMatch(/--against needs a value[\s\S]*usage: npm run plan/);
+    expect(b.usage.status).toBe(2);
   });
 });
