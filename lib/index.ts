@@ -34,3 +34,7 @@ export {
 export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash';
 export { CassandraRing, CassandraRingProps, CassandraHeapSizes, CassandraMetricsOptions } from './systems/cassandra';
 export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodSecurityLevel } from './output/manifests';
+export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
+export { PlanObject, ObjectRef, FieldChange } from './plan/diff';
+export { FindingKind, PlanRule, PLAN_RULES, ACK_ANNOTATION } from './plan/rules';
+export { formatPlan, FormatPlanOptions, readManifests, parseManifests, kubernetesObjects } from './plan/report';
