@@ -13,7 +13,7 @@ export { RunAsUser } from './core/common';
 export { SchedulingOptions } from './core/pod';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
-export { ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
+export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './output/sealed-secret';
 export {
   PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,

@@ -34,6 +34,19 @@ export interface ConsulTlsOptions {
   readonly httpsOnly?: boolean;
 }
 
+/** ACLs of {@link ConsulClusterProps.acl}. */
+export interface ConsulAclOptions {
+  /**
+   * The initial management token (`acl.tokens.initial_management`, a UUID from `uuidgen`) in an existing Secret, e.g.
+   * `kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)`. At start it is written into a config
+   * file and a token file on a memory-backed volume, readable by the consul user only: it appears neither in the pod
+   * spec nor on a command line. The servers also use it as their own agent token, and the CLI inside the pods
+   * through `CONSUL_HTTP_TOKEN_FILE`. The start script refuses an empty value, or one with characters other than
+   * letters, digits and `-`.
+   */
+  readonly managementToken: SecretKeyRef;
+}
+
 /** Properties of a {@link ConsulCluster}. */
 export interface ConsulClusterProps {
   /**
@@ -108,6 +121,13 @@ export interface ConsulClusterProps {
    */
   readonly tls?: ConsulTlsOptions;
   /**
+   * ACLs, deny by default: `acl.enabled`, `default_policy: deny`, `enable_token_persistence`, and the initial
+   * management token from an existing Secret. Every request without a token with the right policy is refused
+   * (the KV store, the catalogue, service registration, the metrics endpoint, DNS); status endpoints stay open.
+   * @default - no ACLs: every client the NetworkPolicy admits may read and write everything
+   */
+  readonly acl?: ConsulAclOptions;
+  /**
    * Who may reach the servers' client ports (HTTP/HTTPS, gRPC, DNS, server RPC, LAN gossip).
    * @default - every pod of the same namespace
    */
@@ -126,11 +146,13 @@ export interface ConsulClusterProps {
    * Prometheus metrics from Consul's own endpoint, `/v1/agent/metrics` on the API port (Prometheus' Accept header,
    * or `?format=prometheus`, selects the text format): `telemetry.prometheus_retention_time` is set, the pods carry
    * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else.
+   * With `acl` on, the endpoint requires a token with `agent:read` (e.g. a policy `agent_prefix "" { policy = "read" }`),
+   * which the scraper sends as `Authorization: Bearer <token>`.
    * @default - no metrics (the endpoint answers 415 to Prometheus)
    */
   readonly metrics?: ConsulMetricsOptions;
   /**
-   * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`, `acl`).
+   * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`; ACLs come from `acl`).
    * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
    * @default - none
    */
@@ -147,8 +169,13 @@ const PATHS = {
   tlsCa: '/consul/tls/ca',
   tlsServer: '/consul/tls/server',
   gossip: '/consul/gossip',
-  gossipConfig: '/consul/gossip-config',
+  aclToken: '/consul/acl-token',
+  /** The memory-backed volume of the config files and token file written at start from Secrets. */
+  secretConfig: '/consul/secret-config',
 };
+
+/** The file of the ACL token for the CLI inside the pods (`CONSUL_HTTP_TOKEN_FILE`), when ACLs are on. */
+export const CONSUL_TOKEN_FILE = `${PATHS.secretConfig}/acl-token`;
 
 /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
 export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr',
@@ -184,6 +211,12 @@ export interface ConsulServerConfigInput {
    * @default - no TLS
    */
   readonly tls?: ConsulTlsOptions;
+  /**
+   * ACLs, deny by default (`acl.enabled`, `default_policy: deny`, `enable_token_persistence`). The tokens are not
+   * part of this configuration: they come from a Secret at start.
+   * @default false
+   */
+  readonly acl?: boolean;
   /**
    * Prometheus retention in seconds (`telemetry.prometheus_retention_time`).
    * @default - no Prometheus metrics
@@ -239,6 +272,10 @@ export function consulServerConfig(input: ConsulServerConfigInput): { [key: stri
         internal_rpc: { verify_incoming: true, verify_server_hostname: true },
       },
     } : {}),
+    ...(input.acl ? {
+      // Tokens persisted when set through the API (`consul acl set-agent-token`) survive a restart.
+      acl: { enabled: true, default_policy: 'deny', enable_token_persistence: true },
+    } : {}),
     ...(input.prometheusRetentionSeconds !== undefined ? {
       // No host name in metric names: Prometheus labels the target itself.
       telemetry: { prometheus_retention_time: `${input.prometheusRetentionSeconds}s`, disable_hostname: true },
@@ -276,6 +313,9 @@ export class ConsulCluster extends Construct {
 
   /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
   public static readonly MANAGED_KEYS: string[] = CONSUL_MANAGED_KEYS;
+
+  /** With ACLs on, the file of the management token in the server pods (`CONSUL_HTTP_TOKEN_FILE`), readable by the consul user only. */
+  public static readonly TOKEN_FILE: string = CONSUL_TOKEN_FILE;
 
   /**
    * The Consul server agent configuration (the JSON of `server.json`) for the given input: a pure function, so tests
@@ -330,30 +370,35 @@ export class ConsulCluster extends Construct {
       volumes.push({ name: 'tls-server', secret: { secretName: tls.serverSecretName } });
       volumeMounts.push({ name: 'tls-ca', mountPath: PATHS.tlsCa, readOnly: true }, { name: 'tls-server', mountPath: PATHS.tlsServer, readOnly: true });
     }
-    if (props.gossipKey) {
-      volumes.push({ name: 'gossip', secret: { secretName: props.gossipKey.secretName, defaultMode: 0o440, items: [{ key: props.gossipKey.key, path: 'key' }] } });
-      volumes.push(emptyDir('gossip-config', Size.mebibytes(1), true));
-      volumeMounts.push({ name: 'gossip', mountPath: PATHS.gossip, readOnly: true }, { name: 'gossip-config', mountPath: PATHS.gossipConfig });
-    }
+    // Values Consul reads only from its configuration (the gossip key, the ACL tokens), from Secrets: one mechanism.
+    const acl = props.acl;
+    const fromSecrets = secretConfigFiles([
+      ...(props.gossipKey ? [{
+        prop: 'gossipKey', volume: 'gossip', mountPath: PATHS.gossip, ref: props.gossipKey, file: 'key',
+        charset: 'A-Za-z0-9+/=', config: 'gossip.json', format: '{"encrypt": "%s"}',
+      }] : []),
+      ...(acl ? [{
+        // The servers' own agent token is the management token: a server holds the whole state anyway, and it
+        // needs node:write on itself (catalogue registration, anti-entropy) and more for its internal operations.
+        prop: 'acl.managementToken', volume: 'acl-token', mountPath: PATHS.aclToken, ref: acl.managementToken, file: 'token',
+        charset: 'A-Za-z0-9-', config: 'acl.json', format: '{"acl": {"tokens": {"initial_management": "%s", "agent": "%s"}}}',
+        tokenFile: CONSUL_TOKEN_FILE,
+      }] : []),
+    ]);
+    volumes.push(...fromSecrets.volumes);
+    volumeMounts.push(...fromSecrets.volumeMounts);
 
     // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     const retryJoin = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${name}.${namespace}.svc.${clusterDomain}`);
     const metrics = props.metrics;
     this.serverConfig = consulServerConfig({
-      datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig,
+      datacenter: this.datacenter, replicas, retryJoin, ui, tls, acl: acl !== undefined, extraConfig: props.extraConfig,
       prometheusRetentionSeconds: metrics ? (metrics.retention ?? Duration.minutes(1)).toSeconds() : undefined,
     });
     const configJson = stableJson(this.serverConfig, 2) + '\n';
 
     const appLabels = { app: 'consul', instance: name, component: 'server' };
-    // The key goes from the mounted Secret into a config file on a memory volume: never an env var, and never on a
-    // command line (which any process of the node could read in /proc); printf is a shell builtin. umask 077: the
-    // file is readable by the consul user only.
-    const encrypt = props.gossipKey
-      ? `(umask 077 && printf '{"encrypt": "%s"}\\n' "$(cat ${PATHS.gossip}/key)" > ${PATHS.gossipConfig}/gossip.json)\n`
-      : '';
-    const gossipFlag = props.gossipKey ? ` -config-file=${PATHS.gossipConfig}/gossip.json` : '';
     const serverName = `server.${this.datacenter}.consul`;
 
     this.cluster = new StatefulCluster(this, 'cluster', {
@@ -381,7 +426,7 @@ export class ConsulCluster extends Construct {
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
-      args: [`${encrypt}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${gossipFlag}`],
+      args: [`${fromSecrets.script}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${fromSecrets.flags}`],
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
         { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
@@ -392,6 +437,8 @@ export class ConsulCluster extends Construct {
           // The server certificate is valid for server.<dc>.consul (verify_server_hostname), whatever the address.
           { name: 'CONSUL_TLS_SERVER_NAME', value: serverName },
         ] : []),
+        // ... with the management token, read from the file (the value is in no env var).
+        ...(acl ? [{ name: 'CONSUL_HTTP_TOKEN_FILE', value: CONSUL_TOKEN_FILE }] : []),
       ],
       readinessProbe: shellProbe(consulReadinessScript(retryJoin, tls ? { caFile: `${PATHS.tlsCa}/tls.crt`, serverName } : undefined),
         { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 15, failureThreshold: 2 }),
@@ -459,6 +506,57 @@ export class ConsulCluster extends Construct {
 }
 
 
+/** A value of a Secret that Consul reads only from its configuration, written into a config file at start. */
+interface SecretConfigFile {
+  /** The prop that names the Secret (for the start script's error). */
+  readonly prop: string;
+  /** Name of the Secret volume. */
+  readonly volume: string;
+  /** Where the Secret volume is mounted. */
+  readonly mountPath: string;
+  readonly ref: SecretKeyRef;
+  /** File of the Secret key in the volume. */
+  readonly file: string;
+  /** The characters the value may have (a shell bracket expression): nothing that could break out of the JSON. */
+  readonly charset: string;
+  /** Name of the config file on the memory volume. */
+  readonly config: string;
+  /** printf format of the config file: each `%s` is the value. */
+  readonly format: string;
+  /** Also write the bare value to this file (for `CONSUL_HTTP_TOKEN_FILE`). */
+  readonly tokenFile?: string;
+}
+
+/**
+ * Each Secret key mounted (mode 0440: root and the fsGroup), and a start script that writes its value into a config
+ * file on one memory-backed volume (`-config-file`): never an env var, and never on a command line (which any
+ * process of the node could read in /proc); printf is a shell builtin. umask 077: the files are readable by the
+ * consul user only. A value with characters outside its charset stops the start, without printing it.
+ */
+function secretConfigFiles(files: SecretConfigFile[]): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[]; script: string; flags: string } {
+  if (files.length === 0) return { volumes: [], volumeMounts: [], script: '', flags: '' };
+  const volumes: k8s.Volume[] = [];
+  const volumeMounts: k8s.VolumeMount[] = [];
+  const script: string[] = [];
+  for (const f of files) {
+    volumes.push({ name: f.volume, secret: { secretName: f.ref.secretName, defaultMode: 0o440, items: [{ key: f.ref.key, path: f.file }] } });
+    volumeMounts.push({ name: f.volume, mountPath: f.mountPath, readOnly: true });
+    const values = ' "$v"'.repeat(f.format.split('%s').length - 1);
+    script.push(
+      '(',
+      '  umask 077',
+      `  v=$(cat ${f.mountPath}/${f.file})`,
+      `  case "$v" in ''|*[!${f.charset}]*) echo '${f.prop}: the value of Secret ${f.ref.secretName}, key ${f.ref.key}, is empty or has characters other than ${f.charset}' >&2; exit 1 ;; esac`,
+      `  printf '${f.format}\\n'${values} > ${PATHS.secretConfig}/${f.config}`,
+      ...(f.tokenFile ? [`  printf '%s' "$v" > ${f.tokenFile}`] : []),
+      ')',
+    );
+  }
+  volumes.push(emptyDir('secret-config', Size.mebibytes(1), true));
+  volumeMounts.push({ name: 'secret-config', mountPath: PATHS.secretConfig });
+  return { volumes, volumeMounts, script: script.join('\n') + '\n', flags: files.map((f) => ` -config-file=${PATHS.secretConfig}/${f.config}`).join('') };
+}
+
 /**
  * The readiness probe of a Consul server: Ready when autopilot counts this server, at this pod's IP, a healthy voter
  * under a known leader, so a rollout (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
@@ -510,6 +608,15 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   if (props.gossipKey) {
     v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
     v.secretKey('gossipKey.key', props.gossipKey.key);
+  }
+  if (props.acl !== undefined) {
+    const token = props.acl?.managementToken;
+    if (v.check('acl.managementToken', token !== undefined && token !== null && typeof token === 'object', 'is required: the Secret key of the initial management token', token)) {
+      v.dnsSubdomain('acl.managementToken.secretName', token.secretName);
+      v.secretKey('acl.managementToken.key', token.key);
+    }
+    const aclKeys = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'acl');
+    v.check('extraConfig', aclKeys.length === 0, 'must not set acl when the acl prop is on (acl writes it; tokens belong in a Secret)', aclKeys);
   }
   // Consul matches config keys case-insensitively: `consul validate` (1.20.2) reads `"Server": true` alone as
   // `server`, and refuses `Server` next to our `server` ("invalid config key Server"), so the pod would not start.

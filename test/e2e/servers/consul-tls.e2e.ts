@@ -60,9 +60,9 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
 
   test('the gossip key file is readable by the consul user only', async () => {
     const pod = sts.pods.get(0)!;
-    const st = await pod.exec(['stat', '-c', '%a %u', '/consul/gossip-config/gossip.json']);
+    const st = await pod.exec(['stat', '-c', '%a %u', '/consul/secret-config/gossip.json']);
     expect(st.stdout.trim()).toBe('600 100');
-    const other = await pod.exec(['cat', '/consul/gossip-config/gossip.json'], { uid: 65534 });
+    const other = await pod.exec(['cat', '/consul/secret-config/gossip.json'], { uid: 65534 });
     expect(other.code).not.toBe(0);
   });
 });
