@@ -11,6 +11,7 @@ export {
 } from './core/stateful-cluster';
 export { RunAsUser } from './core/common';
 export { SchedulingOptions } from './core/pod';
+export { BackupOptions } from './core/backup';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
 export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
