@@ -14,7 +14,7 @@ export { SchedulingOptions } from './core/pod';
 export { BackupOptions } from './core/backup';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
-export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
+export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulSnapshotOptions, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './output/sealed-secret';
 export {
   PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,

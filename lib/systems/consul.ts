@@ -5,6 +5,7 @@ import * as k8s from '../../imports/k8s';
 import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
 } from '../core/common';
+import { BACKUP_DIR, BackupOptions, backupCronJob, backupSelector, validateBackup } from '../core/backup';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
@@ -152,6 +153,14 @@ export interface ConsulClusterProps {
    */
   readonly metrics?: ConsulMetricsOptions;
   /**
+   * Snapshots of the whole state (KV, catalogue, ACLs, sessions, prepared queries): a CronJob running
+   * `consul snapshot save` against the servers (with the management token when `acl` is on, and the CA with TLS) into
+   * its own retained claim `<name>-snapshot`, one file `consul-<UTC time>.snap` a run, deleting files older than
+   * `retentionDays` after a successful run. Restore with `consul snapshot restore` (see the README).
+   * @default - no snapshots
+   */
+  readonly snapshot?: ConsulSnapshotOptions;
+  /**
    * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`; ACLs come from `acl`).
    * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
    * @default - none
@@ -180,6 +189,12 @@ export const CONSUL_TOKEN_FILE = `${PATHS.secretConfig}/acl-token`;
 /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
 export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr',
   'addresses', 'leave_on_terminate', 'ports', 'tls', 'encrypt', 'ui_config', 'disable_update_check'];
+
+/**
+ * Options of {@link ConsulClusterProps.snapshot}: schedule (default hourly, `'0 * * * *'`, as consul-k8s's snapshot
+ * agent), claim size (default 2 GiB), StorageClass and retention (default 7 days).
+ */
+export interface ConsulSnapshotOptions extends BackupOptions {}
 
 /** Options of {@link ConsulClusterProps.metrics}. */
 export interface ConsulMetricsOptions {
@@ -343,6 +358,8 @@ export class ConsulCluster extends Construct {
   public readonly datacenter: string;
   /** Base URL of the HTTP API for clients in the cluster (through the headless Service). */
   public readonly httpAddress: string;
+  /** The snapshot CronJob, when asked. */
+  public readonly snapshotJob?: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
     super(scope, id);
@@ -399,6 +416,7 @@ export class ConsulCluster extends Construct {
     const configJson = stableJson(this.serverConfig, 2) + '\n';
 
     const appLabels = { app: 'consul', instance: name, component: 'server' };
+    const snapshotLabels = { app: 'consul', instance: name, component: 'snapshot' };
     const serverName = `server.${this.datacenter}.consul`;
 
     this.cluster = new StatefulCluster(this, 'cluster', {
@@ -456,6 +474,8 @@ export class ConsulCluster extends Construct {
         ...(props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : []),
         // The scrapers reach the API port (the metrics endpoint), nothing else.
         ...(metrics ? [{ from: metrics.scrapers, ports: [policyPort(apiPort.name)] }] : []),
+        // The snapshot job's pods reach the API port, also when allowedClients leaves them out.
+        ...(props.snapshot ? [{ from: [{ podSelector: { matchLabels: backupSelector(snapshotLabels) } }], ports: [policyPort(apiPort.name)] }] : []),
       ],
       podAnnotations: {
         'checksum/config': configHash(configJson),
@@ -477,6 +497,45 @@ export class ConsulCluster extends Construct {
       metadata: meta(`${name}-config`, namespace, this.cluster.labels),
       data: { 'server.json': configJson },
     });
+
+    if (props.snapshot) {
+      const secretVolumes = [
+        ...(tls ? [{ name: 'tls-ca', secret: { secretName: tls.caSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }] } }] : []),
+        ...(acl ? [{ name: 'acl-token', secret: { secretName: acl.managementToken.secretName, defaultMode: 0o440, items: [{ key: acl.managementToken.key, path: 'token' }] } }] : []),
+      ];
+      this.snapshotJob = backupCronJob(this, {
+        id: 'snapshot',
+        name: `${name}-snapshot`,
+        namespace,
+        appLabels: snapshotLabels,
+        image: props.image ?? CONSUL_DEFAULT_IMAGE,
+        runAs: props.runAs ?? { uid: 100, gid: 1000 },
+        containerName: 'consul-snapshot',
+        // `consul snapshot save` asks the leader (through whichever server answers) and verifies the file it wrote.
+        script: [
+          `out=${BACKUP_DIR}/consul-$(date -u +%Y%m%dT%H%M%SZ).snap`,
+          'consul snapshot save "$out.partial"',
+          'mv "$out.partial" "$out"',
+        ],
+        fileGlob: '*.snap',
+        env: [
+          // Any server: the headless Service resolves to every one.
+          { name: 'CONSUL_HTTP_ADDR', value: this.httpAddress },
+          ...(tls ? [
+            { name: 'CONSUL_CACERT', value: `${PATHS.tlsCa}/tls.crt` },
+            { name: 'CONSUL_TLS_SERVER_NAME', value: serverName },
+          ] : []),
+          // A snapshot needs the management token (acl:write); read from the mounted Secret file, never an env value.
+          ...(acl ? [{ name: 'CONSUL_HTTP_TOKEN_FILE', value: `${PATHS.aclToken}/token` }] : []),
+        ],
+        volumes: secretVolumes,
+        volumeMounts: secretVolumes.map((v) => ({ name: v.name, mountPath: v.name === 'tls-ca' ? PATHS.tlsCa : PATHS.aclToken, readOnly: true })),
+        egress: [{ to: [{ podSelector: { matchLabels: this.cluster.selectorLabels } }], ports: [policyPort(apiPort.name)] }],
+        options: props.snapshot,
+        defaultSchedule: '0 * * * *',
+        defaultSize: Size.gibibytes(2),
+      });
+    }
 
     if (ui) {
       const uiPort = tls ? 443 : 80;
@@ -633,6 +692,7 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
     const telemetry = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'telemetry');
     v.check('extraConfig', telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
   }
+  validateBackup(v, 'snapshot', props.snapshot);
   validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }
