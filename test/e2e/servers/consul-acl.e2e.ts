@@ -3,10 +3,11 @@
 // CLI in the pod reads it through CONSUL_HTTP_TOKEN_FILE), and every check below goes through the real Consul 1.20.2.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
 import { PROMETHEUS_ACCEPT, consulFixture, synthConsul, waitForState } from '../harness/consul';
-import { Pod } from '../harness/pod';
+import { Pod, runToCompletion } from '../harness/pod';
 import { waitFor } from '../harness/proc';
-import { StatefulSetRunner } from '../harness/servers';
+import { CONSUL_IMAGE, StatefulSetRunner, WORK, dns, nextIp, one } from '../harness/servers';
 
 const NS = 'consul-acl';
 const TOKEN = crypto.randomUUID();
@@ -14,7 +15,9 @@ const PROPS = {
   replicas: 3,
   acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
   metrics: { scrapers: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] },
+  snapshot: {},
 };
+const SECRETS = { 'consul-acl': { token: `${TOKEN}\n` } };
 
 /** An HTTP call from the client pod to server `ordinal`'s stable DNS name: the status code and the body. */
 async function http(client: Pod, sts: StatefulSetRunner, ordinal: number, method: string, p: string, o: { token?: string; data?: string; headers?: string[] } = {}): Promise<{ status: number; body: string }> {
@@ -29,7 +32,7 @@ const aliveServers = (out: string) => out.split('\n').filter((l) => /\salive\s+s
 
 describe('Consul with ACLs, deny by default', () => {
   // As `kubectl create secret generic consul-acl --from-file=token=...` would store it: with a trailing newline.
-  const f = consulFixture(NS, PROPS, false, { secrets: { 'consul-acl': { token: `${TOKEN}\n` } }, token: TOKEN });
+  const f = consulFixture(NS, PROPS, false, { secrets: SECRETS, token: TOKEN });
 
   test('3 servers come up one at a time, each Ready by the readiness probe of the YAML, and form a quorum with ACLs on', async () => {
     await f.sts.scale(3);
@@ -115,5 +118,43 @@ describe('Consul with ACLs, deny by default', () => {
     await f.sts.create(2);
     await waitForState(f.client, f.sts, { leader: true, voters: 3, healthyVoters: 3 }, undefined, undefined, TOKEN);
     expect(await http(f.client, f.sts, 2, 'GET', '/v1/kv/acl-key?raw', { token: TOKEN })).toEqual({ status: 200, body: 'with-token' });
+  });
+
+  test('snapshots: the CronJob\'s exact pod saves a snapshot with the token from the Secret; after a wipe, `consul snapshot restore` (the README\'s restore job) brings the keys back', async () => {
+    // The headless Service name the job's CONSUL_HTTP_ADDR uses, as cluster DNS resolves it (to one server here).
+    dns.set([`consul.${NS}.svc.cluster.local`], f.sts.pods.get(1)!.ip);
+    expect((await http(f.client, f.sts, 0, 'PUT', '/v1/kv/snap/key', { data: 'before-the-snapshot', token: TOKEN })).body).toBe('true');
+    const cronJob = one(synthConsul(NS, PROPS), 'CronJob', 'consul-snapshot');
+    const job = cronJob.spec.jobTemplate.spec.template.spec;
+    const claimDir = path.join(WORK, 'claims', NS, 'consul-snapshot');
+    const podOf = (name: string, spec: any) => new Pod({ name, namespace: NS, spec, image: CONSUL_IMAGE, ip: nextIp(), dns, claims: { 'consul-snapshot': claimDir }, secrets: SECRETS, workDir: WORK });
+    const started = Date.now();
+    const save = podOf('consul-snapshot', job);
+    const code = await runToCompletion(save, 120_000);
+    expect({ code, log: code === 0 ? '' : save.log() }).toEqual({ code: 0, log: '' });
+    const snaps = fs.readdirSync(claimDir).filter((n) => /^consul-\d{8}T\d{6}Z\.snap$/.test(n));
+    expect(snaps).toHaveLength(1);
+    expect(fs.readdirSync(claimDir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    console.log(`consul snapshot save: ${fs.statSync(path.join(claimDir, snaps[0])).size} bytes in ${Date.now() - started} ms`);
+
+    // The wipe: the key is deleted, another one written after the snapshot.
+    expect((await http(f.client, f.sts, 0, 'DELETE', '/v1/kv/snap/key', { token: TOKEN })).body).toBe('true');
+    expect((await http(f.client, f.sts, 0, 'PUT', '/v1/kv/snap/later', { data: 'after', token: TOKEN })).body).toBe('true');
+    expect((await http(f.client, f.sts, 2, 'GET', '/v1/kv/snap/key?raw', { token: TOKEN })).status).toBe(404);
+
+    // The restore, as the README says: the CronJob's pod with `consul snapshot restore <file>` as its command.
+    const restore = podOf('consul-restore', { ...job, containers: [{ ...job.containers[0], command: ['consul', 'snapshot', 'restore', `/backup/${snaps[0]}`] }] });
+    const restored = await runToCompletion(restore, 120_000);
+    expect({ restored, log: restore.log() }).toMatchObject({ restored: 0, log: expect.stringContaining('Restored snapshot') });
+    await waitFor('the key back on every server', async () => {
+      for (const i of [0, 1, 2]) if ((await http(f.client, f.sts, i, 'GET', '/v1/kv/snap/key?raw', { token: TOKEN })).body !== 'before-the-snapshot') return false;
+      return true;
+    }, 30_000, 500);
+    // The state is the snapshot's: what was written after it is gone.
+    expect((await http(f.client, f.sts, 0, 'GET', '/v1/kv/snap/later?raw', { token: TOKEN })).status).toBe(404);
+    // Without the token, the same save is refused.
+    const anonymous = podOf('consul-snapshot-anonymous', { ...job, containers: [{ ...job.containers[0], env: job.containers[0].env.filter((e: any) => e.name !== 'CONSUL_HTTP_TOKEN_FILE') }] });
+    expect(await runToCompletion(anonymous, 120_000)).not.toBe(0);
+    expect(anonymous.log()).toContain('Permission denied');
   });
 });
