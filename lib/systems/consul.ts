@@ -123,8 +123,9 @@ export interface ConsulClusterProps {
   readonly tls?: ConsulTlsOptions;
   /**
    * ACLs, deny by default: `acl.enabled`, `default_policy: deny`, `enable_token_persistence`, and the initial
-   * management token from an existing Secret. Every request without a token with the right policy is refused
-   * (the KV store, the catalogue, service registration, the metrics endpoint, DNS); status endpoints stay open.
+   * management token from an existing Secret. A request without a token whose policy allows it is refused (403), or
+   * its answer filtered (the KV store, the catalogue, service registration, the metrics endpoint, DNS); the status
+   * endpoints stay open.
    * @default - no ACLs: every client the NetworkPolicy admits may read and write everything
    */
   readonly acl?: ConsulAclOptions;
