@@ -21,9 +21,10 @@ export {
   Credentials, CredentialsSecretKeys, SealedCredentialsOptions, PlaintextCredentialsOptions, CredentialsBinding, CredentialsBindOptions,
 } from './core/credentials';
 export { MetricsOptions, PodMonitorOptions, MetricsEndpoint, ClusterMetrics } from './core/metrics';
+export { BackupOptions } from './core/backup';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
-export { ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
+export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulSnapshotOptions, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './output/sealed-secret';
 export {
   PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,

@@ -72,6 +72,8 @@ describe('ConsulCluster', () => {
       uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls', path: '/', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, allowFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
       gossipKey: { secretName: 'consul-gossip', key: 'key' },
       tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls', httpsOnly: true },
+      acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
+      snapshot: { schedule: '30 * * * *', size: Size.gibibytes(5), storageClassName: 'backup', retentionDays: 14 },
       allowedClients: [{ namespaceSelector: { matchLabels: { 'consul.example.com/client': 'true' } } }],
       antiAffinity: PodAntiAffinity.REQUIRED,
       extraConfig: { autopilot: { min_quorum: 3 } },
@@ -222,14 +224,160 @@ describe('ConsulCluster', () => {
     const sts = find(synth((c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'consul-gossip', key: 'gossip.key' } }), 'consul'), 'StatefulSet');
     const c = container(sts);
     expect(c.args[0]).toBe([
+      '(',
       // umask 077: the key file is readable by the consul user only
-      '(umask 077 && printf \'{"encrypt": "%s"}\\n\' "$(cat /consul/gossip/key)" > /consul/gossip-config/gossip.json)',
-      'exec consul agent -config-dir=/consul/config -node="$POD_NAME" -advertise="$POD_IP" -config-file=/consul/gossip-config/gossip.json',
+      '  umask 077',
+      '  v=$(cat /consul/gossip/key)',
+      // nothing that could break out of the JSON string; the value is never printed
+      '  case "$v" in \'\'|*[!A-Za-z0-9+/=]*) echo \'gossipKey: the value of Secret consul-gossip, key gossip.key, is empty or has characters other than A-Za-z0-9+/=\' >&2; exit 1 ;; esac',
+      '  printf \'{"encrypt": "%s"}\\n\' "$v" > /consul/secret-config/gossip.json',
+      ')',
+      'exec consul agent -config-dir=/consul/config -node="$POD_NAME" -advertise="$POD_IP" -config-file=/consul/secret-config/gossip.json',
     ].join('\n'));
     expect(c.args[0]).not.toContain('-encrypt');
     expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip', secret: { secretName: 'consul-gossip', defaultMode: 0o440, items: [{ key: 'gossip.key', path: 'key' }] } });
-    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'gossip-config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'secret-config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    expect(c.volumeMounts).toContainEqual({ name: 'secret-config', mountPath: '/consul/secret-config' });
     expect(JSON.stringify(c.env)).not.toContain('secretKeyRef');
+    expect(c.env.map((e: any) => e.name)).not.toContain('CONSUL_HTTP_TOKEN_FILE');
+  });
+
+  describe('ACLs', () => {
+    const acl = { managementToken: { secretName: 'consul-acl', key: 'token' } };
+
+    test('off by default: no acl block, no token volume, no token file', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul'), 'consul');
+      expect(configOf(objs).acl).toBeUndefined();
+      const sts = find(objs, 'StatefulSet');
+      expect(sts.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config', 'tmp']);
+      expect(container(sts).args[0]).toBe('exec consul agent -config-dir=/consul/config -node="$POD_NAME" -advertise="$POD_IP"');
+    });
+
+    test('deny by default, tokens persisted; no token in the ConfigMap', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { acl }), 'consul');
+      expect(configOf(objs).acl).toEqual({ enabled: true, default_policy: 'deny', enable_token_persistence: true });
+      expect(find(objs, 'ConfigMap').data['server.json']).not.toContain('tokens');
+    });
+
+    test('the management token: from the mounted Secret into a config fragment and a token file on the memory volume, as the gossip key', () => {
+      const sts = find(synth((c) => new ConsulCluster(c, 'consul', { acl, gossipKey: { secretName: 'consul-gossip', key: 'key' } }), 'consul'), 'StatefulSet');
+      const c = container(sts);
+      const script: string = c.args[0];
+      expect(script).toContain([
+        '(',
+        '  umask 077',
+        '  v=$(cat /consul/acl-token/token)',
+        '  case "$v" in \'\'|*[!A-Za-z0-9-]*) echo \'acl.managementToken: the value of Secret consul-acl, key token, is empty or has characters other than A-Za-z0-9-\' >&2; exit 1 ;; esac',
+        // the servers' own agent token is the management token
+        '  printf \'{"acl": {"tokens": {"initial_management": "%s", "agent": "%s"}}}\\n\' "$v" "$v" > /consul/secret-config/acl.json',
+        '  printf \'%s\' "$v" > /consul/secret-config/acl-token',
+        ')',
+      ].join('\n'));
+      expect(script.split('\n').pop()).toBe('exec consul agent -config-dir=/consul/config -node="$POD_NAME" -advertise="$POD_IP" -config-file=/consul/secret-config/gossip.json -config-file=/consul/secret-config/acl.json');
+      const volumes = sts.spec.template.spec.volumes;
+      expect(volumes).toContainEqual({ name: 'acl-token', secret: { secretName: 'consul-acl', defaultMode: 0o440, items: [{ key: 'token', path: 'token' }] } });
+      // one memory volume for every value from a Secret
+      expect(volumes.filter((v: any) => v.emptyDir?.medium === 'Memory')).toEqual([{ name: 'secret-config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }]);
+      expect(c.volumeMounts).toContainEqual({ name: 'acl-token', mountPath: '/consul/acl-token', readOnly: true });
+      // the CLI in the pod (readiness probe, `consul members`) reads the token from the file; no value in any env var
+      expect(c.env).toContainEqual({ name: 'CONSUL_HTTP_TOKEN_FILE', value: '/consul/secret-config/acl-token' });
+      expect(ConsulCluster.TOKEN_FILE).toBe('/consul/secret-config/acl-token');
+      expect(JSON.stringify(c.env)).not.toContain('secretKeyRef');
+      expect(JSON.stringify(c.env)).not.toMatch(/CONSUL_HTTP_TOKEN"/);
+    });
+
+    test('the readiness probe still asks autopilot through the CLI (which reads CONSUL_HTTP_TOKEN_FILE)', () => {
+      const c = container(find(synth((s) => new ConsulCluster(s, 'consul', { acl }), 'consul'), 'StatefulSet'));
+      expect(c.readinessProbe.exec.command[2]).toContain('consul operator autopilot state -format=json');
+    });
+
+    test.each<[string, any, RegExp]>([
+      ['no managementToken', { acl: {} }, /prop "acl.managementToken" is required: the Secret key of the initial management token; got undefined/],
+      ['a Secret name that is not a DNS subdomain', { acl: { managementToken: { secretName: 'Consul_ACL', key: 'token' } } }, /prop "acl.managementToken.secretName" must be a DNS-1123 subdomain.*got "Consul_ACL"/],
+      ['an empty Secret key', { acl: { managementToken: { secretName: 'consul-acl', key: '' } } }, /prop "acl.managementToken.key" must be a Secret key/],
+      ['acl in extraConfig too (a token would land in the ConfigMap)', { acl, extraConfig: { ACL: { tokens: { initial_management: 'x' } } } }, /prop "extraConfig" must not set acl when the acl prop is on.*got \["ACL"\]/],
+    ])('refused: %s', (_case, props, expected) => {
+      const message = errorOf((c) => new ConsulCluster(c, 'consul', props));
+      expect(message).toContain('test/consul: invalid props');
+      expect(message).toMatch(expected);
+    });
+  });
+
+  describe('snapshots', () => {
+    const acl = { managementToken: { secretName: 'consul-acl', key: 'token' } };
+
+    test('off by default: no CronJob, no snapshot claim', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul'), 'consul');
+      expect(objs.filter((o) => o.kind === 'CronJob')).toEqual([]);
+      expect(objs.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    });
+
+    test('hourly `consul snapshot save` into a retained claim of its own, 7 days kept, the token from the Secret file when ACLs are on', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: {}, acl }), 'consul');
+      const cj = find(objs, 'CronJob', 'consul-snapshot');
+      expect(cj.spec).toMatchObject({ schedule: '0 * * * *', concurrencyPolicy: 'Forbid' });
+      const pod = cj.spec.jobTemplate.spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.image).toBe('hashicorp/consul:1.20.2');
+      expect(c.command).toEqual(['/bin/sh', '-ec', [
+        'out=/backup/consul-$(date -u +%Y%m%dT%H%M%SZ).snap',
+        'consul snapshot save "$out.partial"',
+        'mv "$out.partial" "$out"',
+        "find /backup -name '*.snap' -mtime +7 -delete",
+      ].join('\n')]);
+      expect(c.env).toEqual([
+        { name: 'CONSUL_HTTP_ADDR', value: 'http://consul.consul.svc.cluster.local:8500' },
+        { name: 'CONSUL_HTTP_TOKEN_FILE', value: '/consul/acl-token/token' },
+      ]);
+      expect(pod.volumes).toContainEqual({ name: 'acl-token', secret: { secretName: 'consul-acl', defaultMode: 0o440, items: [{ key: 'token', path: 'token' }] } });
+      expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'consul-snapshot' } });
+      // restricted: the consul user, no privilege escalation, read-only root, no ServiceAccount token
+      expect(c.securityContext).toMatchObject({ runAsUser: 100, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      const pvc = find(objs, 'PersistentVolumeClaim', 'consul-snapshot');
+      expect(pvc.spec.resources.requests.storage).toBe('2Gi');
+      expect(pvc.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+      expect(JSON.stringify(objs)).not.toContain('secretKeyRef');
+    });
+
+    test('NetworkPolicies: the job reaches the servers\' API port (and DNS) only; the servers admit it even when allowedClients leaves it out', () => {
+      const allowedClients = [{ podSelector: { matchLabels: { role: 'app' } } }];
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: {}, allowedClients }), 'consul');
+      const jobSelector = { 'app.kubernetes.io/name': 'consul', 'app.kubernetes.io/instance': 'consul', 'app.kubernetes.io/component': 'snapshot' };
+      const own = find(objs, 'NetworkPolicy', 'consul-snapshot');
+      expect(own.spec.podSelector).toEqual({ matchLabels: jobSelector });
+      expect(own.spec.ingress).toBeUndefined();
+      expect(own.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'consul', 'app.kubernetes.io/instance': 'consul', 'app.kubernetes.io/component': 'server' } } }], ports: [{ port: 'http', protocol: 'TCP' }] });
+      const servers = find(objs, 'NetworkPolicy', 'consul');
+      expect(servers.spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: jobSelector } }], ports: [{ port: 'http', protocol: 'TCP' }] });
+    });
+
+    test('with TLS: HTTPS to the servers with the CA and the server name', () => {
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: { schedule: '15 */6 * * *', retentionDays: 30, size: Size.gibibytes(1), storageClassName: 'backup' }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+      const cj = find(objs, 'CronJob', 'consul-snapshot');
+      const c = cj.spec.jobTemplate.spec.template.spec.containers[0];
+      expect(cj.spec.schedule).toBe('15 */6 * * *');
+      expect(c.command[2]).toContain("find /backup -name '*.snap' -mtime +30 -delete");
+      expect(c.env).toEqual([
+        { name: 'CONSUL_HTTP_ADDR', value: 'https://consul.consul.svc.cluster.local:8501' },
+        { name: 'CONSUL_CACERT', value: '/consul/tls/ca/tls.crt' },
+        { name: 'CONSUL_TLS_SERVER_NAME', value: 'server.dc1.consul' },
+      ]);
+      expect(c.volumeMounts).toContainEqual({ name: 'tls-ca', mountPath: '/consul/tls/ca', readOnly: true });
+      expect(find(objs, 'PersistentVolumeClaim', 'consul-snapshot').spec).toMatchObject({ storageClassName: 'backup', resources: { requests: { storage: '1Gi' } } });
+      expect(find(objs, 'NetworkPolicy', 'consul-snapshot').spec.egress).toContainEqual(expect.objectContaining({ ports: [{ port: 'https', protocol: 'TCP' }] }));
+    });
+
+    test.each<[string, any, RegExp]>([
+      ['a schedule that is not cron', { snapshot: { schedule: 'hourly' } }, /prop "snapshot.schedule" must be a 5-field cron expression.*got "hourly"/],
+      ['a retention of 0 days', { snapshot: { retentionDays: 0 } }, /prop "snapshot.retentionDays" must be an integer/],
+      ['an empty claim', { snapshot: { size: Size.mebibytes(0) } }, /prop "snapshot.size" must be a Size of at least 1 MiB/],
+      ['a StorageClass that is not a DNS subdomain', { snapshot: { storageClassName: 'Fast_SSD' } }, /prop "snapshot.storageClassName" must be a DNS-1123 subdomain.*got "Fast_SSD"/],
+    ])('refused: %s', (_case, props, expected) => {
+      const message = errorOf((c) => new ConsulCluster(c, 'consul', props));
+      expect(message).toContain('test/consul: invalid props');
+      expect(message).toMatch(expected);
+    });
   });
 
   test('servers may gossip out to client agents (serf LAN goes both ways)', () => {

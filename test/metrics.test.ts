@@ -124,3 +124,19 @@ describe('bad metrics props are refused with the construct path, the prop and th
     expect(errorOf(build)).toMatch(message);
   });
 });
+
+describe('ConsulCluster metrics with ACLs', () => {
+  const acl = { managementToken: { secretName: 'consul-acl', key: 'token' } };
+  test('tokenSecret: the PodMonitor sends the agent:read token from the Secret as a Bearer token', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { acl, metrics: { scrapers: SCRAPERS, podMonitor: {}, tokenSecret: { secretName: 'metrics-token', key: 'token' } } }), 'consul');
+    expect(find(objs, 'PodMonitor').spec.podMetricsEndpoints[0].authorization).toEqual({ type: 'Bearer', credentials: { name: 'metrics-token', key: 'token' } });
+    expect(JSON.stringify(find(objs, 'StatefulSet'))).not.toContain('metrics-token');
+  });
+
+  test.each([
+    ['without acl', { metrics: { scrapers: SCRAPERS, podMonitor: {}, tokenSecret: { secretName: 't', key: 'token' } } }, /prop "metrics.tokenSecret" is only used with acl/],
+    ['without podMonitor', { acl, metrics: { scrapers: SCRAPERS, tokenSecret: { secretName: 't', key: 'token' } } }, /prop "metrics.tokenSecret" is only sent by the PodMonitor: set podMonitor too/],
+  ])('tokenSecret %s is refused', (_name, props, message) => {
+    expect(errorOf((c) => new ConsulCluster(c, 'consul', props))).toMatch(message);
+  });
+});

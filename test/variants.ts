@@ -1,6 +1,6 @@
 // Every construct with its optional features turned on, synthesized by CI and fed to the same validators as
 // main.ts (kubectl-validate, kube-score, kube-linter). main.ts shows the recommended setup; this file proves that
-// the other paths (TLS, Ingress, NodePort, hostPath storage, backups, sealed and plaintext credentials, a database
+// the other paths (TLS, ACLs, Ingress, NodePort, hostPath storage, backups and snapshots, sealed and plaintext credentials, a database
 // in another namespace) are just as valid.
 //
 // usage: npx ts-node --transpile-only test/variants.ts <outdir>
@@ -37,11 +37,15 @@ export function buildVariants(app: App): App {
     replicas: 5,
     gossipKey: { secretName: 'consul-gossip', key: 'key' },
     tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+    // ACLs, deny by default: the initial management token from an existing Secret (kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)).
+    acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
+    // Hourly snapshots (with the token and, TLS being on, over HTTPS) into a retained claim.
+    snapshot: { retentionDays: 14 },
     uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
     extraConfig: { autopilot: { min_quorum: 3 } },
     // Prometheus metrics, scraped by the Prometheus pods of namespace monitoring (HTTPS here: TLS is on), found
     // through a PodMonitor that kube-prometheus-stack's Prometheus selects.
-    metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' } } },
+    metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' } }, tokenSecret: { secretName: 'consul-metrics-token', key: 'token' } },
     // Every scheduling control: a PriorityClass of the app's own, a toleration, a node selector every Linux node
     // matches, and the zone spread (on by default for Consul).
     scheduling: {

@@ -58,6 +58,11 @@ export interface MetricsEndpoint {
    * @default - none
    */
   readonly tls?: { readonly caSecretName: string; readonly serverName: string };
+  /**
+   * A Secret (in the same namespace) holding a token the scraper sends as `Authorization: Bearer <token>`.
+   * @default - no token
+   */
+  readonly bearerToken?: { readonly secretName: string; readonly key: string };
 }
 
 /** What StatefulCluster needs to publish metrics: the user's options and the system's endpoint. */
@@ -97,6 +102,7 @@ export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, na
         scheme: e.https ? monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTPS : monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
         interval: `${(m.podMonitor.interval ?? Duration.seconds(30)).toSeconds()}s`,
         ...(e.tls ? { tlsConfig: { ca: { secret: { name: e.tls.caSecretName, key: 'tls.crt' } }, serverName: e.tls.serverName } } : {}),
+        ...(e.bearerToken ? { authorization: { type: 'Bearer', credentials: { name: e.bearerToken.secretName, key: e.bearerToken.key } } } : {}),
       }],
     },
   });

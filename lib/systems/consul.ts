@@ -5,6 +5,7 @@ import * as k8s from '../../imports/k8s';
 import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
 } from '../core/common';
+import { BACKUP_DIR, BackupOptions, backupCronJob, backupSelector, validateBackup } from '../core/backup';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
 import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
 import { MetricsOptions, validateMetrics } from '../core/metrics';
@@ -33,6 +34,19 @@ export interface ConsulTlsOptions {
    * @default true
    */
   readonly httpsOnly?: boolean;
+}
+
+/** ACLs of {@link ConsulClusterProps.acl}. */
+export interface ConsulAclOptions {
+  /**
+   * The initial management token (`acl.tokens.initial_management`, a UUID from `uuidgen`) in an existing Secret, e.g.
+   * `kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)`. At start it is written into a config
+   * file and a token file on a memory-backed volume, readable by the consul user only: it appears neither in the pod
+   * spec nor on a command line. The servers also use it as their own agent token, and the CLI inside the pods
+   * through `CONSUL_HTTP_TOKEN_FILE`. The start script refuses an empty value, or one with characters other than
+   * letters, digits and `-`.
+   */
+  readonly managementToken: SecretKeyRef;
 }
 
 /** Properties of a {@link ConsulCluster}. */
@@ -109,6 +123,14 @@ export interface ConsulClusterProps {
    */
   readonly tls?: ConsulTlsOptions;
   /**
+   * ACLs, deny by default: `acl.enabled`, `default_policy: deny`, `enable_token_persistence`, and the initial
+   * management token from an existing Secret. A request without a token whose policy allows it is refused (403), or
+   * its answer filtered (the KV store, the catalogue, service registration, the metrics endpoint, DNS); the status
+   * endpoints stay open.
+   * @default - no ACLs: every client the NetworkPolicy admits may read and write everything
+   */
+  readonly acl?: ConsulAclOptions;
+  /**
    * Who may reach the servers' client ports (HTTP/HTTPS, gRPC, DNS, server RPC, LAN gossip).
    * @default - every pod of the same namespace
    */
@@ -128,11 +150,21 @@ export interface ConsulClusterProps {
    * or `?format=prometheus`, selects the text format): `telemetry.prometheus_retention_time` is set, the pods carry
    * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else;
    * `podMonitor` adds a prometheus-operator PodMonitor (with the CA and server name when TLS is on).
+   * With `acl` on, the endpoint requires a token with `agent:read` (e.g. a policy `agent_prefix "" { policy = "read" }`),
+   * which the scraper sends as `Authorization: Bearer <token>` (`tokenSecret` puts it into the PodMonitor).
    * @default - no metrics (the endpoint answers 415 to Prometheus)
    */
   readonly metrics?: ConsulMetricsOptions;
   /**
-   * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`, `acl`).
+   * Snapshots of the whole state (KV, catalogue, ACLs, sessions, prepared queries): a CronJob running
+   * `consul snapshot save` against the servers (with the management token when `acl` is on, and the CA with TLS) into
+   * its own retained claim `<name>-snapshot`, one file `consul-<UTC time>.snap` a run, deleting files older than
+   * `retentionDays` after a successful run. Restore with `consul snapshot restore` (see the README).
+   * @default - no snapshots
+   */
+  readonly snapshot?: ConsulSnapshotOptions;
+  /**
+   * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`; ACLs come from `acl`).
    * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
    * @default - none
    */
@@ -149,12 +181,23 @@ const PATHS = {
   tlsCa: '/consul/tls/ca',
   tlsServer: '/consul/tls/server',
   gossip: '/consul/gossip',
-  gossipConfig: '/consul/gossip-config',
+  aclToken: '/consul/acl-token',
+  /** The memory-backed volume of the config files and token file written at start from Secrets. */
+  secretConfig: '/consul/secret-config',
 };
+
+/** The file of the ACL token for the CLI inside the pods (`CONSUL_HTTP_TOKEN_FILE`), when ACLs are on. */
+export const CONSUL_TOKEN_FILE = `${PATHS.secretConfig}/acl-token`;
 
 /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
 export const CONSUL_MANAGED_KEYS = ['server', 'bootstrap_expect', 'datacenter', 'data_dir', 'retry_join', 'bind_addr', 'client_addr',
   'addresses', 'leave_on_terminate', 'ports', 'tls', 'encrypt', 'ui_config', 'disable_update_check'];
+
+/**
+ * Options of {@link ConsulClusterProps.snapshot}: schedule (default hourly, `'0 * * * *'`, as consul-k8s's snapshot
+ * agent), claim size (default 2 GiB), StorageClass and retention (default 7 days).
+ */
+export interface ConsulSnapshotOptions extends BackupOptions {}
 
 /** Options of {@link ConsulClusterProps.metrics}. */
 export interface ConsulMetricsOptions extends MetricsOptions {
@@ -164,6 +207,13 @@ export interface ConsulMetricsOptions extends MetricsOptions {
    * @default Duration.minutes(1)
    */
   readonly retention?: Duration;
+  /**
+   * With `acl` on: a Secret holding a token with `agent:read` (policy `agent_prefix "" { policy = "read" }`), which
+   * the PodMonitor sends as `Authorization: Bearer`; an annotation-driven Prometheus needs the same token in its own
+   * scrape config (`authorization.credentials_file`).
+   * @default - no token (the endpoint answers 403 with ACLs on)
+   */
+  readonly tokenSecret?: SecretKeyRef;
 }
 
 /** What the server configuration depends on. */
@@ -184,6 +234,12 @@ export interface ConsulServerConfigInput {
    * @default - no TLS
    */
   readonly tls?: ConsulTlsOptions;
+  /**
+   * ACLs, deny by default (`acl.enabled`, `default_policy: deny`, `enable_token_persistence`). The tokens are not
+   * part of this configuration: they come from a Secret at start.
+   * @default false
+   */
+  readonly acl?: boolean;
   /**
    * Prometheus retention in seconds (`telemetry.prometheus_retention_time`).
    * @default - no Prometheus metrics
@@ -239,6 +295,10 @@ export function consulServerConfig(input: ConsulServerConfigInput): { [key: stri
         internal_rpc: { verify_incoming: true, verify_server_hostname: true },
       },
     } : {}),
+    ...(input.acl ? {
+      // Tokens persisted when set through the API (`consul acl set-agent-token`) survive a restart.
+      acl: { enabled: true, default_policy: 'deny', enable_token_persistence: true },
+    } : {}),
     ...(input.prometheusRetentionSeconds !== undefined ? {
       // No host name in metric names: Prometheus labels the target itself.
       telemetry: { prometheus_retention_time: `${input.prometheusRetentionSeconds}s`, disable_hostname: true },
@@ -277,6 +337,9 @@ export class ConsulCluster extends Construct {
   /** Configuration keys the construct derives from its props; `extraConfig` may not set them. */
   public static readonly MANAGED_KEYS: string[] = CONSUL_MANAGED_KEYS;
 
+  /** With ACLs on, the file of the management token in the server pods (`CONSUL_HTTP_TOKEN_FILE`), readable by the consul user only. */
+  public static readonly TOKEN_FILE: string = CONSUL_TOKEN_FILE;
+
   /**
    * The Consul server agent configuration (the JSON of `server.json`) for the given input: a pure function, so tests
    * (and, later, real agents) can use it on its own.
@@ -303,6 +366,8 @@ export class ConsulCluster extends Construct {
   public readonly datacenter: string;
   /** Base URL of the HTTP API for clients in the cluster (through the headless Service). */
   public readonly httpAddress: string;
+  /** The snapshot CronJob, when asked. */
+  public readonly snapshotJob?: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
     super(scope, id);
@@ -330,30 +395,36 @@ export class ConsulCluster extends Construct {
       volumes.push({ name: 'tls-server', secret: { secretName: tls.serverSecretName } });
       volumeMounts.push({ name: 'tls-ca', mountPath: PATHS.tlsCa, readOnly: true }, { name: 'tls-server', mountPath: PATHS.tlsServer, readOnly: true });
     }
-    if (props.gossipKey) {
-      volumes.push({ name: 'gossip', secret: { secretName: props.gossipKey.secretName, defaultMode: 0o440, items: [{ key: props.gossipKey.key, path: 'key' }] } });
-      volumes.push(emptyDir('gossip-config', Size.mebibytes(1), true));
-      volumeMounts.push({ name: 'gossip', mountPath: PATHS.gossip, readOnly: true }, { name: 'gossip-config', mountPath: PATHS.gossipConfig });
-    }
+    // Values Consul reads only from its configuration (the gossip key, the ACL tokens), from Secrets: one mechanism.
+    const acl = props.acl;
+    const fromSecrets = secretConfigFiles([
+      ...(props.gossipKey ? [{
+        prop: 'gossipKey', volume: 'gossip', mountPath: PATHS.gossip, ref: props.gossipKey, file: 'key',
+        charset: 'A-Za-z0-9+/=', config: 'gossip.json', format: '{"encrypt": "%s"}',
+      }] : []),
+      ...(acl ? [{
+        // The servers' own agent token is the management token: a server holds the whole state anyway, and it
+        // needs node:write on itself (catalogue registration, anti-entropy) and more for its internal operations.
+        prop: 'acl.managementToken', volume: 'acl-token', mountPath: PATHS.aclToken, ref: acl.managementToken, file: 'token',
+        charset: 'A-Za-z0-9-', config: 'acl.json', format: '{"acl": {"tokens": {"initial_management": "%s", "agent": "%s"}}}',
+        tokenFile: CONSUL_TOKEN_FILE,
+      }] : []),
+    ]);
+    volumes.push(...fromSecrets.volumes);
+    volumeMounts.push(...fromSecrets.volumeMounts);
 
     // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     const retryJoin = Array.from({ length: replicas }, (_, i) => `${name}-${i}.${name}.${namespace}.svc.${clusterDomain}`);
     const metrics = props.metrics;
     this.serverConfig = consulServerConfig({
-      datacenter: this.datacenter, replicas, retryJoin, ui, tls, extraConfig: props.extraConfig,
+      datacenter: this.datacenter, replicas, retryJoin, ui, tls, acl: acl !== undefined, extraConfig: props.extraConfig,
       prometheusRetentionSeconds: metrics ? (metrics.retention ?? Duration.minutes(1)).toSeconds() : undefined,
     });
     const configJson = stableJson(this.serverConfig, 2) + '\n';
 
     const appLabels = { app: 'consul', instance: name, component: 'server' };
-    // The key goes from the mounted Secret into a config file on a memory volume: never an env var, and never on a
-    // command line (which any process of the node could read in /proc); printf is a shell builtin. umask 077: the
-    // file is readable by the consul user only.
-    const encrypt = props.gossipKey
-      ? `(umask 077 && printf '{"encrypt": "%s"}\\n' "$(cat ${PATHS.gossip}/key)" > ${PATHS.gossipConfig}/gossip.json)\n`
-      : '';
-    const gossipFlag = props.gossipKey ? ` -config-file=${PATHS.gossipConfig}/gossip.json` : '';
+    const snapshotLabels = { app: 'consul', instance: name, component: 'snapshot' };
     const serverName = `server.${this.datacenter}.consul`;
 
     this.cluster = new StatefulCluster(this, 'cluster', {
@@ -381,7 +452,7 @@ export class ConsulCluster extends Construct {
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
-      args: [`${encrypt}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${gossipFlag}`],
+      args: [`${fromSecrets.script}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${fromSecrets.flags}`],
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
         { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
@@ -392,6 +463,8 @@ export class ConsulCluster extends Construct {
           // The server certificate is valid for server.<dc>.consul (verify_server_hostname), whatever the address.
           { name: 'CONSUL_TLS_SERVER_NAME', value: serverName },
         ] : []),
+        // ... with the management token, read from the file (the value is in no env var).
+        ...(acl ? [{ name: 'CONSUL_HTTP_TOKEN_FILE', value: CONSUL_TOKEN_FILE }] : []),
       ],
       readinessProbe: shellProbe(consulReadinessScript(retryJoin, tls ? { caFile: `${PATHS.tlsCa}/tls.crt`, serverName } : undefined),
         { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 15, failureThreshold: 2 }),
@@ -407,6 +480,8 @@ export class ConsulCluster extends Construct {
       clientPorts: ports.filter((p) => !p.name.startsWith('serfwan')).map((p) => p.name),
       extraIngress: [
         ...(props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : []),
+        // The snapshot job's pods reach the API port, also when allowedClients leaves them out.
+        ...(props.snapshot ? [{ from: [{ podSelector: { matchLabels: backupSelector(snapshotLabels) } }], ports: [policyPort(apiPort.name)] }] : []),
       ],
       podAnnotations: {
         'checksum/config': configHash(configJson),
@@ -417,6 +492,7 @@ export class ConsulCluster extends Construct {
         endpoint: {
           portName: apiPort.name, port: apiPort.port, path: '/v1/agent/metrics', https: apiPort.scheme === 'https',
           tls: tls ? { caSecretName: tls.caSecretName, serverName } : undefined,
+          bearerToken: metrics.tokenSecret,
         },
       } : undefined,
       annotations: IMAGE_USER_EXCEPTION,
@@ -429,6 +505,45 @@ export class ConsulCluster extends Construct {
       metadata: meta(`${name}-config`, namespace, this.cluster.labels),
       data: { 'server.json': configJson },
     });
+
+    if (props.snapshot) {
+      const secretVolumes = [
+        ...(tls ? [{ name: 'tls-ca', secret: { secretName: tls.caSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }] } }] : []),
+        ...(acl ? [{ name: 'acl-token', secret: { secretName: acl.managementToken.secretName, defaultMode: 0o440, items: [{ key: acl.managementToken.key, path: 'token' }] } }] : []),
+      ];
+      this.snapshotJob = backupCronJob(this, {
+        id: 'snapshot',
+        name: `${name}-snapshot`,
+        namespace,
+        appLabels: snapshotLabels,
+        image: props.image ?? CONSUL_DEFAULT_IMAGE,
+        runAs: props.runAs ?? { uid: 100, gid: 1000 },
+        containerName: 'consul-snapshot',
+        // `consul snapshot save` asks the leader (through whichever server answers) and verifies the file it wrote.
+        script: [
+          `out=${BACKUP_DIR}/consul-$(date -u +%Y%m%dT%H%M%SZ).snap`,
+          'consul snapshot save "$out.partial"',
+          'mv "$out.partial" "$out"',
+        ],
+        fileGlob: '*.snap',
+        env: [
+          // Any server: the headless Service resolves to every one.
+          { name: 'CONSUL_HTTP_ADDR', value: this.httpAddress },
+          ...(tls ? [
+            { name: 'CONSUL_CACERT', value: `${PATHS.tlsCa}/tls.crt` },
+            { name: 'CONSUL_TLS_SERVER_NAME', value: serverName },
+          ] : []),
+          // A snapshot needs the management token (acl:write); read from the mounted Secret file, never an env value.
+          ...(acl ? [{ name: 'CONSUL_HTTP_TOKEN_FILE', value: `${PATHS.aclToken}/token` }] : []),
+        ],
+        volumes: secretVolumes,
+        volumeMounts: secretVolumes.map((v) => ({ name: v.name, mountPath: v.name === 'tls-ca' ? PATHS.tlsCa : PATHS.aclToken, readOnly: true })),
+        egress: [{ to: [{ podSelector: { matchLabels: this.cluster.selectorLabels } }], ports: [policyPort(apiPort.name)] }],
+        options: props.snapshot,
+        defaultSchedule: '0 * * * *',
+        defaultSize: Size.gibibytes(2),
+      });
+    }
 
     if (ui) {
       const uiPort = tls ? 443 : 80;
@@ -457,6 +572,57 @@ export class ConsulCluster extends Construct {
   }
 }
 
+
+/** A value of a Secret that Consul reads only from its configuration, written into a config file at start. */
+interface SecretConfigFile {
+  /** The prop that names the Secret (for the start script's error). */
+  readonly prop: string;
+  /** Name of the Secret volume. */
+  readonly volume: string;
+  /** Where the Secret volume is mounted. */
+  readonly mountPath: string;
+  readonly ref: SecretKeyRef;
+  /** File of the Secret key in the volume. */
+  readonly file: string;
+  /** The characters the value may have (a shell bracket expression): nothing that could break out of the JSON. */
+  readonly charset: string;
+  /** Name of the config file on the memory volume. */
+  readonly config: string;
+  /** printf format of the config file: each `%s` is the value. */
+  readonly format: string;
+  /** Also write the bare value to this file (for `CONSUL_HTTP_TOKEN_FILE`). */
+  readonly tokenFile?: string;
+}
+
+/**
+ * Each Secret key mounted (mode 0440: root and the fsGroup), and a start script that writes its value into a config
+ * file on one memory-backed volume (`-config-file`): never an env var, and never on a command line (which any
+ * process of the node could read in /proc); printf is a shell builtin. umask 077: the files are readable by the
+ * consul user only. A value with characters outside its charset stops the start, without printing it.
+ */
+function secretConfigFiles(files: SecretConfigFile[]): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[]; script: string; flags: string } {
+  if (files.length === 0) return { volumes: [], volumeMounts: [], script: '', flags: '' };
+  const volumes: k8s.Volume[] = [];
+  const volumeMounts: k8s.VolumeMount[] = [];
+  const script: string[] = [];
+  for (const f of files) {
+    volumes.push({ name: f.volume, secret: { secretName: f.ref.secretName, defaultMode: 0o440, items: [{ key: f.ref.key, path: f.file }] } });
+    volumeMounts.push({ name: f.volume, mountPath: f.mountPath, readOnly: true });
+    const values = ' "$v"'.repeat(f.format.split('%s').length - 1);
+    script.push(
+      '(',
+      '  umask 077',
+      `  v=$(cat ${f.mountPath}/${f.file})`,
+      `  case "$v" in ''|*[!${f.charset}]*) echo '${f.prop}: the value of Secret ${f.ref.secretName}, key ${f.ref.key}, is empty or has characters other than ${f.charset}' >&2; exit 1 ;; esac`,
+      `  printf '${f.format}\\n'${values} > ${PATHS.secretConfig}/${f.config}`,
+      ...(f.tokenFile ? [`  printf '%s' "$v" > ${f.tokenFile}`] : []),
+      ')',
+    );
+  }
+  volumes.push(emptyDir('secret-config', Size.mebibytes(1), true));
+  volumeMounts.push({ name: 'secret-config', mountPath: PATHS.secretConfig });
+  return { volumes, volumeMounts, script: script.join('\n') + '\n', flags: files.map((f) => ` -config-file=${PATHS.secretConfig}/${f.config}`).join('') };
+}
 
 /**
  * The readiness probe of a Consul server: Ready when autopilot counts this server, at this pod's IP, a healthy voter
@@ -510,6 +676,15 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
     v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
     v.secretKey('gossipKey.key', props.gossipKey.key);
   }
+  if (props.acl !== undefined) {
+    const token = props.acl?.managementToken;
+    if (v.check('acl.managementToken', token !== undefined && token !== null && typeof token === 'object', 'is required: the Secret key of the initial management token', token)) {
+      v.dnsSubdomain('acl.managementToken.secretName', token.secretName);
+      v.secretKey('acl.managementToken.key', token.key);
+    }
+    const aclKeys = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'acl');
+    v.check('extraConfig', aclKeys.length === 0, 'must not set acl when the acl prop is on (acl writes it; tokens belong in a Secret)', aclKeys);
+  }
   // Consul matches config keys case-insensitively: `consul validate` (1.20.2) reads `"Server": true` alone as
   // `server`, and refuses `Server` next to our `server` ("invalid config key Server"), so the pod would not start.
   const managed = Object.keys(props.extraConfig ?? {}).filter((k) => CONSUL_MANAGED_KEYS.includes(k.toLowerCase()));
@@ -518,12 +693,19 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
   validateMetrics(v, 'metrics.', props.metrics);
   if (props.metrics !== undefined) {
+    if (props.metrics.tokenSecret !== undefined) {
+      v.dnsSubdomain('metrics.tokenSecret.secretName', props.metrics.tokenSecret.secretName);
+      v.secretKey('metrics.tokenSecret.key', props.metrics.tokenSecret.key);
+      v.check('metrics.tokenSecret', props.acl !== undefined, 'is only used with acl (without ACLs the endpoint needs no token)', props.metrics.tokenSecret.secretName);
+      v.check('metrics.tokenSecret', props.metrics.podMonitor !== undefined, 'is only sent by the PodMonitor: set podMonitor too', props.metrics.tokenSecret.secretName);
+    }
     if (props.metrics.retention !== undefined) {
       v.wholeSeconds('metrics.retention', props.metrics.retention, 10, 'at least 10 (longer than the scrape interval)');
     }
     const telemetry = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'telemetry');
     v.check('extraConfig', telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
   }
+  validateBackup(v, 'snapshot', props.snapshot);
   validateScheduling(v, 'scheduling.', props.scheduling);
   v.throwIfInvalid();
 }

@@ -3,15 +3,16 @@ import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
-  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
+  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, shellProbe,
 } from '../core/common';
-import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
+import { SchedulingOptions, hardenedContainer, policyPort, schedulingOf } from '../core/pod';
 import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
+import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../core/backup';
 import {
   Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
 } from '../core/credentials';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, describeValue, guardValidation, isCronSchedule, requireProps, validateScheduling } from '../core/validation';
+import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
@@ -117,29 +118,8 @@ class HostPathStorage extends PostgresStorage {
   }
 }
 
-/** A `pg_dump` CronJob writing into its own retained claim. */
-export interface PostgresBackupOptions {
-  /**
-   * Cron schedule (UTC).
-   * @default '0 3 * * *'
-   */
-  readonly schedule?: string;
-  /**
-   * Size of the backup claim.
-   * @default Size.gibibytes(10)
-   */
-  readonly size?: Size;
-  /**
-   * StorageClass of the backup claim.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * Dumps older than this many days are deleted after a successful dump.
-   * @default 7
-   */
-  readonly retentionDays?: number;
-}
+/** A `pg_dump` CronJob writing into its own retained claim (schedule default '0 3 * * *', claim default 10 GiB). */
+export interface PostgresBackupOptions extends BackupOptions {}
 
 /** Options of {@link PostgresWithSecretsProps.metrics}. */
 export interface PostgresMetricsOptions extends MetricsOptions {
@@ -477,85 +457,31 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
 
   /** `pg_dump -Fc` on a schedule into a retained claim, with its own identity and NetworkPolicy. */
   private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions): k8s.KubeCronJob {
-    const namespace = this.connection.namespace;
-    const backupName = `${name}-backup`;
-    const appLabels = { app: 'postgres', instance: name, component: 'backup' };
-    const labels = { ...recommendedLabels(appLabels), ...this.connection.clientLabels };
-    const selector = selectorLabelsOf(appLabels);
-    new k8s.KubePersistentVolumeClaim(this, 'backup-pvc', {
-      metadata: meta(backupName, namespace, recommendedLabels(appLabels), {
-        // Never pruned by GitOps tools: backups outlive the app that made them.
-        'argocd.argoproj.io/sync-options': 'Delete=false',
-        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-      }),
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: o.storageClassName,
-        resources: { requests: { storage: quantity(o.size ?? Size.gibibytes(10)) } },
-      },
-    });
-    const sa = new k8s.KubeServiceAccount(this, 'backup-sa', { metadata: meta(backupName, namespace, recommendedLabels(appLabels)), automountServiceAccountToken: false });
     const c = this.connection;
-    const script = [
-      `export PGPASSWORD="$(cat ${PG_PASSWORD_FILE})"`,
-      `out=/backup/${c.database}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
-      `pg_dump -h ${c.host} -p ${c.port} -U "$(cat ${PG_USER_FILE})" -d ${c.database} -Fc -f "$out.partial"`,
-      'mv "$out.partial" "$out"',
-      `find /backup -name '*.dump' -mtime +${o.retentionDays ?? 7} -delete`,
-    ].join('\n');
-    new k8s.KubeNetworkPolicy(this, 'backup-netpol', {
-      metadata: meta(backupName, namespace, recommendedLabels(appLabels)),
-      spec: networkPolicySpec(selector, [], [{ to: [{ podSelector: { matchLabels: c.serverLabels } }], ports: [policyPort('postgres')] }]),
-    });
-    return new k8s.KubeCronJob(this, 'backup', {
-      metadata: meta(backupName, namespace, recommendedLabels(appLabels), {
-        'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
-        'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
-        ...IMAGE_USER_EXCEPTION,
-      }),
-      spec: {
-        schedule: o.schedule ?? '0 3 * * *',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 3600,
-            template: {
-              metadata: { labels },
-              spec: hardenedPodSpec({
-                serviceAccountName: sa.name,
-                runAs,
-                selector,
-                restartPolicy: 'OnFailure',
-                antiAffinity: PodAntiAffinity.NONE,
-                containers: [hardenedContainer({
-                  name: 'pg-dump',
-                  image,
-                  runAs,
-                  resources: undefined,
-                  defaultResources: fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]),
-                  command: ['/bin/sh', '-ec', script],
-                  volumeMounts: [
-                    { name: 'backup', mountPath: '/backup' },
-                    { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
-                    { name: 'tmp', mountPath: '/tmp' },
-                  ],
-                })],
-                volumes: [
-                  { name: 'backup', persistentVolumeClaim: { claimName: backupName } },
-                  { name: 'credentials', secret: { secretName: c.secretName, defaultMode: 0o440, items: [
-                    { key: c.usernameKey, path: 'username' }, { key: c.passwordKey, path: 'password' },
-                  ] } },
-                  emptyDir('tmp', Size.mebibytes(64)),
-                ],
-              }),
-            },
-          },
-        },
-      },
+    return backupCronJob(this, {
+      id: 'backup',
+      name: `${name}-backup`,
+      namespace: c.namespace,
+      appLabels: { app: 'postgres', instance: name, component: 'backup' },
+      podLabels: c.clientLabels,
+      image,
+      runAs,
+      containerName: 'pg-dump',
+      script: [
+        `export PGPASSWORD="$(cat ${PG_PASSWORD_FILE})"`,
+        `out=${BACKUP_DIR}/${c.database}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
+        `pg_dump -h ${c.host} -p ${c.port} -U "$(cat ${PG_USER_FILE})" -d ${c.database} -Fc -f "$out.partial"`,
+        'mv "$out.partial" "$out"',
+      ],
+      fileGlob: '*.dump',
+      volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
+      volumes: [{ name: 'credentials', secret: { secretName: c.secretName, defaultMode: 0o440, items: [
+        { key: c.usernameKey, path: 'username' }, { key: c.passwordKey, path: 'password' },
+      ] } }],
+      egress: [{ to: [{ podSelector: { matchLabels: c.serverLabels } }], ports: [policyPort('postgres')] }],
+      options: o,
+      defaultSchedule: '0 3 * * *',
+      defaultSize: Size.gibibytes(10),
     });
   }
 }
@@ -576,16 +502,7 @@ function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps
   if (props.image !== undefined) v.image('image', props.image);
   v.resources('resources', props.resources, POSTGRES_DEFAULT_RESOURCES);
   storage._validate(v);
-  if (props.backup) {
-    const b = props.backup;
-    if (b.schedule !== undefined) {
-      v.check('backup.schedule', isCronSchedule(b.schedule),
-        'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
-    }
-    if (b.storageClassName !== undefined) v.dnsSubdomain('backup.storageClassName', b.storageClassName);
-    if (b.size !== undefined) v.size('backup.size', b.size);
-    if (b.retentionDays !== undefined) v.integer('backup.retentionDays', b.retentionDays, 1, 3650);
-  }
+  validateBackup(v, 'backup', props.backup);
   // Clients besides the labelled ones: an empty list only means "the labelled ones" here, so it is allowed.
   if (props.allowedClients !== undefined && !(Array.isArray(props.allowedClients) && props.allowedClients.length === 0)) v.networkPeers('allowedClients', props.allowedClients);
   validateScheduling(v, 'scheduling.', props.scheduling);

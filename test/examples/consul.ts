@@ -9,6 +9,7 @@ const consul = new ConsulCluster(chart, 'consul', {
   datacenter: 'dc1',
   storageSize: Size.gibibytes(10),
   gossipKey: { secretName: 'consul-gossip', key: 'key' },           // kubectl create secret generic consul-gossip --from-literal=key=$(consul keygen)
+  acl: { managementToken: { secretName: 'consul-acl', key: 'token' } }, // kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)
   uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
   metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }, // Prometheus
 });

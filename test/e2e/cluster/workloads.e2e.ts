@@ -1,7 +1,7 @@
-// Seed 001's web example (StatefulCluster) and the PostgreSQL backup CronJob on the real controllers: stable pod
-// names and claims, a deleted pod back as itself, and the backup Job started by hand runs to completion.
+// Seed 001's web example (StatefulCluster), the PostgreSQL backup and Consul snapshot CronJobs on the real
+// controllers: stable pod names and claims, a deleted pod back as itself, and each Job started by hand runs to completion.
 import { App } from 'cdk8s';
-import { AppNamespace, PostgresCredentials, PostgresWithSecrets } from '../../../lib';
+import { AppNamespace, ConsulCluster, PostgresCredentials, PostgresWithSecrets } from '../../../lib';
 import { WebChart } from '../../../main';
 import { apiPath, client, kubectlOk, objectsOf, podsOf, synthApp, synthChart, waitFor, waitForPods } from '../harness/cluster';
 
@@ -41,6 +41,28 @@ describe('seed 001: the web StatefulCluster of main.ts', () => {
   });
 });
 
+/**
+ * Applies `dir`, creates the Secret (`kubectl create secret generic <args>`), starts a Job from the CronJob as
+ * `kubectl create job --from=cronjob/...` does, and checks it completes on the claim the chart created.
+ */
+async function runCronJobOnce(ns: string, dir: string, secret: string[], jobName: string): Promise<void> {
+  const cron = objectsOf(dir).find((o) => o.kind === 'CronJob')!;
+  await kubectlOk(['apply', '-f', dir]);
+  await kubectlOk(['-n', ns, 'create', 'secret', 'generic', ...secret]);
+  await kubectlOk(['-n', ns, 'create', 'job', `--from=cronjob/${cron.metadata.name}`, jobName]);
+  const job = await waitFor(`Job ${jobName} Complete`, async () => {
+    const j = await client.get(apiPath('batch/v1', 'jobs', ns, jobName));
+    const failed = (j.status?.conditions ?? []).find((c: any) => c.type === 'Failed' && c.status === 'True');
+    if (failed) throw new Error(`Job failed: ${JSON.stringify(failed)}`);
+    return (j.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
+  }, 120_000, 500);
+  expect(job.status.succeeded).toBe(1);
+  // The Job's pod used the claim the chart created (kept by every run, never by the Job).
+  const claims = job.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName);
+  expect(claims).toEqual(cron.spec.jobTemplate.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName));
+  for (const c of claims) expect((await client.get(apiPath('v1', 'persistentvolumeclaims', ns, c))).status.phase).toBe('Bound');
+}
+
 describe('PostgreSQL backup CronJob', () => {
   test('`kubectl create job --from=cronjob/postgres-backup` runs a Job that completes', async () => {
     const ns = 'e2e-backup';
@@ -52,20 +74,17 @@ describe('PostgreSQL backup CronJob', () => {
         backup: { schedule: '0 3 * * *', retentionDays: 7 },
       });
     });
-    const cron = objectsOf(dir).find((o) => o.kind === 'CronJob')!;
-    await kubectlOk(['apply', '-f', dir]);
-    await kubectlOk(['-n', ns, 'create', 'secret', 'generic', 'postgres-credentials', '--from-literal=user=app', '--from-literal=password=e2e-not-secret']);
-    await kubectlOk(['-n', ns, 'create', 'job', `--from=cronjob/${cron.metadata.name}`, 'backup-now']);
-    const job = await waitFor('Job backup-now Complete', async () => {
-      const j = await client.get(apiPath('batch/v1', 'jobs', ns, 'backup-now'));
-      const failed = (j.status?.conditions ?? []).find((c: any) => c.type === 'Failed' && c.status === 'True');
-      if (failed) throw new Error(`Job failed: ${JSON.stringify(failed)}`);
-      return (j.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
-    }, 120_000, 500);
-    expect(job.status.succeeded).toBe(1);
-    // The Job's pod used the backup claim the chart created (kept by every run, never by the Job).
-    const claims = job.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName);
-    expect(claims).toEqual(cron.spec.jobTemplate.spec.template.spec.volumes.filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName));
-    for (const c of claims) expect((await client.get(apiPath('v1', 'persistentvolumeclaims', ns, c))).status.phase).toBe('Bound');
+    await runCronJobOnce(ns, dir, ['postgres-credentials', '--from-literal=user=app', '--from-literal=password=e2e-not-secret'], 'backup-now');
+  });
+});
+
+describe('Consul snapshot CronJob', () => {
+  test('`kubectl create job --from=cronjob/consul-snapshot` (ACLs on) runs a Job that completes', async () => {
+    const ns = 'e2e-snapshot';
+    const dir = synthChart(ns, (chart) => {
+      new AppNamespace(chart, 'namespace');
+      new ConsulCluster(chart, 'consul', { replicas: 1, acl: { managementToken: { secretName: 'consul-acl', key: 'token' } }, snapshot: {} });
+    });
+    await runCronJobOnce(ns, dir, ['consul-acl', '--from-literal=token=00000000-e2e0-4000-8000-000000000001'], 'snapshot-now');
   });
 });

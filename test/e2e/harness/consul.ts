@@ -19,21 +19,24 @@ export function synthConsul(namespace: string, props: ConsulClusterProps): KubeO
   return objectsOf(synthChart(namespace, (chart) => new ConsulCluster(chart, 'consul', { datacenter: 'dc1', ...props })));
 }
 
-/** An HTTP API call from the client pod to the first server that answers (HTTPS with the CA file `tls`, when given). */
-export async function api(client: Pod, sts: StatefulSetRunner, p: string, tls?: string): Promise<any> {
+/**
+ * An HTTP API call from the client pod to the first server that answers (HTTPS with the CA file `tls`, when given;
+ * with the ACL token `token`, when given).
+ */
+export async function api(client: Pod, sts: StatefulSetRunner, p: string, tls?: string, token?: string): Promise<any> {
   for (const pod of sts.pods.values()) {
     const target = tls
       ? ['--cacert', tls, '--resolve', `server.dc1.consul:8501:${pod.ip}`, `https://server.dc1.consul:8501${p}`]
       : [`http://${pod.ip}:8500${p}`];
-    const r = await client.exec(['curl', '-sf', '--max-time', '2', ...target]);
+    const r = await client.exec(['curl', '-sf', '--max-time', '2', ...(token ? ['-H', `X-Consul-Token: ${token}`] : []), ...target]);
     if (r.code === 0) return JSON.parse(r.stdout);
   }
   return undefined;
 }
 
 /** Autopilot's view of the Raft peer set, from the leader. */
-export async function raftState(client: Pod, sts: StatefulSetRunner, tls?: string): Promise<RaftState> {
-  const h = await api(client, sts, '/v1/operator/autopilot/health', tls).catch(() => undefined);
+export async function raftState(client: Pod, sts: StatefulSetRunner, tls?: string, token?: string): Promise<RaftState> {
+  const h = await api(client, sts, '/v1/operator/autopilot/health', tls, token).catch(() => undefined);
   if (!h?.Servers) return { at: Date.now(), leader: false, voters: 0, healthyVoters: 0, servers: 0 };
   return {
     at: Date.now(),
@@ -45,11 +48,11 @@ export async function raftState(client: Pod, sts: StatefulSetRunner, tls?: strin
 }
 
 /** Waits until autopilot reports `want`. */
-export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Partial<RaftState>, tls?: string, timeoutMs = 90_000): Promise<RaftState> {
+export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Partial<RaftState>, tls?: string, timeoutMs = 90_000, token?: string): Promise<RaftState> {
   let last: RaftState | undefined;
   try {
     return await waitFor(`Raft state ${JSON.stringify(want)}`, async () => {
-      last = await raftState(client, sts, tls);
+      last = await raftState(client, sts, tls, token);
       return Object.entries(want).every(([k, v]) => (last as any)[k] === v) ? last : undefined;
     }, timeoutMs, 1000);
   } catch (e) {
@@ -101,20 +104,28 @@ export async function getKey(client: Pod, sts: StatefulSetRunner, ordinal: numbe
   return (await client.exec(['curl', '-sf', `http://${host}:8500/v1/kv/${key}?raw`])).stdout;
 }
 
+/** Out-of-band inputs of a {@link consulFixture}. */
+export interface ConsulFixtureOptions {
+  /** Secrets created out of band (name -> key -> value). */
+  readonly secrets?: Record<string, Record<string, string>>;
+  /** The ACL token the fixture's own API calls carry (ACLs on). */
+  readonly token?: string;
+}
+
 /**
  * A Consul cluster from the synthesized objects of `props`, and a client pod, for one describe block: when `start`,
  * its servers are created in the controller's order and every one is a healthy voter before the tests run; all of
  * it is killed after them (no graceful leave: 13 s a server). The fields are set once beforeAll has run.
  */
-export function consulFixture(namespace: string, props: ConsulClusterProps, start = true): { client: Pod; sts: StatefulSetRunner } {
+export function consulFixture(namespace: string, props: ConsulClusterProps, start = true, o: ConsulFixtureOptions = {}): { client: Pod; sts: StatefulSetRunner } {
   const f = {} as { client: Pod; sts: StatefulSetRunner };
   beforeAll(async () => {
     f.client = await clientPod(namespace);
-    f.sts = new StatefulSetRunner({ objects: synthConsul(namespace, props), image: CONSUL_IMAGE });
+    f.sts = new StatefulSetRunner({ objects: synthConsul(namespace, props), image: CONSUL_IMAGE, secrets: o.secrets });
     if (start) {
       const replicas = props.replicas ?? 3;
       await f.sts.scale(replicas);
-      await waitForState(f.client, f.sts, { leader: true, voters: replicas, healthyVoters: replicas });
+      await waitForState(f.client, f.sts, { leader: true, voters: replicas, healthyVoters: replicas }, undefined, undefined, o.token);
     }
   });
   afterAll(async () => {

@@ -1,17 +1,20 @@
-// Consul with TLS (HTTPS only) and gossip encryption, from the synthesized objects: the real consul CLI makes the
-// CA, the server certificate and the gossip key; the servers run as the pod template says.
+// Consul with TLS (HTTPS only), gossip encryption and snapshots, from the synthesized objects: the real consul CLI
+// makes the CA, the server certificate and the gossip key; the servers run as the pod template says.
 import * as fs from 'fs';
 import * as path from 'path';
 import { raftState, synthConsul as synth, waitForState } from '../harness/consul';
-import { Pod } from '../harness/pod';
+import { KubeObject } from '../harness/kube';
+import { Pod, runToCompletion } from '../harness/pod';
 import { run } from '../harness/proc';
-import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod } from '../harness/servers';
+import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, one } from '../harness/servers';
 
 describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
   const NS = 'consul-tls';
   let client: Pod;
   let sts: StatefulSetRunner;
   let ca: string;
+  let secrets: Record<string, Record<string, string>>;
+  let objects: KubeObject[];
 
   beforeAll(async () => {
     // The CA, a server certificate for server.dc1.consul and a gossip key, made by the real consul CLI.
@@ -23,19 +26,18 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
     const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf-8');
     client = await clientPod(NS, 'client', { 'ca.pem': read('consul-agent-ca.pem') });
     ca = '/etc/client/ca.pem';
-    sts = new StatefulSetRunner({
-      objects: synth(NS, {
-        replicas: 3,
-        tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
-        gossipKey: { secretName: 'consul-gossip', key: 'key' },
-      }),
-      image: CONSUL_IMAGE,
-      secrets: {
-        'consul-ca': { 'tls.crt': read('consul-agent-ca.pem') },
-        'consul-server-tls': { 'tls.crt': read('dc1-server-consul-0.pem'), 'tls.key': read('dc1-server-consul-0-key.pem') },
-        'consul-gossip': { key },
-      },
+    secrets = {
+      'consul-ca': { 'tls.crt': read('consul-agent-ca.pem') },
+      'consul-server-tls': { 'tls.crt': read('dc1-server-consul-0.pem'), 'tls.key': read('dc1-server-consul-0-key.pem') },
+      'consul-gossip': { key },
+    };
+    objects = synth(NS, {
+      replicas: 3,
+      tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+      gossipKey: { secretName: 'consul-gossip', key: 'key' },
+      snapshot: {},
     });
+    sts = new StatefulSetRunner({ objects, image: CONSUL_IMAGE, secrets });
     await sts.scale(3);
   });
   afterAll(async () => {
@@ -60,9 +62,20 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
 
   test('the gossip key file is readable by the consul user only', async () => {
     const pod = sts.pods.get(0)!;
-    const st = await pod.exec(['stat', '-c', '%a %u', '/consul/gossip-config/gossip.json']);
+    const st = await pod.exec(['stat', '-c', '%a %u', '/consul/secret-config/gossip.json']);
     expect(st.stdout.trim()).toBe('600 100');
-    const other = await pod.exec(['cat', '/consul/gossip-config/gossip.json'], { uid: 65534 });
+    const other = await pod.exec(['cat', '/consul/secret-config/gossip.json'], { uid: 65534 });
     expect(other.code).not.toBe(0);
+  });
+
+  test('the snapshot CronJob\'s exact pod saves a snapshot over HTTPS (CONSUL_CACERT, CONSUL_TLS_SERVER_NAME), HTTP being closed', async () => {
+    dns.set([`consul.${NS}.svc.cluster.local`], sts.pods.get(2)!.ip);
+    const job = one(objects, 'CronJob', 'consul-snapshot').spec.jobTemplate.spec.template.spec;
+    expect(job.containers[0].env).toContainEqual({ name: 'CONSUL_HTTP_ADDR', value: `https://consul.${NS}.svc.cluster.local:8501` });
+    const claimDir = path.join(WORK, 'claims', NS, 'consul-snapshot');
+    const pod = new Pod({ name: 'consul-snapshot', namespace: NS, spec: job, image: CONSUL_IMAGE, ip: nextIp(), dns, claims: { 'consul-snapshot': claimDir }, secrets, workDir: WORK });
+    const code = await runToCompletion(pod, 120_000);
+    expect({ code, log: code === 0 ? '' : pod.log() }).toEqual({ code: 0, log: '' });
+    expect(fs.readdirSync(claimDir).filter((n) => /^consul-\d{8}T\d{6}Z\.snap$/.test(n))).toHaveLength(1);
   });
 });

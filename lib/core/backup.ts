@@ -1,0 +1,158 @@
+// Internal: the backup CronJob every system with a backup uses (PostgreSQL's pg_dump, Consul's snapshot): a retained
+// claim of its own, its own ServiceAccount (no token) and NetworkPolicy, the hardened pod, one run at a time, and
+// retention by age after a successful run. One place, so the systems' backups behave the same.
+import { Size } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { AppLabelOptions, IMAGE_USER_EXCEPTION, RunAsUser, emptyDir, fixedResources, meta, quantity, recommendedLabels, selectorLabelsOf } from './common';
+import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec } from './pod';
+import { PropValidator, isCronSchedule } from './validation';
+
+/** Schedule, claim and retention of a backup CronJob. */
+export interface BackupOptions {
+  /**
+   * Cron schedule (UTC).
+   * @default - the system's: '0 3 * * *' (PostgreSQL), '0 * * * *' (Consul)
+   */
+  readonly schedule?: string;
+  /**
+   * Size of the backup claim.
+   * @default - the system's: Size.gibibytes(10) (PostgreSQL), Size.gibibytes(2) (Consul)
+   */
+  readonly size?: Size;
+  /**
+   * StorageClass of the backup claim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Backups older than this many days are deleted after a successful backup.
+   * @default 7
+   */
+  readonly retentionDays?: number;
+}
+
+/** Where the backup claim is mounted in the job's container. */
+export const BACKUP_DIR = '/backup';
+
+/** What one system's backup job is made of. */
+export interface BackupJobSpec {
+  /** Construct id prefix (`<id>-pvc`, `<id>-sa`, `<id>-netpol`, `<id>`). */
+  readonly id: string;
+  /** Name of the CronJob, its claim, ServiceAccount and NetworkPolicy. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly appLabels: AppLabelOptions;
+  /** Labels of the job's pods besides the recommended ones (e.g. a database's client labels). */
+  readonly podLabels?: Record<string, string>;
+  readonly image: string;
+  readonly runAs: RunAsUser;
+  readonly containerName: string;
+  /** The work: shell lines writing one file into BACKUP_DIR; retention is appended. */
+  readonly script: string[];
+  /** The backup files, for retention (e.g. `*.dump`). */
+  readonly fileGlob: string;
+  readonly env?: k8s.EnvVar[];
+  /** Volumes besides the claim and /tmp, with their mounts. */
+  readonly volumes?: k8s.Volume[];
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /** Where the job may connect (DNS is always allowed). */
+  readonly egress: k8s.NetworkPolicyEgressRule[];
+  readonly options: BackupOptions;
+  readonly defaultSchedule: string;
+  readonly defaultSize: Size;
+}
+
+/** The backup job's resources: a client process streaming a dump or snapshot. */
+const BACKUP_RESOURCES: kplus.ContainerResources = fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]);
+
+/** The pod selector of a backup job's pods. */
+export function backupSelector(appLabels: AppLabelOptions): Record<string, string> {
+  return selectorLabelsOf(appLabels);
+}
+
+/** The retained claim, ServiceAccount, NetworkPolicy and CronJob of a backup. */
+export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJob {
+  const labels = recommendedLabels(s.appLabels);
+  const selector = backupSelector(s.appLabels);
+  new k8s.KubePersistentVolumeClaim(scope, `${s.id}-pvc`, {
+    metadata: meta(s.name, s.namespace, labels, {
+      // Never pruned by GitOps tools: backups outlive the app that made them.
+      'argocd.argoproj.io/sync-options': 'Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    }),
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: s.options.storageClassName,
+      resources: { requests: { storage: quantity(s.options.size ?? s.defaultSize) } },
+    },
+  });
+  const sa = new k8s.KubeServiceAccount(scope, `${s.id}-sa`, { metadata: meta(s.name, s.namespace, labels), automountServiceAccountToken: false });
+  const script = [...s.script, `find ${BACKUP_DIR} -name '${s.fileGlob}' -mtime +${s.options.retentionDays ?? 7} -delete`].join('\n');
+  new k8s.KubeNetworkPolicy(scope, `${s.id}-netpol`, {
+    metadata: meta(s.name, s.namespace, labels),
+    spec: networkPolicySpec(selector, [], s.egress),
+  });
+  return new k8s.KubeCronJob(scope, s.id, {
+    metadata: meta(s.name, s.namespace, labels, {
+      'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
+      'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
+      ...IMAGE_USER_EXCEPTION,
+    }),
+    spec: {
+      schedule: s.options.schedule ?? s.defaultSchedule,
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels: { ...labels, ...s.podLabels } },
+            spec: hardenedPodSpec({
+              serviceAccountName: sa.name,
+              runAs: s.runAs,
+              selector,
+              restartPolicy: 'OnFailure',
+              antiAffinity: PodAntiAffinity.NONE,
+              containers: [hardenedContainer({
+                name: s.containerName,
+                image: s.image,
+                runAs: s.runAs,
+                resources: undefined,
+                defaultResources: BACKUP_RESOURCES,
+                command: ['/bin/sh', '-ec', script],
+                env: s.env,
+                volumeMounts: [
+                  { name: 'backup', mountPath: BACKUP_DIR },
+                  ...(s.volumeMounts ?? []),
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              })],
+              volumes: [
+                { name: 'backup', persistentVolumeClaim: { claimName: s.name } },
+                ...(s.volumes ?? []),
+                emptyDir('tmp', Size.mebibytes(64)),
+              ],
+            }),
+          },
+        },
+      },
+    },
+  });
+}
+
+/** Checks a backup prop (`prop.schedule`, `prop.size`, ...). */
+export function validateBackup(v: PropValidator, prop: string, b: BackupOptions | undefined): void {
+  if (!b) return;
+  if (b.schedule !== undefined) {
+    v.check(`${prop}.schedule`, isCronSchedule(b.schedule),
+      'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
+  }
+  if (b.storageClassName !== undefined) v.dnsSubdomain(`${prop}.storageClassName`, b.storageClassName);
+  if (b.size !== undefined) v.size(`${prop}.size`, b.size);
+  if (b.retentionDays !== undefined) v.integer(`${prop}.retentionDays`, b.retentionDays, 1, 3650);
+}
