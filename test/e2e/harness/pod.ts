@@ -455,3 +455,21 @@ export async function runToCompletion(pod: Pod, timeoutMs = 300_000): Promise<nu
   const { exitCode } = await pod.stop();
   return exitCode;
 }
+
+/**
+ * Runs a Job's pod as the Job controller does: a failed run is tried again, up to the Job's own `backoffLimit` more
+ * times (read from the synthesized Job spec), each in a fresh pod. Returns the last exit code, how many runs it took
+ * and the log of every failed run (a retry the Job absorbs is still reported, never hidden).
+ */
+export async function runJobToCompletion(jobSpec: { backoffLimit?: number }, newPod: (attempt: number) => Pod, timeoutMs = 300_000):
+Promise<{ code: number; runs: number; failures: string[] }> {
+  const failures: string[] = [];
+  const limit = jobSpec.backoffLimit ?? 6;
+  for (let attempt = 0; ; attempt++) {
+    const pod = newPod(attempt);
+    const code = await runToCompletion(pod, timeoutMs);
+    if (code === 0 || attempt >= limit) return { code, runs: attempt + 1, failures };
+    failures.push(pod.log());
+    console.log(`${pod.name}: run ${attempt + 1} failed (exit ${code}), the Job retries (backoffLimit ${limit}):\n${pod.log()}`);
+  }
+}

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { raftState, synthConsul as synth, waitForState } from '../harness/consul';
 import { KubeObject } from '../harness/kube';
-import { Pod, runToCompletion } from '../harness/pod';
+import { Pod, runJobToCompletion } from '../harness/pod';
 import { run } from '../harness/proc';
 import { CONSUL_BIN, CONSUL_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, one } from '../harness/servers';
 
@@ -70,12 +70,14 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
 
   test('the snapshot CronJob\'s exact pod saves a snapshot over HTTPS (CONSUL_CACERT, CONSUL_TLS_SERVER_NAME), HTTP being closed', async () => {
     dns.set([`consul.${NS}.svc.cluster.local`], sts.pods.get(2)!.ip);
-    const job = one(objects, 'CronJob', 'consul-snapshot').spec.jobTemplate.spec.template.spec;
+    const jobSpec = one(objects, 'CronJob', 'consul-snapshot').spec.jobTemplate.spec;
+    const job = jobSpec.template.spec;
     expect(job.containers[0].env).toContainEqual({ name: 'CONSUL_HTTP_ADDR', value: `https://consul.${NS}.svc.cluster.local:8501` });
     const claimDir = path.join(WORK, 'claims', NS, 'consul-snapshot');
-    const pod = new Pod({ name: 'consul-snapshot', namespace: NS, spec: job, image: CONSUL_IMAGE, ip: nextIp(), dns, claims: { 'consul-snapshot': claimDir }, secrets, workDir: WORK });
-    const code = await runToCompletion(pod, 120_000);
-    expect({ code, log: code === 0 ? '' : pod.log() }).toEqual({ code: 0, log: '' });
+    // As the Job controller runs it, retries included: the real Consul once answered a follower-forwarded snapshot,
+    // taken 8 s after the election, with "connection reset by peer" from the leader (a CI run); the Job retries that.
+    const r = await runJobToCompletion(jobSpec, (i) => new Pod({ name: `consul-snapshot-${i}`, namespace: NS, spec: job, image: CONSUL_IMAGE, ip: nextIp(), dns, claims: { 'consul-snapshot': claimDir }, secrets, workDir: WORK }), 120_000);
+    expect({ code: r.code, failures: r.failures }).toMatchObject({ code: 0 });
     expect(fs.readdirSync(claimDir).filter((n) => /^consul-\d{8}T\d{6}Z\.snap$/.test(n))).toHaveLength(1);
   });
 });
