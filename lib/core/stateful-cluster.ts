@@ -492,7 +492,7 @@ export class StatefulCluster extends Construct {
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: clusterNetworkPolicy(this.selectorLabels, ports, { ...props, extraIngress: [...(props.extraIngress ?? []), ...metricsIngress(props.metrics)] }),
+        spec: clusterNetworkPolicy(this.selectorLabels, ports, props),
       });
     }
 
@@ -580,7 +580,7 @@ function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPo
   const peers = [{ podSelector: { matchLabels: selector } }];
   const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: peers, ports: ports.map(portRef) }];
   if (open.length > 0) ingress.push({ from: props.allowedClients ?? [{ podSelector: {} }], ports: open.map(portRef) });
-  ingress.push(...(props.extraIngress ?? []));
+  ingress.push(...(props.extraIngress ?? []), ...metricsIngress(props.metrics));
   const egress: k8s.NetworkPolicyEgressRule[] = ports.length > 0 ? [{ to: peers, ports: ports.map(portRef) }] : [];
   egress.push(...(props.allowedEgress ?? []));
   return networkPolicySpec(selector, ingress, egress);
