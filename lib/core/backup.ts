@@ -1,6 +1,7 @@
 // Internal: the backup CronJob every system with a backup uses (PostgreSQL's pg_dump, Consul's snapshot): a retained
 // claim of its own, its own ServiceAccount (no token) and NetworkPolicy, the hardened pod, one run at a time, and
-// retention by age after a successful run. One place, so the systems' backups behave the same.
+// retention by age after a successful run. One place, so the systems' backups behave the same; its batch identity
+// (ServiceAccount, NetworkPolicy, linter exceptions) also serves CassandraRing's auth bootstrap Job.
 import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -67,6 +68,27 @@ export interface BackupJobSpec {
 /** The backup job's resources: a client process streaming a dump or snapshot. */
 const BACKUP_RESOURCES: kplus.ContainerResources = fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]);
 
+/** The per-object exceptions every batch pod needs (no probes: it serves nothing, and a deadline bounds it). */
+export const BATCH_JOB_ANNOTATIONS: Record<string, string> = {
+  'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
+  'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
+  ...IMAGE_USER_EXCEPTION,
+};
+
+/**
+ * A batch job's own ServiceAccount (no API token) and NetworkPolicy (no ingress; DNS and `egress` out), named `name`,
+ * with construct ids `<id>-sa` and `<id>-netpol`. Returns the ServiceAccount's name.
+ */
+export function batchIdentity(scope: Construct, id: string, o: { name: string; namespace: string; labels: Record<string, string>;
+  selector: Record<string, string>; egress: k8s.NetworkPolicyEgressRule[]; }): string {
+  const sa = new k8s.KubeServiceAccount(scope, `${id}-sa`, { metadata: meta(o.name, o.namespace, o.labels), automountServiceAccountToken: false });
+  new k8s.KubeNetworkPolicy(scope, `${id}-netpol`, {
+    metadata: meta(o.name, o.namespace, o.labels),
+    spec: networkPolicySpec(o.selector, [], o.egress),
+  });
+  return sa.name;
+}
+
 /** The pod selector of a backup job's pods. */
 export function backupSelector(appLabels: AppLabelOptions): Record<string, string> {
   return selectorLabelsOf(appLabels);
@@ -88,18 +110,10 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
       resources: { requests: { storage: quantity(s.options.size ?? s.defaultSize) } },
     },
   });
-  const sa = new k8s.KubeServiceAccount(scope, `${s.id}-sa`, { metadata: meta(s.name, s.namespace, labels), automountServiceAccountToken: false });
+  const serviceAccountName = batchIdentity(scope, s.id, { name: s.name, namespace: s.namespace, labels, selector, egress: s.egress });
   const script = [...s.script, `find ${BACKUP_DIR} -name '${s.fileGlob}' -mtime +${s.options.retentionDays ?? 7} -delete`].join('\n');
-  new k8s.KubeNetworkPolicy(scope, `${s.id}-netpol`, {
-    metadata: meta(s.name, s.namespace, labels),
-    spec: networkPolicySpec(selector, [], s.egress),
-  });
   return new k8s.KubeCronJob(scope, s.id, {
-    metadata: meta(s.name, s.namespace, labels, {
-      'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
-      'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
-      ...IMAGE_USER_EXCEPTION,
-    }),
+    metadata: meta(s.name, s.namespace, labels, BATCH_JOB_ANNOTATIONS),
     spec: {
       schedule: s.options.schedule ?? s.defaultSchedule,
       concurrencyPolicy: 'Forbid',
@@ -113,7 +127,7 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
           template: {
             metadata: { labels: { ...labels, ...s.podLabels } },
             spec: hardenedPodSpec({
-              serviceAccountName: sa.name,
+              serviceAccountName,
               runAs: s.runAs,
               selector,
               restartPolicy: 'OnFailure',

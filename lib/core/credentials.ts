@@ -58,6 +58,16 @@ export interface CredentialsBinding {
   readonly passwordKey: string;
 }
 
+/**
+ * The credentials Secret as a pod volume: the user name and password as the files `username` and `password`, mode
+ * 0440 (root and the pod's fsGroup). Every system reads its credentials this way, never as env values.
+ */
+export function credentialsVolume(name: string, c: CredentialsBinding): k8s.Volume {
+  return { name, secret: { secretName: c.secretName, defaultMode: 0o440, items: [
+    { key: c.usernameKey, path: 'username' }, { key: c.passwordKey, path: 'password' },
+  ] } };
+}
+
 /** Context a credentials source is bound in. */
 export interface CredentialsBindOptions {
   /** Namespace of the system the credentials belong to. */

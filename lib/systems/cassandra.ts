@@ -5,11 +5,12 @@ import * as k8s from '../../imports/k8s';
 import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, configHash, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
 } from '../core/common';
-import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, schedulingOf } from '../core/pod';
+import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, policyPort, schedulingOf } from '../core/pod';
 import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
 import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
 import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
-import { Credentials, CredentialsBinding } from '../core/credentials';
+import { Credentials, CredentialsBinding, credentialsVolume } from '../core/credentials';
+import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../core/backup';
 
 /** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
@@ -539,17 +540,15 @@ export class CassandraRing extends Construct {
    * left alone by every re-apply.
    */
   private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number): k8s.KubeJob {
-    const creds = this.superuserCredentials!;
     const selector = selectorLabelsOf(authJobLabels(name));
-    const sa = new k8s.KubeServiceAccount(this, 'auth-sa', { metadata: meta(`${name}-auth`, this.namespace, labels), automountServiceAccountToken: false });
-    new k8s.KubeNetworkPolicy(this, 'auth-netpol', {
-      metadata: meta(`${name}-auth`, this.namespace, labels),
-      spec: networkPolicySpec(selector, [], [{ to: [{ podSelector: { matchLabels: this.selectorLabels } }], ports: [policyPort('cql')] }]),
+    const serviceAccountName = batchIdentity(this, 'auth', {
+      name: `${name}-auth`, namespace: this.namespace, labels, selector,
+      egress: [{ to: [{ podSelector: { matchLabels: this.selectorLabels } }], ports: [policyPort('cql')] }],
     });
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: hardenedPodSpec({
-        serviceAccountName: sa.name,
+        serviceAccountName,
         runAs: CASSANDRA_USER,
         selector,
         restartPolicy: 'OnFailure',
@@ -569,19 +568,13 @@ export class CassandraRing extends Construct {
           ],
         })],
         volumes: [
-          { name: 'superuser', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [
-            { key: creds.usernameKey, path: 'username' }, { key: creds.passwordKey, path: 'password' },
-          ] } },
+          credentialsVolume('superuser', this.superuserCredentials!),
           emptyDir('work', Size.mebibytes(16), true),
         ],
       }),
     };
     return new k8s.KubeJob(this, 'auth-bootstrap', {
-      metadata: meta(`${name}-auth-${configHash(template).slice(0, 8)}`, this.namespace, labels, {
-        'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
-        'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
-        ...IMAGE_USER_EXCEPTION,
-      }),
+      metadata: meta(`${name}-auth-${configHash(template).slice(0, 8)}`, this.namespace, labels, BATCH_JOB_ANNOTATIONS),
       spec: {
         // The ring may take a while to come up the first time: the script waits up to 30 minutes itself.
         backoffLimit: 6,

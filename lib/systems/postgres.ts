@@ -9,7 +9,7 @@ import { SchedulingOptions, hardenedContainer, policyPort, schedulingOf } from '
 import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
 import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../core/backup';
 import {
-  Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
+  Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions, credentialsVolume,
 } from '../core/credentials';
 import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
 import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
@@ -291,9 +291,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     const clientLabels = { [`${name}-client`]: 'true' };
 
     const volumes: k8s.Volume[] = [
-      { name: 'credentials', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [
-        { key: credentials.usernameKey, path: 'username' }, { key: credentials.passwordKey, path: 'password' },
-      ] } },
+      credentialsVolume('credentials', credentials),
       emptyDir('run', Size.mebibytes(16)),
       emptyDir('tmp', Size.mebibytes(256)),
       emptyDir('shm', props.sharedMemorySize ?? Size.mebibytes(256), true),
@@ -475,9 +473,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       ],
       fileGlob: '*.dump',
       volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
-      volumes: [{ name: 'credentials', secret: { secretName: c.secretName, defaultMode: 0o440, items: [
-        { key: c.usernameKey, path: 'username' }, { key: c.passwordKey, path: 'password' },
-      ] } }],
+      volumes: [credentialsVolume('credentials', c)],
       egress: [{ to: [{ podSelector: { matchLabels: c.serverLabels } }], ports: [policyPort('postgres')] }],
       options: o,
       defaultSchedule: '0 3 * * *',
