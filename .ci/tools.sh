@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the ecosystem's validators at pinned versions into .tools/bin (git-ignored); skips any already there.
+# Installs the ecosystem's validators at pinned versions into .tools/bin (git-ignored; .tools links to a cache outside
+# the clone, scripts/tools-cache.sh, so fresh clones reuse them); skips any already there.
 # Usage: bash .ci/tools.sh        (sourced by .ci/run; safe to run by hand)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../scripts/tools-cache.sh
+. "$root/scripts/tools-cache.sh"
 bin="$root/.tools/bin"
 mkdir -p "$bin"
 
@@ -15,6 +18,7 @@ tools=(
   "kube-linter golang.stackrox.io/kube-linter/cmd/kube-linter@v0.7.6"
 )
 
+install_tools() {
 for entry in "${tools[@]}"; do
   read -r name module <<<"$entry"
   stamp="$bin/.$name.version"
@@ -30,3 +34,6 @@ for entry in "${tools[@]}"; do
     rm -f "$bin/$name" "$stamp"
   fi
 done
+}
+
+with_lock validators install_tools

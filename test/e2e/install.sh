@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real software the e2e suites run, pinned and cached in .tools/ (git-ignored); anything already
-# built at the pinned version is skipped, so a warm run costs nothing.
+# Installs the real software the e2e suites run, pinned and cached in .tools/ (git-ignored; a link to a cache outside
+# the clone, scripts/tools-cache.sh); anything already built at the pinned version is skipped, so a warm run, from
+# any clone on the machine, costs nothing.
 #
 #   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16 and
 #                                       kwok v0.5.2 (Go module proxy), etcd (Debian etcd-server)
@@ -12,6 +13,8 @@
 # four Kubernetes commands are built by one `go build`, so they share one compile of their common packages.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../../scripts/tools-cache.sh
+. "$root/scripts/tools-cache.sh"
 tools="$root/.tools"
 what=${1:-all}
 
@@ -57,18 +60,8 @@ build_wrapper() {
   log "built $module in $((SECONDS - start)) s"
 }
 
-install_cluster() {
-  apt_install etcd-server:/usr/bin/etcd
-  local v="k8s.io/component-base/version" c="k8s.io/client-go/pkg/version"
-  local ldflags="-s -w"
-  for p in $v $c; do
-    ldflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=27 -X $p.gitTreeState=clean"
-  done
-  GONOSUMDB='k8s.io/*' build_wrapper "k8s-$K8S_VERSION" "$tools/k8s-$K8S_VERSION/bin" "$ldflags" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
-
-  local kwok_dir="$tools/kwok-${KWOK_MODULE##*@}/bin"
+install_kwok() {
+  local kwok_dir=$1
   if [ "$(cat "$kwok_dir/.stamp" 2>/dev/null)" != "$KWOK_MODULE" ]; then
     log "go install $KWOK_MODULE"
     mkdir -p "$kwok_dir"
@@ -77,12 +70,27 @@ install_cluster() {
   fi
 }
 
+install_cluster() {
+  apt_install etcd-server:/usr/bin/etcd
+  local v="k8s.io/component-base/version" c="k8s.io/client-go/pkg/version"
+  local ldflags="-s -w"
+  for p in $v $c; do
+    ldflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=27 -X $p.gitTreeState=clean"
+  done
+  GONOSUMDB='k8s.io/*' with_lock "k8s-$K8S_VERSION" build_wrapper "k8s-$K8S_VERSION" "$tools/k8s-$K8S_VERSION/bin" "$ldflags" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+
+  local kwok_dir="$tools/kwok-${KWOK_MODULE##*@}/bin"
+  with_lock kwok install_kwok "$kwok_dir"
+}
+
 install_servers() {
   apt_install postgresql-15:/usr/lib/postgresql/15/bin/postgres iproute2:ip busybox:busybox util-linux:setpriv curl:curl
-  GONOSUMDB='github.com/hashicorp/consul/*' build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
+  GONOSUMDB='github.com/hashicorp/consul/*' with_lock "consul-$CONSUL_VERSION" build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
     "-s -w" \
     github.com/hashicorp/consul
-  GONOSUMDB= build_wrapper "postgres-exporter-$PG_EXPORTER_VERSION" "$tools/postgres-exporter-$PG_EXPORTER_VERSION/bin" "-s -w" \
+  GONOSUMDB= with_lock "postgres-exporter-$PG_EXPORTER_VERSION" build_wrapper "postgres-exporter-$PG_EXPORTER_VERSION" "$tools/postgres-exporter-$PG_EXPORTER_VERSION/bin" "-s -w" \
     github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter
 }
 
