@@ -3,7 +3,12 @@
 import * as crypto from 'crypto';
 import { run } from './proc';
 
-export const NETNS_PREFIX = 'cdk8s-e2e-';
+/**
+ * Every namespace of a run starts with this: `cdk8s-e2e-`, or E2E_NETNS_PREFIX so that two runs on one machine (two
+ * clones) never see, or clean up, each other's namespaces. Each run's bridge lives in its own fabric namespace, so
+ * their addresses never meet either.
+ */
+export const NETNS_PREFIX = process.env.E2E_NETNS_PREFIX ?? 'cdk8s-e2e-';
 const FABRIC = `${NETNS_PREFIX}fabric`;
 export const SUBNET_PREFIX = '10.213';
 
