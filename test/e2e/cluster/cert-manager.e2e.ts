@@ -3,14 +3,15 @@
 // Certificate is written with the imported types (imports/cert-manager.io.ts), and the issued Secret is parsed with
 // node's X509Certificate: exactly the names asked for, signed by the issuer named, key and certificate matching, the
 // CA in ca.crt. Renewal (by time, and triggered by hand as `cmctl renew` does) rotates the Secret, key included;
-// JKS and PKCS#12 keystores come out readable by Java's keytool and OpenSSL.
+// JKS and PKCS#12 keystores come out readable by Java's keytool and OpenSSL, and the combined PEM file (PKCS#8 key and
+// chain) that Cassandra's PEMBasedSslContextFactory reads as its keystore is written next to the PEM files.
 import { X509Certificate, createPrivateKey } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  Certificate, CertificateSpecKeystoresPkcs12Profile, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy,
-  CertificateSpecUsages, Issuer,
+  Certificate, CertificateSpecAdditionalOutputFormatsType, CertificateSpecKeystoresPkcs12Profile, CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../../../imports/cert-manager.io';
 import { AppNamespace, StatefulCluster, k8s } from '../../../lib';
 import { CA_ISSUER, CERT_MANAGER_NAMESPACE, SELF_SIGNED_ISSUER, isReadyCondition } from '../harness/cert-manager';
@@ -246,5 +247,30 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     const p12 = await run('openssl', ['pkcs12', '-in', path.join(work, 'keystore.p12'), '-passin', 'pass:e2e-not-secret', '-nodes', '-info'], { check: true });
     expect(p12.stdout + p12.stderr).toMatch(/PBES2, PBKDF2, AES-256-CBC/);
     expect(p12.stdout).toContain('-----BEGIN PRIVATE KEY-----');
+  });
+
+  test('CombinedPEM with a PKCS#8 key: tls-combined.pem is the key then the chain, as Cassandra\'s PEMBasedSslContextFactory reads its keystore', async () => {
+    const dir = synth((chart, web) => {
+      new Certificate(chart, 'pem', {
+        metadata: { name: 'pem' },
+        spec: {
+          secretName: 'pem', dnsNames: web.peerAddresses(),
+          issuerRef: { name: CA_ISSUER, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, encoding: CertificateSpecPrivateKeyEncoding.PKCS8 },
+          additionalOutputFormats: [{ type: CertificateSpecAdditionalOutputFormatsType.COMBINED_PEM }],
+        },
+      });
+    });
+    await kubectlOk(['apply', '-f', dir]);
+    const { secret, leaf, key } = await issued('pem');
+    expect(Object.keys(secret.data).sort()).toEqual(['ca.crt', 'tls-combined.pem', 'tls.crt', 'tls.key']);
+    const combined = decode(secret, 'tls-combined.pem').toString();
+    // PKCS#8 ("BEGIN PRIVATE KEY"): PEMReader.extractPrivateKey builds a PKCS8EncodedKeySpec, so PKCS#1 would not load.
+    expect(key.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect(combined).toBe(`${key}\n${decode(secret, 'tls.crt').toString()}`);
+    expect(new X509Certificate(combined.slice(combined.indexOf('-----BEGIN CERTIFICATE-----'))).serialNumber).toBe(leaf.serialNumber);
+    // Kept for a look with E2E_KEEP=1 (e.g. loading them with Cassandra's own PEMBasedSslContextFactory).
+    const work = fs.mkdtempSync(path.join(process.env.E2E_WORK_DIR!, 'pem-'));
+    for (const f of ['tls-combined.pem', 'ca.crt']) fs.writeFileSync(path.join(work, f), decode(secret, f));
   });
 });

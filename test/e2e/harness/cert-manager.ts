@@ -60,19 +60,28 @@ export function isReadyCondition(o: KubeObject | undefined): boolean {
 export async function startCertManager(info: ClusterInfo, client: KubeClient): Promise<Daemon> {
   const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, check: true });
   const crds = await pinnedCrdDir(path.join(info.workDir, 'crds'));
-  for (const crd of CERT_MANAGER_CRDS) {
-    // the files are named after the kind: crd-certificates.yaml holds certificates.cert-manager.io
-    await kubectl(['apply', '-f', path.join(crds, `crd-${crd.split('.')[0]}.yaml`)]);
-  }
+  // the files are named after the kind: crd-certificates.yaml holds certificates.cert-manager.io
+  await kubectl(['apply', ...CERT_MANAGER_CRDS.flatMap((crd) => ['-f', path.join(crds, `crd-${crd.split('.')[0]}.yaml`)])]);
   await kubectl(['wait', '--for=condition=established', '--timeout=60s', ...CERT_MANAGER_CRDS.map((c) => `crd/${c}`)]);
-  await kubectl(['create', 'namespace', CERT_MANAGER_NAMESPACE]);
-  await kubectl(['label', 'namespace', CERT_MANAGER_NAMESPACE, 'pod-security.kubernetes.io/enforce=restricted']);
 
   const daemon = startDaemon('cert-manager', certManagerBinary(), [
     `-kubeconfig=${info.kubeconfig}`, `-cluster-resource-namespace=${CERT_MANAGER_NAMESPACE}`, '-v=2',
   ], path.join(info.workDir, 'logs', 'cert-manager.log'));
 
-  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: issuerChain() }));
+  const namespace = {
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: { name: CERT_MANAGER_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  };
+  // The CA ClusterIssuer once its Secret exists: applied with the rest, it would first fail to find the Secret and be
+  // retried only after the controller's back-off (5 s).
+  const chain = issuerChain();
+  const caIssuer = chain.filter((o) => o.kind === 'ClusterIssuer' && o.metadata.name === CA_ISSUER);
+  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace, ...chain.filter((o) => !caIssuer.includes(o))] }));
+  await waitFor(`Certificate ${CERT_MANAGER_NAMESPACE}/${CA_ISSUER} Ready`, async () => {
+    if (!daemon.running) throw new Error(`cert-manager exited: see ${path.join(info.workDir, 'logs', 'cert-manager.log')}`);
+    return isReadyCondition(await client.getOrUndefined(apiPath('cert-manager.io/v1', 'certificates', CERT_MANAGER_NAMESPACE, CA_ISSUER)));
+  }, 60_000, 250);
+  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: caIssuer }));
   await waitFor(`ClusterIssuer ${CA_ISSUER} Ready (cert-manager ${CERT_MANAGER_VERSION})`, async () => {
     if (!daemon.running) throw new Error(`cert-manager exited: see ${path.join(info.workDir, 'logs', 'cert-manager.log')}`);
     return isReadyCondition(await client.getOrUndefined(apiPath('cert-manager.io/v1', 'clusterissuers', undefined, CA_ISSUER)));
