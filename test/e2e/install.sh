@@ -3,14 +3,18 @@
 # the clone, scripts/tools-cache.sh); anything already built at the pinned version is skipped, so a warm run, from
 # any clone on the machine, costs nothing.
 #
-#   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16 and
-#                                       kwok v0.5.2 (Go module proxy), etcd (Debian etcd-server)
+#   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16,
+#                                       kwok v0.5.2 and the cert-manager v1.15.5 controller (Go module proxy), etcd
+#                                       (Debian etcd-server)
 #   bash test/e2e/install.sh servers    consul v1.20.2 (Go module proxy), PostgreSQL 15 (Debian), iproute2, busybox
+#   bash test/e2e/install.sh cert-manager  the cert-manager controller alone (part of `cluster`)
 #   bash test/e2e/install.sh all        both
 #
 # The Kubernetes and Consul commands cannot be `go install`ed (their go.mod files carry replace directives), so each
 # is built from a wrapper module committed in test/e2e/modules/<name>-<version>/ (go.mod, go.sum, tools.go). The
 # four Kubernetes commands are built by one `go build`, so they share one compile of their common packages.
+# cert-manager's controller binary is a nested module the proxy does not serve (cmd/controller): its wrapper module
+# has a main.go of ours that runs cert-manager's public control-loop packages (see that file).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../scripts/tools-cache.sh
@@ -22,6 +26,7 @@ K8S_VERSION=v1.27.16
 KWOK_MODULE=sigs.k8s.io/kwok/cmd/kwok@v0.5.2
 CONSUL_VERSION=v1.20.2
 PG_EXPORTER_VERSION=v0.17.1
+CERT_MANAGER_VERSION=v1.15.5
 
 log() { printf 'e2e-install: %s\n' "$*" >&2; }
 
@@ -44,11 +49,13 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# go build of the commands in $3.. from the wrapper module $1 into $2, skipped when the stamp matches.
+# go build of the commands in $3.. from the wrapper module $1 into $2, skipped when the stamp matches. The stamp
+# covers go.mod, go.sum, the flags and the module's own Go sources (a main.go; tools.go only names the imports).
 build_wrapper() {
   local module=$1 out=$2 ldflags=$3; shift 3
-  local stamp
-  stamp=$(stamp_of "$root/test/e2e/modules/$module/go.mod" "$root/test/e2e/modules/$module/go.sum" <(echo "$ldflags $*"))
+  local stamp dir="$root/test/e2e/modules/$module" sources=()
+  for f in "$dir"/*.go; do [ "$(basename "$f")" = tools.go ] || sources+=("$f"); done
+  stamp=$(stamp_of "$dir/go.mod" "$dir/go.sum" "${sources[@]}" <(echo "$ldflags $*"))
   if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   local work="$tools/src/$module"
   rm -rf "$work" && mkdir -p "$work" "$out"
@@ -83,6 +90,14 @@ install_cluster() {
 
   local kwok_dir="$tools/kwok-${KWOK_MODULE##*@}/bin"
   with_lock kwok install_kwok "$kwok_dir"
+
+  install_cert_manager
+}
+
+# The cert-manager controller (its control loops; no webhook, no cainjector) for the e2e control plane.
+install_cert_manager() {
+  GONOSUMDB= with_lock "cert-manager-$CERT_MANAGER_VERSION" build_wrapper "cert-manager-$CERT_MANAGER_VERSION" "$tools/cert-manager-$CERT_MANAGER_VERSION/bin" \
+    "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$CERT_MANAGER_VERSION" .
 }
 
 install_servers() {
@@ -97,6 +112,7 @@ install_servers() {
 case "$what" in
   cluster) install_cluster ;;
   servers) install_servers ;;
+  cert-manager) install_cert_manager ;;
   all) install_cluster; install_servers ;;
-  *) echo "usage: $0 cluster|servers|all" >&2; exit 2 ;;
+  *) echo "usage: $0 cluster|servers|cert-manager|all" >&2; exit 2 ;;
 esac

@@ -8,9 +8,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CA_ISSUER, CERT_MANAGER_VERSION, startCertManager } from './harness/cert-manager';
 import { ControlPlane, ROOT } from './harness/control-plane';
 import { cleanupNetworks, ensureFabric } from './harness/netns';
-import { run, stopAll } from './harness/proc';
+import { Daemon, run, stopAll } from './harness/proc';
 
 async function synthesize(workDir: string): Promise<{ dist: string; variants: string }> {
   const dist = path.join(workDir, 'dist');
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
   fs.chmodSync(workDir, 0o755); // the servers' own users read their configuration below it
   const env: NodeJS.ProcessEnv = { ...process.env, E2E_WORK_DIR: workDir };
   let controlPlane: ControlPlane | undefined;
+  let certManager: Daemon | undefined;
   let failed = true;
   const interrupted = new Promise<number>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(130));
@@ -47,6 +49,9 @@ async function main(): Promise<number> {
       env.KUBECONFIG = info.kubeconfig;
       fs.writeFileSync(env.E2E_CLUSTER, JSON.stringify(info, undefined, 2));
       console.log(`e2e: Kubernetes control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${info.server}`);
+      const cmStarted = Date.now();
+      certManager = await startCertManager(info, controlPlane.client);
+      console.log(`e2e: cert-manager ${CERT_MANAGER_VERSION} controller running, ClusterIssuer ${CA_ISSUER} Ready in ${((Date.now() - cmStarted) / 1000).toFixed(1)} s`);
     } else {
       await cleanupNetworks(); // what an interrupted earlier run may have left
       await ensureFabric();
@@ -55,6 +60,7 @@ async function main(): Promise<number> {
     failed = code !== 0;
     return code;
   } finally {
+    if (certManager) await certManager.stop();
     if (controlPlane) await controlPlane.stop();
     await stopAll();
     if (suite === 'servers') await cleanupNetworks();

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { env } from './artefact';
 import { ClusterInfo, kubectlPath } from './control-plane';
-import { crdFiles } from './crds';
+import { CERT_MANAGER_CRDS, crdFiles } from './crds';
 import { KubeClient, KubeObject, apiPath } from './kube';
 import { RunResult, run, sleep, waitFor } from './proc';
 
@@ -175,8 +175,12 @@ async function rolledOut(namespace: string, selector: Record<string, string>): P
 }
 
 
-/** Installs every CRD the synthesized output uses (SealedSecret, PodMonitor) and waits until the API serves them. */
+/**
+ * Installs every CRD the synthesized output uses (SealedSecret, PodMonitor, cert-manager's; the runner installed the
+ * latter already, for its controller: applied again, unchanged) and waits until the API serves them.
+ */
 export async function installCrds(): Promise<void> {
   for (const file of await crdFiles()) await kubectlOk(['apply', '-f', file]);
-  await kubectlOk(['wait', '--for=condition=established', '--timeout=60s', 'crd/sealedsecrets.bitnami.com', 'crd/podmonitors.monitoring.coreos.com']);
+  await kubectlOk(['wait', '--for=condition=established', '--timeout=60s', 'crd/sealedsecrets.bitnami.com', 'crd/podmonitors.monitoring.coreos.com',
+    ...CERT_MANAGER_CRDS.map((c) => `crd/${c}`)]);
 }
