@@ -126,6 +126,19 @@ pkg_name=$(node -p "require('$pkg/package.json').name")
 pkg_version=$(node -p "require('$pkg/package.json').version")
 log "package $pkg_name@$pkg_version, bindings key $pkg_key ($(tar -tzf "$work/$tarball" | wc -l) files in the tarball)"
 
+# The consumer apps name the package as package.json's jsii.targets do; say what to change when they do not.
+target() { node -p "const t=require('$pkg/package.json').jsii.targets; $1"; }
+py_module=$(target 't.python.module'); java_package=$(target 't.java.package'); go_module=$(target 't.go.moduleName')
+names_ok=1
+check_name() { # NAME FILE...: each FILE contains NAME (as a word), or say so
+  local name=$1; shift
+  for f in "$@"; do grep -qwF "$name" "$root/$f" || { log "$f does not use $name (package.json jsii.targets): update it"; names_ok=0; }; done
+}
+check_name "$py_module" test/bindings/python/main.py test/bindings/python/example.py test/bindings/python/bad_props.py
+check_name "import $java_package" test/bindings/java/src/main/java/example/Main.java test/bindings/java/src/main/java/example/Example.java
+check_name "$go_module" test/bindings/go/go.mod test/bindings/go/main.go test/bindings/go/example/main.go
+[ "$names_ok" = 1 ] || exit 1
+
 # --- 2. cdk8s, cdk8s-plus-27, constructs for Java and Go ----------------------------------------------------------
 dep_version() { node -p "require('$root/node_modules/$1/package.json').version"; }
 deps_key=$( { echo "$toolchain_key"; for d in constructs cdk8s cdk8s-plus-27; do echo "$d@$(dep_version "$d")"; done; } | hash_of)
@@ -214,7 +227,8 @@ build_java() {
   rm -rf "$java_app" && mkdir -p "$java_app"
   # What a Java user's local repository holds once the jars are installed: ours, and the generated cdk8s and
   # cdk8s-plus-27 that Maven Central does not serve (constructs and jsii-runtime come from Central).
-  mkdir -p "$m2/org" && cp -r "$deps/java/org/cdk8s" "$m2/org/"
+  # (-n: a jar of a version already there is never rewritten under a running consumer of another clone)
+  mkdir -p "$m2/org" && cp -rn "$deps/java/org/cdk8s" "$m2/org/"
   cp -r "$out"/java/. "$m2/"
   mkdir -p "$work/java-build" && cp -r "$java_src/." "$work/java-build/"
   rm -rf "$work/java-build/target"
@@ -266,8 +280,9 @@ else
 fi
 
 log "artifacts: $out/python (wheel), $out/java (Maven repository layout), $out/go (module)"
-# Keep the three newest builds of our package and of each consumer; older ones belong to earlier states of the sources.
+# Keep the six newest builds of our package and of each consumer (clones on one machine share them); older ones belong
+# to earlier states of the sources.
 touch "$out" "$java_app" "$go_app" ${compiled:+"$compiled"}
-for kind in jsii pkg java-app go-app; do ls -1dt "$cache/$kind"-* 2>/dev/null | tail -n +4 | xargs -r rm -rf; done
+for kind in jsii pkg java-app go-app; do ls -1dt "$cache/$kind"-* 2>/dev/null | tail -n +7 | xargs -r rm -rf; done
 printf '\nbindings: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" = 0 ]
