@@ -92,17 +92,19 @@ else
     log "package.json has no \"jsii\" section: jsii cannot compile the package (set BINDINGS_PACKAGE_DIR to a compiled one)"
     exit 1
   fi
-  # What `npm pack` and jsii read: the manifest, the sources, the docs the tarball ships, the TypeScript configs.
+  # What `npm pack` and jsii read: the manifest, the sources, the docs the tarball ships, the TypeScript configs;
+  # not what a compile in the work tree may have left beside the sources.
   src_files=(package.json lib imports README.md LICENSE)
   for f in API.md CHANGELOG.md tsconfig*.json; do [ -e "$f" ] && src_files+=("$f"); done
+  sources() { find "${src_files[@]}" -type f ! -name '*.js' ! -name '*.d.ts' ! -name '*.js.map' ! -name '.jsii' ! -name '*.tsbuildinfo' -print0 | sort -z; }
   # The compiled package is cached by a hash of those files and of the compiler, so a warm run skips jsii too.
   jsii_version=$(node -p "require('./node_modules/jsii/package.json').version")
-  src_key=$( { echo "$toolchain_key jsii $jsii_version"; find "${src_files[@]}" -type f -print0 | sort -z | xargs -0 sha256sum; } | hash_of)
+  src_key=$( { echo "$toolchain_key jsii $jsii_version"; sources | xargs -0 sha256sum; } | hash_of)
   compiled="$cache/jsii-$src_key"
   compile() {
     if [ -f "$compiled/.done" ]; then log "assembly current (cached: $compiled)"; return 0; fi
     rm -rf "$compiled" && mkdir -p "$compiled"
-    cp -r "${src_files[@]}" "$compiled/"
+    sources | tar -cf - --null -T - | tar -xf - -C "$compiled"
     ln -s "$root/node_modules" "$compiled/node_modules"
     timed "jsii $jsii_version (compile lib/ into the assembly)" bash -c "cd '$compiled' && '$root/node_modules/.bin/jsii' >'$work/jsii.log' 2>&1" \
       || { cat "$work/jsii.log" >&2; return 1; }
