@@ -169,12 +169,20 @@ build_pkg() {
   # replace directives), Maven artifacts in <outdir>/java (a file:// repository).
   for d in "$deps"/go/*; do ln -s "$d" "$stage/go/$(basename "$d")"; done
   cp -r "$deps"/java/. "$stage/java/"
-  timed "jsii-pacmak --targets go" pacmak "$pkg" --targets go --outdir "$stage"
-  timed "jsii-pacmak --targets python" pacmak "$pkg" --targets python --outdir "$stage"
-  # The jar and its sources jar; not the javadoc jar, which publishing needs and nothing here reads (it is most of
-  # the Java build: the k8s submodule alone is thousands of classes).
-  timed "jsii-pacmak --targets java" with_lock bindings-m2 pacmak "$pkg" --targets java --outdir "$stage" \
-    --maven-local-repository "$m2" --mvn-define=maven.javadoc.skip=true
+  # One jsii-pacmak run for the three targets: it builds them side by side (pip and Maven wait on the network while
+  # go and javac compute). The jar and its sources jar, not the javadoc jar: publishing needs it, nothing here reads
+  # it, and it is most of the Java build (the k8s submodule alone is thousands of classes).
+  # BINDINGS_SEQUENTIAL=1 runs one target at a time instead, to time each.
+  local targets=(go python java)
+  if [ "${BINDINGS_SEQUENTIAL:-0}" = 1 ]; then
+    for t in "${targets[@]}"; do
+      timed "jsii-pacmak --targets $t" with_lock bindings-m2 pacmak "$pkg" --targets "$t" --outdir "$stage" \
+        --maven-local-repository "$m2" --mvn-define=maven.javadoc.skip=true
+    done
+  else
+    timed "jsii-pacmak --targets go,python,java" with_lock bindings-m2 pacmak "$pkg" "${targets[@]/#/--targets=}" \
+      --outdir "$stage" --maven-local-repository "$m2" --mvn-define=maven.javadoc.skip=true
+  fi
   mkdir -p "$out/python" "$out/go" "$out/java"
   cp "$stage"/python/*.whl "$out/python/"
   for d in "$stage"/go/*; do [ -L "$d" ] || cp -r "$d" "$out/go/"; done
