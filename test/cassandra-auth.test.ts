@@ -18,8 +18,8 @@ const script = (job: Manifest): string => container(job).command[2];
 describe('CassandraRing authentication (on by default)', () => {
   test('the init container turns on PasswordAuthenticator and CassandraAuthorizer, and refuses to start when it cannot', () => {
     const init = find(ring().objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0] as string;
-    expect(init).toContain("sed -i -e 's/^authenticator:.*/authenticator: PasswordAuthenticator/' -e 's/^authorizer:.*/authorizer: CassandraAuthorizer/' /config/cassandra.yaml");
-    expect(init).toMatch(/grep -qx 'authenticator: PasswordAuthenticator' \/config\/cassandra.yaml && grep -qx 'authorizer: CassandraAuthorizer' \/config\/cassandra.yaml \|\| \{ .*refusing to start without authentication.*exit 1; \}/);
+    expect(init).toMatch(/^sed -i .*'s\/\^authenticator:.*\/authenticator: PasswordAuthenticator\/'.*class_name.*\/config\/cassandra.yaml$/m);
+    expect(init).toMatch(/\[ "\$\(effective authenticator \/config\/cassandra.yaml\)" = PasswordAuthenticator \] && \[ "\$\(effective authorizer \/config\/cassandra.yaml\)" = CassandraAuthorizer \] \|\| \{ .*refusing to start without authentication.*exit 1; \}/);
   });
 
   test('the init container\'s lines do that to a 4.x cassandra.yaml, and fail on a file without those lines', async () => {
@@ -34,6 +34,53 @@ describe('CassandraRing authentication (on by default)', () => {
     expect(fs.readFileSync(yaml, 'utf-8')).toBe('cluster_name: x\nauthenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\nrole_manager: CassandraRoleManager\n');
     fs.writeFileSync(yaml, 'cluster_name: x\n');
     expect(() => execFileSync('/bin/sh', ['-ec', script], { stdio: 'pipe' })).toThrow(/refusing to start without authentication/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('5.0\'s layout (`authenticator:` and `authorizer:` blocks with an indented class_name): the lines set the class names and the file stays valid YAML', async () => {
+    // Cassandra 5.0's cassandra.yaml (the default image's) writes both as ParameterizedClass blocks. A line-wise sed of
+    // `authenticator:` left "authenticator: PasswordAuthenticator" above "  class_name: AllowAllAuthenticator", which
+    // Cassandra refused to parse (the node never started), and the check after it passed.
+    const { execFileSync } = await import('child_process');
+    const init = find(ring().objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0] as string;
+    const lines = init.split('\n').filter((l) => l.includes('/config/cassandra.yaml') && !l.includes('rackdc') && !l.startsWith('cp '));
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'auth-yaml-'));
+    const yaml = path.join(dir, 'cassandra.yaml');
+    const run = () => execFileSync('/bin/sh', ['-ec', lines.join('\n').replace(/\/config\/cassandra.yaml/g, yaml)], { stdio: 'pipe' });
+    fs.writeFileSync(yaml, [
+      'cluster_name: x',
+      '# - PasswordAuthenticator relies on username/password pairs',
+      'authenticator:',
+      '  class_name: AllowAllAuthenticator',
+      '# MutualTlsAuthenticator can be configured using the following configuration.',
+      '#  class_name: org.apache.cassandra.auth.MutualTlsAuthenticator',
+      '#  parameters:',
+      '',
+      'authorizer:',
+      '  class_name: AllowAllAuthorizer',
+      'role_manager:',
+      '  class_name: CassandraRoleManager',
+      '',
+    ].join('\n'));
+    run();
+    expect(fs.readFileSync(yaml, 'utf-8')).toBe([
+      'cluster_name: x',
+      '# - PasswordAuthenticator relies on username/password pairs',
+      'authenticator:',
+      '  class_name: PasswordAuthenticator',
+      '# MutualTlsAuthenticator can be configured using the following configuration.',
+      '#  class_name: org.apache.cassandra.auth.MutualTlsAuthenticator',
+      '#  parameters:',
+      '',
+      'authorizer:',
+      '  class_name: CassandraAuthorizer',
+      'role_manager:',
+      '  class_name: CassandraRoleManager',
+      '',
+    ].join('\n'));
+    // A block whose class_name is missing (another layout) is refused, not left open.
+    fs.writeFileSync(yaml, 'cluster_name: x\nauthenticator:\n  parameters: {}\nauthorizer:\n  class_name: AllowAllAuthorizer\n');
+    expect(run).toThrow(/refusing to start without authentication/);
     fs.rmSync(dir, { recursive: true });
   });
 

@@ -600,14 +600,21 @@ function authJobLabels(name: string): AppLabelOptions {
 
 /**
  * Init-container lines turning on password authentication and role-based authorization in the image's
- * cassandra.yaml, and refusing to start the node when the file does not have those lines to change (another
- * image layout): a node must never come up open because a sed matched nothing.
+ * cassandra.yaml, and refusing to start the node when the file does not end up with those classes (another image
+ * layout): a node must never come up open because a sed matched nothing. Both layouts of the keys are handled:
+ * `authenticator: AllowAllAuthenticator` (4.x) and, since 5.0, a block whose indented `class_name:` names the class.
  */
 export function enableAuthScript(yaml: string): string[] {
+  const set = (key: string, value: string) => [
+    `-e 's/^${key}:[[:space:]]*[^[:space:]#].*/${key}: ${value}/'`,
+    `-e '/^${key}:[[:space:]]*$/,/^[^[:space:]#]/s/^\\([[:space:]][[:space:]]*class_name[[:space:]]*:\\).*/\\1 ${value}/'`,
+  ];
   return [
-    `sed -i -e 's/^authenticator:.*/authenticator: PasswordAuthenticator/' -e 's/^authorizer:.*/authorizer: CassandraAuthorizer/' ${yaml}`,
-    `grep -qx 'authenticator: PasswordAuthenticator' ${yaml} && grep -qx 'authorizer: CassandraAuthorizer' ${yaml} `
-      + `|| { echo "${yaml}: no authenticator/authorizer line to set; refusing to start without authentication" >&2; exit 1; }`,
+    `sed -i ${[...set('authenticator', 'PasswordAuthenticator'), ...set('authorizer', 'CassandraAuthorizer')].join(' ')} ${yaml}`,
+    // The class a key ends up with, in either layout: the value on its line, or the class_name of its block.
+    String.raw`effective() { awk -v k="$1:" 'index($0, k) == 1 { v = substr($0, length(k) + 1); b = 1; next } b && /^[ \t]+class_name[ \t]*:/ { sub(/^[ \t]+class_name[ \t]*:/, ""); v = $0; b = 0; next } /^[^ \t#]/ { b = 0 } END { gsub(/[ \t]/, "", v); print v }' "$2"; }; `
+      + `[ "$(effective authenticator ${yaml})" = PasswordAuthenticator ] && [ "$(effective authorizer ${yaml})" = CassandraAuthorizer ] `
+      + `|| { echo "${yaml}: no authenticator/authorizer to set; refusing to start without authentication" >&2; exit 1; }`,
   ];
 }
 
