@@ -29,6 +29,14 @@ export interface ImageProfile {
   readonly busybox?: boolean;
   /** Files of the image: path in the container (under /bin or /usr/local/bin) -> file on this machine. */
   readonly files?: Record<string, string>;
+  /**
+   * Directories of the image: path in the container -> directory on this machine, mounted read-only (an image's
+   * layers cannot be written to through a read-only root either). A volume mounted at the same path hides it, as a
+   * volume hides the image's directory.
+   */
+  readonly dirs?: Record<string, string>;
+  /** Symbolic links of the image: path in the container -> target. */
+  readonly symlinks?: Record<string, string>;
   /** STOPSIGNAL of the image. */
   readonly stopSignal?: NodeJS.Signals;
 }
@@ -336,6 +344,10 @@ export class Pod {
     } else {
       lines.push('ln -s usr/bin "$R/bin"');
     }
+    for (const [p, host] of Object.entries(img.dirs ?? {})) {
+      lines.push(`mkdir -p "$R"${q(p)} && mount --bind ${q(host)} "$R"${q(p)} && mount -o remount,bind,ro "$R"${q(p)}`);
+    }
+    for (const [p, target] of Object.entries(img.symlinks ?? {})) lines.push(`mkdir -p "$R"${q(path.dirname(p))} && ln -s ${q(target)} "$R"${q(p)}`);
     const files = Object.entries(img.files ?? {});
     if (files.some(([p]) => p.startsWith('/usr/local/bin/'))) lines.push('mount -t tmpfs -o size=1m,mode=755 localbin "$R/usr/local/bin"');
     for (const [p, host] of files) lines.push(`touch "$R"${q(p)} && mount --bind ${q(host)} "$R"${q(p)}`);
