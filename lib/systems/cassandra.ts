@@ -148,9 +148,14 @@ export interface CassandraRingProps {
    */
   readonly allowedClients?: k8s.NetworkPolicyPeer[];
   /**
-   * Time a node has to shut down: `nodetool drain` (preStop) flushes every memtable to disk, then Cassandra stops.
-   * At least 30 seconds.
-   * @default Duration.minutes(5)
+   * Time a node has to shut down. A node that restarts (rolling update, deleted pod, eviction, scale to 0) runs
+   * `nodetool drain` (flushes every memtable) in its preStop hook; a node removed by a scale-down (its ordinal is no
+   * longer below the StatefulSet's replicas) runs `nodetool decommission`, which streams every range it holds to the
+   * nodes that take it over, at Cassandra's stream throughput (`stream_throughput_outbound`, 24 MiB/s by default:
+   * about 7 minutes for a full 10 GiB volume). When the grace period runs out first, the kubelet kills the node
+   * mid-stream: it stays in the ring as DN/Leaving with its ranges, and `nodetool removenode` and a repair are needed.
+   * Size it for the data of one node. At least 30 seconds.
+   * @default Duration.minutes(30)
    */
   readonly terminationGracePeriod?: Duration;
   /**
@@ -262,6 +267,9 @@ const LOG_TOTAL_SIZE_CAP = '200MB';
 const VOLUME_SIZES = { config: Size.mebibytes(16), tmp: Size.mebibytes(128), logs: Size.gibibytes(1) };
 const MIN_EPHEMERAL_LIMIT = Size.mebibytes(1536);
 
+/** Written on the claim by the preStop hook once the node is decommissioned; the init container then clears the claim. */
+const DECOMMISSIONED_MARKER = `${PATHS.data}/.decommissioned`;
+
 /** Where the init container of a ring with `zones` finds its API token (a projected volume, in that container only). */
 const API_CREDENTIALS = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -328,6 +336,11 @@ export class CassandraRing extends Construct {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** With `zones` and several racks: the ClusterRole that lets the ring's ServiceAccount read nodes (their zone label). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
+  /**
+   * The Role that lets the ring's ServiceAccount `get` its own StatefulSet (and nothing else): the preStop hook reads
+   * its replicas to tell a scale-down (decommission) from a restart (drain).
+   */
+  public readonly statefulSetReaderRole: k8s.KubeRole;
   /** Stable DNS names of the seed nodes, as given in `CASSANDRA_SEEDS`. */
   public readonly seeds: string[];
   /**
@@ -400,12 +413,15 @@ export class CassandraRing extends Construct {
       emptyDir('config', VOLUME_SIZES.config),
       emptyDir('tmp', VOLUME_SIZES.tmp),
       emptyDir('logs', VOLUME_SIZES.logs),
-      ...(lookupZone ? [apiCredentialsVolume()] : []),
+      // The token of the ring's ServiceAccount: the preStop hook reads the StatefulSet (and with zones the init
+      // container reads its node).
+      apiCredentialsVolume(),
     ];
     const volumeMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PATHS.config },
       { name: 'tmp', mountPath: PATHS.tmp },
       { name: 'logs', mountPath: PATHS.logs },
+      { name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true },
     ];
     const initContainer = hardenedContainer({
       name: 'config',
@@ -423,18 +439,22 @@ export class CassandraRing extends Construct {
         `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
         `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
         ...(auth ? enableAuthScript(`${PATHS.configSeed}/cassandra.yaml`) : []),
+        // A node decommissioned by a scale-down and brought back by a scale-up: its ranges belong to other nodes now, and
+        // Cassandra would refuse to start on its old system keyspace. It bootstraps as a new node.
+        `if [ -f ${DECOMMISSIONED_MARKER} ]; then echo "$POD_NAME was decommissioned: clearing ${PATHS.data} to bootstrap as a new node"; find ${PATHS.data} -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi`,
         ...(rackSource ? [
           ...rackSource,
           `sed -i "s/^rack=.*/rack=$rack/" ${PATHS.configSeed}/cassandra-rackdc.properties`,
           'echo "$POD_NAME: rack $rack"',
         ] : []),
       ].join('\n')],
-      env: rackSource ? [
+      env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         ...(lookupZone ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
-      ] : undefined,
+      ],
       volumeMounts: [
         { name: 'config', mountPath: PATHS.configSeed },
+        { name: 'data', mountPath: PATHS.data },
         ...(lookupZone ? [{ name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true }] : []),
       ],
     });
@@ -465,7 +485,9 @@ export class CassandraRing extends Construct {
       clientPorts: ['cql'],
       // The init container asks the API server for its node's zone (through the `kubernetes` Service: 443, or the
       // API server's own port once the Service is resolved to an endpoint).
-      allowedEgress: lookupZone ? [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }] : undefined,
+      // The preStop hook (and with zones the init container) asks the API server: through the `kubernetes` Service
+      // (443), or the API server's own port once the Service is resolved to an endpoint.
+      allowedEgress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }],
       resources,
       runAs: CASSANDRA_USER,
       containerName: 'cassandra',
@@ -483,8 +505,9 @@ export class CassandraRing extends Construct {
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
       // Opening SSTables and replaying the commit log come before the storage port: up to 15 minutes.
       startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
-      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `${NODETOOL} drain`] } } },
-      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(5),
+      // Leaving (scale-down): decommission; restarting: drain. See preStopScript.
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', preStopScript({ statefulSet: name, namespace: this.namespace })] } } },
+      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(30),
       volumes,
       volumeMounts,
       initContainers: [initContainer],
@@ -496,6 +519,17 @@ export class CassandraRing extends Construct {
     this.service = this.cluster.service!;
     this.podDisruptionBudget = this.cluster.podDisruptionBudget!;
     this.networkPolicy = this.cluster.networkPolicy!;
+
+    const readerName = `${name}-statefulset-reader`;
+    this.statefulSetReaderRole = new k8s.KubeRole(this, 'statefulset-reader', {
+      metadata: meta(readerName, this.namespace, labels),
+      rules: [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [name], verbs: ['get'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'statefulset-reader-binding', {
+      metadata: meta(readerName, this.namespace, labels),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: readerName },
+      subjects: [{ kind: 'ServiceAccount', name: this.cluster.serviceAccount.name, namespace: this.namespace }],
+    });
 
     if (lookupZone) {
       // Nodes are cluster-scoped: a Role cannot grant them. `get` only, no list or watch.
@@ -670,6 +704,58 @@ export function authBootstrapScript(o: { host: string; port: number; datacenter:
   ].join('\n');
 }
 
+/**
+ * The preStop hook of a Cassandra node (sh, in the Cassandra image). Kubernetes stops a pod for two reasons that
+ * Cassandra must tell apart:
+ * - the node is LEAVING: a scale-down removes the highest ordinals, so the StatefulSet's desired `replicas` (read from
+ *   the API server with the pod's ServiceAccount token; the Role grants `get` on this StatefulSet only) is at most this
+ *   pod's ordinal, and above 0. `nodetool decommission` streams every range the node holds to the nodes that take it
+ *   over and removes it from the ring, and marks its claim: the claim is retained on scale-down, and Cassandra refuses
+ *   to start a decommissioned node, so when a later scale-up brings the ordinal back, the init container deletes the
+ *   old data (owned by other nodes since) and the node bootstraps afresh.
+ *   K8ssandra's cass-operator decides the same way from the datacenter's size and decommissions before the pod is
+ *   deleted; here the StatefulSet controller deletes the pod and the hook does the work within the grace period.
+ * - the node is RESTARTING (rolling update, deleted or evicted pod, node drain) or the ring is paused (`replicas: 0`):
+ *   `nodetool drain` flushes the memtables and stops accepting writes, so the restart replays no commit log.
+ * When Cassandra refuses the decommission (fewer nodes would remain than a keyspace's replication factor in this
+ * datacenter, e.g. system_auth at 3 and a scale to 2) or the API server cannot be read, the node drains instead and
+ * the hook fails loudly: the kubelet records a FailedPreStopHook event with the message, and the node stays in the
+ * ring as DN, to be removed (`nodetool removenode`) once the replication factors fit.
+ */
+export function preStopScript(o: { statefulSet: string; namespace: string }): string {
+  const python = [
+    'import json, ssl, os, urllib.request',
+    `creds = "${API_CREDENTIALS}"`,
+    'host = os.environ["KUBERNETES_SERVICE_HOST"]',
+    'host = "[" + host + "]" if ":" in host else host',
+    `url = "https://%s:%s/apis/apps/v1/namespaces/${o.namespace}/statefulsets/${o.statefulSet}" % (host, os.environ["KUBERNETES_SERVICE_PORT"])`,
+    'request = urllib.request.Request(url, headers={"Authorization": "Bearer " + open(creds + "/token").read().strip()})',
+    'context = ssl.create_default_context(cafile=creds + "/ca.crt")',
+    'print(json.load(urllib.request.urlopen(request, context=context, timeout=10))["spec"]["replicas"])',
+  ].join('\n');
+  return [
+    `log() { echo "preStop $POD_NAME: $*" | tee -a ${PATHS.logs}/prestop.log >&2; }`,
+    'ordinal=${POD_NAME##*-}',
+    `replicas=$(python3 -c '${python}') || replicas=`,
+    'case "$replicas" in',
+    `  ''|*[!0-9]*) log "cannot read the replicas of StatefulSet ${o.namespace}/${o.statefulSet}: restarting, nodetool drain"; ${NODETOOL} drain; exit 1 ;;`,
+    'esac',
+    'if [ "$replicas" -gt 0 ] && [ "$ordinal" -ge "$replicas" ]; then',
+    '  log "leaving the ring (replicas $replicas, ordinal $ordinal): nodetool decommission"',
+    `  if ${NODETOOL} decommission && ${NODETOOL} netstats | grep -q '^Mode: DECOMMISSIONED'; then`,
+    `    log "decommissioned: its ranges are on the other nodes (its data on the claim is deleted if this ordinal starts again)"`,
+    `    touch ${DECOMMISSIONED_MARKER}`,
+    '    exit 0',
+    '  fi',
+    '  log "DECOMMISSION FAILED OR REFUSED: draining instead; this node stays in the ring as DN with its ranges (nodetool removenode once the replication factors fit the remaining nodes)"',
+    `  ${NODETOOL} drain`,
+    '  exit 1',
+    'fi',
+    'log "restarting (replicas $replicas, ordinal $ordinal): nodetool drain"',
+    `${NODETOOL} drain`,
+  ].join('\n');
+}
+
 /** Name of the ClusterRole (and its binding) of a ring with `zones`: cluster-wide, so the namespace is part of it. */
 function nodeReaderName(name: string, namespace: string): string {
   return `${namespace}-${name}-node-reader`;
@@ -738,6 +824,8 @@ interface CassandraEnvInput {
 function cassandraEnv(input: CassandraEnvInput): k8s.EnvVar[] {
   return [
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    // The preStop hook compares the ordinal of this pod with the StatefulSet's replicas.
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     // The address the node listens on and advertises, the one the readiness probe looks for in `nodetool status`.
     { name: 'CASSANDRA_LISTEN_ADDRESS', value: '$(POD_IP)' },
     { name: 'CASSANDRA_SEEDS', value: input.seeds.join(',') },
