@@ -77,7 +77,7 @@ describe('CassandraRing', () => {
       replicas: 5,
       namespace: 'data',
       clusterDomain: 'kube.local',
-      image: 'cassandra:4.1.7',
+      image: 'cassandra:5.0.8',
       clusterName: 'Events Cluster',
       datacenter: 'eu-west',
       rack: 'r1',
@@ -277,7 +277,7 @@ describe('CassandraRing', () => {
     const c = container(sts);
     const init = pod.initContainers[0];
     for (const x of [c, init]) {
-      expect(x.image).toBe('cassandra:4.1.7');
+      expect(x.image).toBe('cassandra:5.0.9');
       expect(x.imagePullPolicy).toBe('Always');
       expect(x.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsUser: 999, capabilities: { drop: ['ALL'] } });
       expect(x.resources.limits).toHaveProperty('ephemeral-storage');

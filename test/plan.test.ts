@@ -205,8 +205,8 @@ const CASES: Case[] = [
   },
   {
     rule: 'image-version-skip', kind: FindingKind.WARNING, object: 'StatefulSet.apps/cassandra/cassandra',
-    change: (o) => { for (const c of [...sts(o, 'cassandra').spec.template.spec.containers, ...sts(o, 'cassandra').spec.template.spec.initContainers]) c.image = 'cassandra:6.0.0'; },
-    field: '.image', old_: 'cassandra:4.1.7', new_: 'cassandra:6.0.0', detail: /Cassandra 4.x -> 6.x/,
+    change: (o) => { for (const c of [...sts(o, 'cassandra').spec.template.spec.containers, ...sts(o, 'cassandra').spec.template.spec.initContainers]) c.image = 'cassandra:7.0.0'; },
+    field: '.image', old_: 'cassandra:5.0.9', new_: 'cassandra:7.0.0', detail: /Cassandra 5.x -> 7.x/,
   },
   {
     rule: 'pvc-resize', kind: FindingKind.WARNING, object: 'PersistentVolumeClaim/web/scratch', old: [pvc('1Gi')],

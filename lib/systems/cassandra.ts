@@ -12,8 +12,12 @@ import { PropValidator, describeValue, guardValidation, requireProps, validateSc
 import { Credentials, CredentialsBinding, credentialsVolume } from '../core/credentials';
 import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../core/backup';
 
-/** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
-export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
+/**
+ * The Cassandra release deployed unless `image` says otherwise (the official image, pinned): Apache Cassandra 5.0,
+ * the current stable series, on Java 17 (the image ships Eclipse Temurin 17; 5.0 runs on 11 or 17, 4.1 on 8 or 11).
+ * Proved on the real server (cassandra-all 5.0.9 from Maven Central) by `npm run e2e:servers`.
+ */
+export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:5.0.9';
 
 /**
  * Pod label naming the rack of a ring with ONE rack: part of its StatefulSet's selector since the first release, so
@@ -127,7 +131,11 @@ export interface CassandraRingProps {
    */
   readonly maxHeapSize?: Size;
   /**
-   * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`.
+   * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`. Only the CMS collector uses it (cassandra-env.sh
+   * turns it into -Xmn with CMS alone): Cassandra 5.0 on Java 17, the default image, runs G1 (jvm17-server.options),
+   * which sizes the young generation itself and ignores it, as the real 5.0.9 did in `npm run e2e:servers`. It is
+   * still always set, because cassandra-env.sh refuses a MAX_HEAP_SIZE without it under CMS (images on Java 11 with
+   * CMS configured, and nodetool's own JVM).
    * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link CassandraRing.heapSizes})
    */
   readonly heapNewSize?: Size;
