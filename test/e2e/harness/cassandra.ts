@@ -1,12 +1,13 @@
 // Cassandra for the real-servers suite: the image profile of cassandra:5.0.9 (Apache's cassandra-all and its jars from
 // Maven Central, cqlsh from PyPI, the machine's Java 17, and the image's scripts and base configuration as this
 // project emulates them in test/e2e/images/), and what the tests ask a running ring (nodetool, cqlsh).
+import * as fs from 'fs';
 import * as path from 'path';
 import { CassandraRing, CassandraRingProps } from '../../../lib';
 import { KubeObject } from './kube';
-import { ImageProfile, Pod } from './pod';
+import { ImageProfile, Pod, PodApi } from './pod';
 import { RunResult, waitFor } from './proc';
-import { ROOT, StatefulSetRunner, objectsOf, synthChart } from './servers';
+import { ROOT, StatefulSetRunner, WORK, dns, nextIp, objectsOf, synthChart } from './servers';
 
 export const CASSANDRA_VERSION = '5.0.9';
 const TOOLS = path.join(ROOT, '.tools', `cassandra-${CASSANDRA_VERSION}`);
@@ -44,7 +45,12 @@ export const CASSANDRA_IMAGE: ImageProfile = {
 
 /** The objects of a CassandraRing in `namespace`, as synthesized. */
 export function synthRing(namespace: string, props: CassandraRingProps): KubeObject[] {
-  return objectsOf(synthChart(namespace, (chart) => new CassandraRing(chart, 'cassandra', props)));
+  return objectsOf(synthRingDir(namespace, props));
+}
+
+/** The synth output directory of a CassandraRing in `namespace` (what `kubectl apply -f` takes). */
+export function synthRingDir(namespace: string, props: CassandraRingProps): string {
+  return synthChart(namespace, (chart) => new CassandraRing(chart, 'cassandra', props));
 }
 
 /** One line of `nodetool status`. */
@@ -99,7 +105,44 @@ export async function cqlsh(pod: Pod, host: string, cql: string, user?: { name: 
   return pod.exec(['cqlsh', ...auth, '--request-timeout=30', '-e', cql, host], { timeoutMs });
 }
 
-/** The runner of a ring's StatefulSet with the Cassandra image. */
-export function ringRunner(objects: KubeObject[], secrets?: Record<string, Record<string, string>>): StatefulSetRunner {
-  return new StatefulSetRunner({ objects, image: CASSANDRA_IMAGE, secrets });
+/** The runner of a ring's StatefulSet with the Cassandra image (and the API server its pods reach, if any). */
+export function ringRunner(objects: KubeObject[], secrets?: Record<string, Record<string, string>>, api?: { api: PodApi; rootCa: Record<string, Record<string, string>> }): StatefulSetRunner {
+  return new StatefulSetRunner({ objects, image: CASSANDRA_IMAGE, secrets, api: api?.api, configMaps: api?.rootCa });
+}
+
+/** A client pod with the Cassandra image's tools (cqlsh, python3 and its driver), running until stopped; `files` at /etc/client. */
+export async function cassandraClient(namespace: string, name = 'cql-client', files: Record<string, string> = {}): Promise<Pod> {
+  const pod = new Pod({
+    name, namespace, image: CASSANDRA_IMAGE, ip: nextIp(), dns, workDir: WORK, configMaps: { files },
+    spec: {
+      securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999 },
+      volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'files', configMap: { name: 'files' } }],
+      containers: [{
+        name: 'client', command: ['sleep', 'infinity'], env: [{ name: 'HOME', value: '/tmp' }, { name: 'PYTHONPATH', value: '/opt/cassandra/pylib' }],
+        securityContext: { readOnlyRootFilesystem: true },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'files', mountPath: '/etc/client', readOnly: true }],
+      }],
+    },
+  });
+  await pod.start();
+  return pod;
+}
+
+/** The JVM of the Cassandra server below `pid` (the pod's main process chain execs into it): its pid and argv. */
+export function cassandraJvm(pid: number): { pid: number; argv: string[] } | undefined {
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    try {
+      const argv = fs.readFileSync(`/proc/${p}/cmdline`, 'utf-8').split('\0').filter(Boolean);
+      if (argv.includes('org.apache.cassandra.service.CassandraDaemon')) return { pid: p, argv };
+      for (const tid of fs.readdirSync(`/proc/${p}/task`)) {
+        const children = fs.readFileSync(`/proc/${p}/task/${tid}/children`, 'utf-8').trim();
+        if (children) queue.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
 }

@@ -76,6 +76,14 @@ export class Dns {
   }
 }
 
+/** The Kubernetes API as a kubelet offers it to its pods. */
+export interface PodApi {
+  /** KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, in every container's environment. */
+  readonly env: Record<string, string>;
+  /** A token of `serviceAccount` from the TokenRequest API (a projected serviceAccountToken source). */
+  readonly token: (namespace: string, serviceAccount: string, expirationSeconds: number, audience?: string) => Promise<string>;
+}
+
 export interface PodOptions {
   readonly name: string;
   readonly namespace: string;
@@ -97,6 +105,11 @@ export interface PodOptions {
   readonly configMaps?: Record<string, Record<string, string>>;
   readonly secrets?: Record<string, Record<string, string>>;
   readonly workDir: string;
+  /**
+   * The API server the pod can reach (its service env, and tokens for projected serviceAccountToken volumes).
+   * @default - none: a projected token volume is refused
+   */
+  readonly api?: PodApi;
 }
 
 export interface ExecOptions {
@@ -179,7 +192,7 @@ export class Pod {
     const own = this.fqdn ? `${this.o.ip}\t${this.fqdn}\t${this.o.name}` : `${this.o.ip}\t${this.o.name}`;
     fs.writeFileSync(this.hostsFile, '');
     this.o.dns.attach(this.hostsFile, own);
-    this.prepareVolumes();
+    this.prepareVolumes(await this.projectedTokens());
     for (const init of this.o.spec.initContainers ?? []) {
       const d = await this.launch(init);
       const code = await d.done;
@@ -226,7 +239,21 @@ export class Pod {
   /** Volume directories on this machine, by volume name. */
   private volumeDirs = new Map<string, string>();
 
-  private prepareVolumes(): void {
+  /** Tokens of the projected serviceAccountToken sources, by volume name and path, requested as the kubelet does. */
+  private async projectedTokens(): Promise<Map<string, string>> {
+    const tokens = new Map<string, string>();
+    for (const v of this.o.spec.volumes ?? []) {
+      for (const src of v.projected?.sources ?? []) {
+        if (!src.serviceAccountToken) continue;
+        if (!this.o.api) throw new Error(`${this.name}: volume ${v.name} projects a ServiceAccount token, and this pod has no API server`);
+        const sa = this.o.spec.serviceAccountName ?? 'default';
+        tokens.set(`${v.name}/${src.serviceAccountToken.path}`, await this.o.api.token(this.o.namespace, sa, src.serviceAccountToken.expirationSeconds ?? 3600, src.serviceAccountToken.audience));
+      }
+    }
+    return tokens;
+  }
+
+  private prepareVolumes(tokens: Map<string, string>): void {
     const g = this.fsGroup;
     for (const v of this.o.spec.volumes ?? []) {
       let dir: string;
@@ -262,6 +289,24 @@ export class Pod {
             fs.chmodSync(f, it.mode ?? mode);
           }
           fs.chmodSync(dir, 0o755);
+        } else if (v.projected) {
+          // The kubelet writes every source into one directory, files root-owned with the fsGroup, mode defaultMode.
+          const write = (file: string, text: string, mode?: number) => {
+            const f = path.join(dir, file);
+            fs.mkdirSync(path.dirname(f), { recursive: true });
+            fs.writeFileSync(f, text);
+            fs.chownSync(f, 0, g ?? 0);
+            fs.chmodSync(f, mode ?? v.projected.defaultMode ?? 0o644);
+          };
+          for (const src of v.projected.sources ?? []) {
+            if (src.serviceAccountToken) write(src.serviceAccountToken.path, tokens.get(`${v.name}/${src.serviceAccountToken.path}`)!);
+            else if (src.configMap) {
+              const cm = this.o.configMaps?.[src.configMap.name];
+              if (!cm) throw new Error(`${this.name}: ConfigMap ${src.configMap.name} not provided (projected volume ${v.name})`);
+              for (const it of src.configMap.items ?? Object.keys(cm).map((k) => ({ key: k, path: k }))) write(it.path, cm[it.key], it.mode);
+            } else throw new Error(`${this.name}: projected volume ${v.name}: source ${Object.keys(src).join()} not supported by this harness`);
+          }
+          fs.chmodSync(dir, 0o755);
         } else {
           throw new Error(`${this.name}: volume ${v.name}: kind not supported by this harness`);
         }
@@ -277,7 +322,7 @@ export class Pod {
 
   private envOf(c: any): Record<string, string> {
     const image = this.imageOf(c);
-    const env: Record<string, string> = { PATH: image.path, HOSTNAME: this.o.name, HOME: '/root', ...(image.env ?? {}) };
+    const env: Record<string, string> = { PATH: image.path, HOSTNAME: this.o.name, HOME: '/root', ...(image.env ?? {}), ...(this.o.api?.env ?? {}) };
     for (const e of c.env ?? []) {
       if (e.value !== undefined) env[e.name] = expand(e.value, env);
       else if (e.valueFrom?.fieldRef) {
