@@ -70,7 +70,7 @@ describe('CassandraRing', () => {
   test('all props snapshot (one rack)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
-      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'registry.example.com/mirror/criteord/cassandra_exporter:2.3.8', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
+      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'registry.example.com/mirror/bitnami/jmx-exporter:0.20.0', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
       superuser: Credentials.fromExistingSecret('events-admin', { username: 'name', password: 'secret' }),
       unsafeDisableAuthentication: false,
       name: 'events',

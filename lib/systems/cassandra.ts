@@ -26,11 +26,17 @@ export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:5.0.9';
 export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
 
 /**
- * The exporter of the metrics sidecar unless `metrics.image` says otherwise: Criteo's cassandra_exporter, the one
- * Bitnami's cassandra chart ships (as bitnami/cassandra-exporter). It runs beside the official image unchanged,
- * reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as they are.
+ * The exporter of the metrics sidecar unless `metrics.image` says otherwise: the Prometheus project's JMX exporter as
+ * a standalone HTTP server (`jmx_prometheus_httpserver` 0.20.0, the jar io.prometheus.jmx:jmx_prometheus_httpserver
+ * on Maven Central), in Bitnami's image of it, whose versioned tags live in the frozen `bitnamilegacy` repository
+ * since Bitnami ended its free catalog (August 2025): mirror it into your registry. It runs beside the official
+ * image unchanged, reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as
+ * they are. Criteo's cassandra_exporter, the earlier default, is unmaintained since 2022.
  */
-export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'criteord/cassandra_exporter:2.3.8';
+export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'bitnamilegacy/jmx-exporter:0.20.0';
+
+/** Where the metrics image keeps the exporter's jar (Bitnami's layout; the image's entrypoint is `java -jar` of it). */
+const EXPORTER_JAR = '/opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar';
 
 /** The CQL native-protocol port. */
 export const CASSANDRA_CQL_PORT = 9042;
@@ -167,8 +173,10 @@ export interface CassandraRingProps {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * Prometheus metrics from a cassandra_exporter sidecar (port 8080, `/metrics`) reading this node's JMX on
-   * 127.0.0.1:7199; the NetworkPolicy admits `scrapers` to port 8080 only.
+   * Prometheus metrics from a JMX exporter sidecar (port 8080, `/metrics`) reading this node's JMX on 127.0.0.1:7199:
+   * client request latencies and errors, storage load and exceptions, compaction, commit log, thread pools, dropped
+   * messages, caches, clients, JVM memory and GC (`cassandra_*`, `jvm_*`; per-table metrics are left out, they are
+   * thousands of series); the NetworkPolicy admits `scrapers` to port 8080 only.
    * @default - no metrics
    */
   readonly metrics?: CassandraMetricsOptions;
@@ -190,9 +198,9 @@ export interface CassandraRingProps {
 /** Options of {@link CassandraRingProps.metrics}. */
 export interface CassandraMetricsOptions extends MetricsOptions {
   /**
-   * The cassandra_exporter image: Criteo's, or a copy with its layout (the jar at
-   * /opt/cassandra_exporter/cassandra_exporter.jar, its config at /etc/cassandra_exporter/config.yml), e.g. a mirror
-   * in your registry (Bitnami's build, bitnami/cassandra-exporter, installs under /opt/bitnami: check its layout first).
+   * The JMX exporter image: Bitnami's jmx-exporter 0.x, or a copy with its layout (a Java 17 `java` on the PATH, the
+   * standalone exporter jar at /opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar), e.g. a mirror in your
+   * registry. Its configuration comes from the ConfigMap `<name>-jmx-exporter-<hash>` this construct writes.
    * @default CASSANDRA_EXPORTER_DEFAULT_IMAGE
    */
   readonly image?: string;
@@ -425,6 +433,14 @@ export class CassandraRing extends Construct {
       // container reads its node).
       apiCredentialsVolume(),
     ];
+    if (props.metrics) {
+      // Named by its content: a new configuration is a new ConfigMap, and the pods roll onto it.
+      const metricsConfig = new k8s.KubeConfigMap(this, 'metrics-config', {
+        metadata: meta(`${name}-jmx-exporter-${configHash(CASSANDRA_EXPORTER_CONFIG).slice(0, 8)}`, this.namespace, labels),
+        data: { 'config.yaml': CASSANDRA_EXPORTER_CONFIG },
+      });
+      volumes.push({ name: 'metrics-config', configMap: { name: metricsConfig.name, defaultMode: 0o444 } });
+    }
     const volumeMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PATHS.config },
       { name: 'tmp', mountPath: PATHS.tmp },
@@ -972,10 +988,42 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
 }
 
 /**
- * The cassandra_exporter sidecar, started without the image's wrapper script (which rewrites its config file with
- * sed on the way in): the JVM directly, on the config the image ships for its own jar (JMX at localhost:7199,
- * listening on 8080, the costly and per-keyspace system metrics left out).
+ * The JMX exporter's configuration: the node's JMX on localhost (no authentication: LOCAL_JMX), the node-level
+ * Cassandra metrics and the JVM's memory and GC, with names in Prometheus' style (`cassandra_<type>_<name>_<attribute>`,
+ * the scope as a label, percentiles as `quantile`). Per-table and per-keyspace beans are not read (thousands of them).
  */
+export const CASSANDRA_EXPORTER_CONFIG = [
+  'hostPort: 127.0.0.1:7199',
+  'ssl: false',
+  'lowercaseOutputName: true',
+  'lowercaseOutputLabelNames: true',
+  'includeObjectNames:',
+  ...['ClientRequest', 'Storage', 'Compaction', 'CommitLog', 'ThreadPools', 'DroppedMessage', 'Cache', 'Client']
+    .map((t) => `  - "org.apache.cassandra.metrics:type=${t},*"`),
+  '  - "java.lang:type=Memory"',
+  '  - "java.lang:type=GarbageCollector,*"',
+  'rules:',
+  "  - pattern: 'org.apache.cassandra.metrics<type=ThreadPools, path=(\\w+), scope=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_threadpools_$3',
+  '    labels: { path: "$1", pool: "$2" }',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w.-]+), name=(\\w+)><>(\\d+)thPercentile'",
+  '    name: cassandra_$1_$3_seconds',
+  '    labels: { scope: "$2", quantile: "0.$4" }',
+  '    valueFactor: 0.000001',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w.-]+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$3_$4',
+  '    labels: { scope: "$2" }',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$2_$3',
+  "  - pattern: 'java.lang<type=Memory><(\\w+)MemoryUsage>(\\w+)'",
+  '    name: jvm_memory_$1_$2_bytes',
+  "  - pattern: 'java.lang<type=GarbageCollector, name=([\\w ]+)><>Collection(Count|Time)'",
+  '    name: jvm_gc_collection_$2',
+  '    labels: { gc: "$1" }',
+  '',
+].join('\n');
+
+/** The JMX exporter sidecar: the image's own command (`java -jar` of its exporter), on 8080, with our configuration. */
 function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
   return hardenedContainer({
     name: 'metrics',
@@ -984,11 +1032,16 @@ function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
     resources: o.resources,
     defaultResources: EXPORTER_DEFAULT_RESOURCES,
     command: ['java', '-XX:MaxRAMPercentage=50', '-XX:+UseSerialGC', '-XX:-UsePerfData',
-      '-jar', '/opt/cassandra_exporter/cassandra_exporter.jar', '/etc/cassandra_exporter/config.yml'],
+      '-jar', EXPORTER_JAR, String(EXPORTER_ENDPOINT.port), `${EXPORTER_CONFIG_DIR}/config.yaml`],
     ports: [{ name: EXPORTER_ENDPOINT.portName, containerPort: EXPORTER_ENDPOINT.port, protocol: 'TCP' }],
+    volumeMounts: [{ name: 'metrics-config', mountPath: EXPORTER_CONFIG_DIR, readOnly: true }],
     ...exporterProbes(EXPORTER_ENDPOINT.portName),
+    // The exporter answers / with a scrape of the node's JMX: its own health endpoint is cheaper.
+    readinessProbe: { httpGet: { path: '/-/healthy', port: k8s.IntOrString.fromString(EXPORTER_ENDPOINT.portName) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
   });
 }
+
+const EXPORTER_CONFIG_DIR = '/etc/jmx-exporter';
 
 /** The heap that `props` give or the limit implies: at most half the limit, the young generation at most half the heap. */
 function validateHeap(v: PropValidator, props: CassandraRingProps, memoryLimit: Size) {
