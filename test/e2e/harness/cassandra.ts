@@ -25,7 +25,14 @@ export const CASSANDRA_IMAGE: ImageProfile = {
   path: '/opt/cassandra/bin:/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   passwd: ['root:x:0:0:root:/root:/bin/bash', 'cassandra:x:999:999::/home/cassandra:/bin/sh'],
   group: ['root:x:0:', 'cassandra:x:999:'],
-  env: { JAVA_HOME: '/opt/java/openjdk', CASSANDRA_HOME: '/opt/cassandra', CASSANDRA_CONF: '/etc/cassandra', CASSANDRA_VERSION },
+  env: {
+    JAVA_HOME: '/opt/java/openjdk', CASSANDRA_HOME: '/opt/cassandra', CASSANDRA_CONF: '/etc/cassandra', CASSANDRA_VERSION,
+    // TEST-ONLY DEVIATION (not in the image, stated in the README): shorter waits that only cost time on one machine
+    // with a handful of nodes on one bridge. cassandra-env.sh appends JVM_EXTRA_OPTS to the JVM options. Gossip
+    // settling: no 8 s polls at startup (gossip converges at once here); ring delay 10 s instead of 30 s: the sleeps
+    // before a bootstrap, while leaving, and after announcing a leave.
+    JVM_EXTRA_OPTS: '-Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=10000',
+  },
   dirs: {
     '/opt/java/openjdk': JAVA_HOME,
     // Debian's JDK links its configuration (java.security...) to /etc/java-17-openjdk.
@@ -148,3 +155,25 @@ export function cassandraJvm(pid: number): { pid: number; argv: string[] } | und
   }
   return undefined;
 }
+
+/**
+ * bitnamilegacy/jmx-exporter:0.20.0 (Bitnami's minideb with its Java 17 at /opt/bitnami/java and the Prometheus JMX
+ * exporter's standalone jar at /opt/bitnami/jmx-exporter, entrypoint `java -jar jmx_prometheus_httpserver.jar`), with
+ * Debian's OpenJDK 17 for Bitnami's and the same release's jar from Maven Central (io.prometheus.jmx:
+ * jmx_prometheus_httpserver:0.20.0).
+ */
+export const JMX_EXPORTER_IMAGE: ImageProfile = {
+  name: 'bitnamilegacy/jmx-exporter:0.20.0',
+  path: '/opt/bitnami/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  passwd: ['root:x:0:0:root:/root:/bin/bash'],
+  group: ['root:x:0:'],
+  env: { HOME: '/', APP_VERSION: '0.20.0', BITNAMI_APP_NAME: 'jmx-exporter', OS_ARCH: 'amd64', OS_FLAVOUR: 'debian-12', OS_NAME: 'linux' },
+  dirs: {
+    '/opt/bitnami/java': JAVA_HOME,
+    '/etc/java-17-openjdk': '/etc/java-17-openjdk',
+    '/etc/alternatives': '/etc/alternatives',
+    '/opt/bitnami/jmx-exporter': path.join(ROOT, '.tools', 'jmx-exporter-0.20.0'),
+  },
+  entrypoint: ['java', '-jar', 'jmx_prometheus_httpserver.jar'],
+  cmd: ['5556', 'example_configs/httpserver_sample_config.yml'],
+};

@@ -32,8 +32,13 @@ export async function startPodApiServer(name: string): Promise<PodApiServer> {
   const port = Number(new URL(info.server).port);
 
   const sock = path.join(dir, 'api.sock');
+  const open = new Set<net.Socket>();
   const bridge = net.createServer((client) => {
     const upstream = net.connect(port, '127.0.0.1');
+    for (const sock of [client, upstream]) {
+      open.add(sock);
+      sock.on('close', () => open.delete(sock));
+    }
     client.pipe(upstream).pipe(client);
     const close = () => { client.destroy(); upstream.destroy(); };
     client.on('error', close);
@@ -64,6 +69,7 @@ export async function startPodApiServer(name: string): Promise<PodApiServer> {
       await forwarder.stop(2000);
       await deleteNetns(ns);
       bridge.close();
+      for (const sock of open) sock.destroy();
       await controlPlane.stop();
     },
   };

@@ -10,6 +10,7 @@ CLASSPATH=$CASSANDRA_CONF
 for jar in "$CASSANDRA_HOME"/lib/*.jar; do
 	CLASSPATH=$CLASSPATH:$jar
 done
+# shellcheck disable=SC2034 # read by the scripts that source this file
 cassandra_storagedir=$CASSANDRA_HOME/data
 JAVA_AGENT="${JAVA_AGENT:-} -javaagent:$CASSANDRA_HOME/lib/jamm-0.4.0.jar"
 
@@ -24,11 +25,12 @@ case "$JAVA_VERSION" in
 	11|17) ;;
 	*) echo "Cassandra 5.0 requires Java 11 or Java 17 (found $JAVA_VERSION)." >&2; exit 1 ;;
 esac
-JVM_ARCH=64-Bit
 
 variant=${jvmoptions_variant:--clients}
 for file in "$CASSANDRA_CONF/jvm$variant.options" "$CASSANDRA_CONF/jvm$JAVA_VERSION$variant.options"; do
 	[ -f "$file" ] || continue
+	# One option per word, as Cassandra's own script reads these files.
+	# shellcheck disable=SC2013
 	for opt in $(grep '^-' "$file"); do
 		JVM_OPTS="${JVM_OPTS:-} $opt"
 	done

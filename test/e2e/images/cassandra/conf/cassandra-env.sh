@@ -52,6 +52,7 @@ elif ! has -Xmn && [ $cms = yes ]; then
 	JVM_OPTS="$JVM_OPTS -Xmn$HEAP_NEWSIZE"
 fi
 
+# shellcheck disable=SC2034 # used by bin/cassandra, which sources this file
 JVM_ON_OUT_OF_MEMORY_ERROR_OPT="-XX:OnOutOfMemoryError=kill -9 %p"
 
 JMX_PORT=7199
