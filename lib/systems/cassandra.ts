@@ -714,7 +714,13 @@ export function authBootstrapScript(o: { host: string; port: number; datacenter:
     `ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${o.datacenter}': ${o.rf}};`,
     "CREATE ROLE IF NOT EXISTS '$q_user' WITH SUPERUSER = true AND LOGIN = true AND PASSWORD = '$q_pass';",
     'EOF',
-    'run "$as" "$W/setup.cql"',
+    // Right after the ALTER, the default role's row is on its one old replica until read repair copies it: a QUORUM
+    // read of it can miss ("User cassandra does not have sufficient privileges"). The statements are idempotent.
+    'for try in $(seq 1 12); do',
+    '  if run "$as" "$W/setup.cql"; then break; fi',
+    '  [ "$try" -lt 12 ] || { echo "the setup statements failed 12 times" >&2; exit 1; }',
+    '  echo "setup statements failed (try $try), retrying in 5 s" >&2; sleep 5',
+    'done',
     'until can_login superuser; do [ $SECONDS -lt $deadline ] || { echo "the new role $user cannot log in" >&2; exit 1; }; sleep 2; done',
     'if can_login default; then',
     '  random=$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)',
