@@ -70,14 +70,14 @@ describe('CassandraRing', () => {
   test('all props snapshot (one rack)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
-      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'registry.example.com/mirror/criteord/cassandra_exporter:2.3.8', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
+      metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'registry.example.com/mirror/bitnami/jmx-exporter:0.20.0', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
       superuser: Credentials.fromExistingSecret('events-admin', { username: 'name', password: 'secret' }),
       unsafeDisableAuthentication: false,
       name: 'events',
       replicas: 5,
       namespace: 'data',
       clusterDomain: 'kube.local',
-      image: 'cassandra:4.1.7',
+      image: 'cassandra:5.0.8',
       clusterName: 'Events Cluster',
       datacenter: 'eu-west',
       rack: 'r1',
@@ -240,10 +240,13 @@ describe('CassandraRing', () => {
     expect(c.ports.map((p: any) => p.name)).toContain('intra');
   });
 
-  test('preStop drains the node, with a grace period long enough to flush', () => {
+  test('preStop drains a restarting node and decommissions a leaving one (test/cassandra-scale-down.test.ts), with a grace period long enough to stream', () => {
     const sts = find(ring().objs, 'StatefulSet');
-    expect(container(sts).lifecycle.preStop.exec.command).toEqual(['/bin/sh', '-c', 'MAX_HEAP_SIZE=128m nodetool drain']);
-    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(300);
+    const [shell, flag, hook] = container(sts).lifecycle.preStop.exec.command;
+    expect([shell, flag]).toEqual(['/bin/sh', '-c']);
+    expect(hook).toContain('MAX_HEAP_SIZE=128m nodetool drain');
+    expect(hook).toContain('MAX_HEAP_SIZE=128m nodetool decommission');
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(1800);
     const custom = find(ring({ terminationGracePeriod: Duration.minutes(10) }).objs, 'StatefulSet');
     expect(custom.spec.template.spec.terminationGracePeriodSeconds).toBe(600);
   });
@@ -274,20 +277,24 @@ describe('CassandraRing', () => {
     const c = container(sts);
     const init = pod.initContainers[0];
     for (const x of [c, init]) {
-      expect(x.image).toBe('cassandra:4.1.7');
+      expect(x.image).toBe('cassandra:5.0.9');
       expect(x.imagePullPolicy).toBe('Always');
       expect(x.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsUser: 999, capabilities: { drop: ['ALL'] } });
       expect(x.resources.limits).toHaveProperty('ephemeral-storage');
     }
     expect(init.args[0]).toContain('cp -R /etc/cassandra/. /config/');
-    expect(init.volumeMounts).toEqual([{ name: 'config', mountPath: '/config' }]);
+    // The claim too: a decommissioned node's data is cleared when its ordinal comes back.
+    expect(init.volumeMounts).toEqual([{ name: 'config', mountPath: '/config' }, { name: 'data', mountPath: '/var/lib/cassandra' }]);
     expect(c.volumeMounts).toEqual([
       { name: 'data', mountPath: '/var/lib/cassandra' },
       { name: 'config', mountPath: '/etc/cassandra' },
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'logs', mountPath: '/var/log/cassandra' },
+      // The preStop hook reads the StatefulSet's replicas.
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
     ]);
-    expect(pod.volumes.map((v: any) => [v.name, v.emptyDir.sizeLimit])).toEqual([['config', '16Mi'], ['tmp', '128Mi'], ['logs', '1Gi']]);
+    expect(pod.volumes.map((v: any) => [v.name, v.emptyDir?.sizeLimit ?? Object.keys(v).filter((k) => k !== 'name')[0]]))
+      .toEqual([['config', '16Mi'], ['tmp', '128Mi'], ['logs', '1Gi'], ['kube-api-access', 'projected']]);
   });
 
   test('per-node claim of 10Gi at /var/lib/cassandra, retained on delete and scale-down', () => {
@@ -358,9 +365,9 @@ describe('CassandraRing', () => {
       const racks = Array.from({ length: 7 }, (_, i) => rackOf(objs, `cassandra-${i}`));
       expect(racks).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
       expect(['a', 'b', 'c'].map((x) => racks.filter((y) => y === x).length)).toEqual(CassandraRing.spreadReplicas(7, 3));
-      // no API access without zones
+      // no node access without zones (the init container has no token; the main container's reads only its StatefulSet)
       expect(all(objs, 'ClusterRole')).toHaveLength(0);
-      expect(find(objs, 'StatefulSet').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('kube-api-access');
+      expect(initOf(objs).volumeMounts.map((m: any) => m.name)).not.toContain('kube-api-access');
     });
 
     test('seeds: the first ordinals, one per rack before any rack gets two', () => {
@@ -386,7 +393,7 @@ describe('CassandraRing', () => {
         expect(pod.nodeSelector).toBeUndefined();
       });
 
-      test('the init container alone gets an API token, and reads its node\'s zone (get nodes, nothing more)', () => {
+      test('the init container gets an API token, and reads its node\'s zone (get nodes, nothing more)', () => {
         const { ring: r, objs } = ring(zoned, 'prod');
         const sts = find(objs, 'StatefulSet');
         const pod = sts.spec.template.spec;
@@ -403,7 +410,8 @@ describe('CassandraRing', () => {
         });
         const init = initOf(objs);
         expect(init.volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
-        expect(container(sts).volumeMounts.map((m: any) => m.name)).not.toContain('kube-api-access');
+        // The main container has the token too, for its preStop hook (get on its StatefulSet; test/cassandra-scale-down.test.ts).
+        expect(container(sts).volumeMounts.map((m: any) => m.name)).toContain('kube-api-access');
         expect(init.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } });
         expect(init.args[0]).toContain('racks = {"zone-a":"a","zone-b":"b","zone-c":"c"}');
         const role = find(objs, 'ClusterRole');

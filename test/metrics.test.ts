@@ -64,7 +64,8 @@ describe.each(SYSTEMS)('%s metrics', (_name, build, expected) => {
       expect(exporter.image).toBe(expected.sidecar);
       expect(exporter.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
       expect(exporter.resources.limits.memory).toBeDefined();
-      expect(exporter.readinessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
+      // The JMX exporter answers / with a full scrape of the node's JMX: its readiness asks its own health endpoint.
+      expect(exporter.readinessProbe.httpGet).toEqual({ path: exporter.image.includes('jmx-exporter') ? '/-/healthy' : '/', port: 'metrics' });
       expect(exporter.livenessProbe.tcpSocket).toEqual({ port: 'metrics' });
       expect(exporter.readinessProbe.exec).toBeUndefined();
     });

@@ -199,14 +199,19 @@ const CASES: Case[] = [
     field: 'spec.replicas', old_: 3, new_: 2, detail: /1 pod\(s\) removed: cassandra-2/,
   },
   {
+    rule: 'cassandra-decommission', kind: FindingKind.WARNING, object: 'StatefulSet.apps/cassandra/cassandra',
+    change: (o) => { sts(o, 'cassandra').spec.replicas = 2; },
+    field: 'spec.replicas', old_: 3, new_: 2, detail: /decommission of cassandra-2, one at a time, each streaming its ranges to the 2 remaining node\(s\); every keyspace's RF must be at most 2; 2 node\(s\) left: a keyspace at RF 3 \(system_auth included\) refuses it/,
+  },
+  {
     rule: 'image-version-skip', kind: FindingKind.WARNING, object: 'StatefulSet.apps/consul/consul',
     change: (o) => { container(sts(o, 'consul')).image = 'hashicorp/consul:1.23.0'; },
     field: 'spec.template.spec.containers[0].image', old_: 'hashicorp/consul:1.20.2', new_: 'hashicorp/consul:1.23.0', detail: /Consul 1.20 -> 1.23/,
   },
   {
     rule: 'image-version-skip', kind: FindingKind.WARNING, object: 'StatefulSet.apps/cassandra/cassandra',
-    change: (o) => { for (const c of [...sts(o, 'cassandra').spec.template.spec.containers, ...sts(o, 'cassandra').spec.template.spec.initContainers]) c.image = 'cassandra:6.0.0'; },
-    field: '.image', old_: 'cassandra:4.1.7', new_: 'cassandra:6.0.0', detail: /Cassandra 4.x -> 6.x/,
+    change: (o) => { for (const c of [...sts(o, 'cassandra').spec.template.spec.containers, ...sts(o, 'cassandra').spec.template.spec.initContainers]) c.image = 'cassandra:7.0.0'; },
+    field: '.image', old_: 'cassandra:5.0.9', new_: 'cassandra:7.0.0', detail: /Cassandra 5.x -> 7.x/,
   },
   {
     rule: 'pvc-resize', kind: FindingKind.WARNING, object: 'PersistentVolumeClaim/web/scratch', old: [pvc('1Gi')],

@@ -99,12 +99,12 @@ export function buildVariants(app: App): App {
     resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
     // The superuser that replaces cassandra/cassandra, sealed for the cluster at synth.
     superuser: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
-    // The cassandra_exporter sidecar on every node, and a PodMonitor.
+    // The JMX exporter sidecar on every node, and a PodMonitor.
     metrics: {
       scrapers: [PROMETHEUS],
       podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.minutes(1) },
       // The same exporter from a mirror in the team's registry, with more memory for a ring with many tables.
-      image: 'registry.example.com/mirror/criteord/cassandra_exporter:2.3.8',
+      image: 'registry.example.com/mirror/bitnami/jmx-exporter:0.20.0',
       resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } },
     },
   });

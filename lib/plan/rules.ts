@@ -504,13 +504,28 @@ export const RULE_TABLE: readonly RuleDef[] = [
     kind: FindingKind.WARNING,
     title: 'replicas decrease',
     why: 'Pods are removed (a StatefulSet removes the highest ordinals first, one at a time); their claims stay (whenScaled: Retain) and are reused by a later scale-up, data as it was.',
-    remedy: 'For a data store, first move the data off the members being removed (Cassandra: `nodetool decommission` on each, highest ordinal first; Consul: `consul leave` happens on termination with leave_on_terminate), then merge.',
+    remedy: 'For a data store, first move the data off the members being removed (Cassandra: a CassandraRing decommissions them itself, see cassandra-decommission; elsewhere `nodetool decommission` on each, highest ordinal first; Consul: `consul leave` happens on termination with leave_on_terminate), then merge.',
     detect: (c) => {
       if (!is(c, 'StatefulSet', 'Deployment', 'ReplicaSet') || !changed(c)) return [];
       const [a, b] = [get(c.old, 'spec.replicas') ?? 1, get(c.new, 'spec.replicas') ?? 1];
       if (!(b < a)) return [];
       const removed = is(c, 'StatefulSet') ? `: ${Array.from({ length: a - b }, (_, i) => `${c.ref.name}-${a - 1 - i}`).join(', ')}` : '';
       return [{ field: 'spec.replicas', old: a, new: b, detail: `${a - b} pod(s) removed${removed}` }];
+    },
+  },
+  {
+    id: 'cassandra-decommission',
+    kind: FindingKind.WARNING,
+    title: 'Cassandra ring scale-down: the departing nodes decommission',
+    why: 'A CassandraRing node whose ordinal is no longer below the StatefulSet\'s replicas runs `nodetool decommission` in its preStop hook (highest ordinal first, one at a time): it streams every range it holds to the nodes that take it over (at stream_throughput_outbound, 24 MiB/s by default: minutes per node for gigabytes, hours for hundreds of them), then leaves the ring. Cassandra refuses a decommission that would leave fewer nodes in the datacenter than a keyspace\'s replication factor (system_auth is at min(3, replicas) by the auth Job); a refused or unfinished one (the grace period ran out) leaves the node in the ring as DN, owning its ranges.',
+    remedy: 'Before merging: check that every keyspace\'s replication factor in this datacenter is at most the new replicas (`DESCRIBE KEYSPACES`; lower it with ALTER KEYSPACE and run `nodetool cleanup`/repair if needed), that the terminationGracePeriod covers streaming one node\'s data (`nodetool status` Load), and that the remaining nodes have the disk for it. After: `nodetool status` shows only UN nodes; a DN one needs `nodetool removenode` and a repair.',
+    detect: (c) => {
+      if (!is(c, 'StatefulSet') || !changed(c) || !hasImage(c.new, isCassandraImage)) return [];
+      const [a, b] = [get(c.old, 'spec.replicas') ?? 1, get(c.new, 'spec.replicas') ?? 1];
+      if (!(b < a) || b === 0) return [];
+      const nodes = Array.from({ length: a - b }, (_, i) => `${c.ref.name}-${a - 1 - i}`).join(', ');
+      const rf = b < 3 ? `; ${b} node(s) left: a keyspace at RF ${Math.min(3, a)} (system_auth included) refuses it until its RF is at most ${b}` : '';
+      return [{ field: 'spec.replicas', old: a, new: b, detail: `decommission of ${nodes}, one at a time, each streaming its ranges to the ${b} remaining node(s); every keyspace's RF must be at most ${b}${rf}` }];
     },
   },
   {

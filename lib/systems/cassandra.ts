@@ -12,8 +12,12 @@ import { PropValidator, describeValue, guardValidation, requireProps, validateSc
 import { Credentials, CredentialsBinding, credentialsVolume } from '../core/credentials';
 import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../core/backup';
 
-/** The Cassandra release deployed unless `image` says otherwise (the official image, pinned). */
-export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
+/**
+ * The Cassandra release deployed unless `image` says otherwise (the official image, pinned): Apache Cassandra 5.0,
+ * the current stable series, on Java 17 (the image ships Eclipse Temurin 17; 5.0 runs on 11 or 17, 4.1 on 8 or 11).
+ * Proved on the real server (cassandra-all 5.0.9 from Maven Central) by `npm run e2e:servers`.
+ */
+export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:5.0.9';
 
 /**
  * Pod label naming the rack of a ring with ONE rack: part of its StatefulSet's selector since the first release, so
@@ -22,11 +26,17 @@ export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:4.1.7';
 export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
 
 /**
- * The exporter of the metrics sidecar unless `metrics.image` says otherwise: Criteo's cassandra_exporter, the one
- * Bitnami's cassandra chart ships (as bitnami/cassandra-exporter). It runs beside the official image unchanged,
- * reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as they are.
+ * The exporter of the metrics sidecar unless `metrics.image` says otherwise: the Prometheus project's JMX exporter as
+ * a standalone HTTP server (`jmx_prometheus_httpserver` 0.20.0, the jar io.prometheus.jmx:jmx_prometheus_httpserver
+ * on Maven Central), in Bitnami's image of it, whose versioned tags live in the frozen `bitnamilegacy` repository
+ * since Bitnami ended its free catalog (August 2025): mirror it into your registry. It runs beside the official
+ * image unchanged, reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as
+ * they are. Criteo's cassandra_exporter, the earlier default, is unmaintained since 2022.
  */
-export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'criteord/cassandra_exporter:2.3.8';
+export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'bitnamilegacy/jmx-exporter:0.20.0';
+
+/** Where the metrics image keeps the exporter's jar (Bitnami's layout; the image's entrypoint is `java -jar` of it). */
+const EXPORTER_JAR = '/opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar';
 
 /** The CQL native-protocol port. */
 export const CASSANDRA_CQL_PORT = 9042;
@@ -127,7 +137,11 @@ export interface CassandraRingProps {
    */
   readonly maxHeapSize?: Size;
   /**
-   * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`.
+   * Young generation (`HEAP_NEWSIZE`). At most half of `maxHeapSize`. Only the CMS collector uses it (cassandra-env.sh
+   * turns it into -Xmn with CMS alone): Cassandra 5.0 on Java 17, the default image, runs G1 (jvm17-server.options),
+   * which sizes the young generation itself and ignores it, as the real 5.0.9 did in `npm run e2e:servers`. It is
+   * still always set, because cassandra-env.sh refuses a MAX_HEAP_SIZE without it under CMS (images on Java 11 with
+   * CMS configured, and nodetool's own JVM).
    * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link CassandraRing.heapSizes})
    */
   readonly heapNewSize?: Size;
@@ -148,14 +162,21 @@ export interface CassandraRingProps {
    */
   readonly allowedClients?: k8s.NetworkPolicyPeer[];
   /**
-   * Time a node has to shut down: `nodetool drain` (preStop) flushes every memtable to disk, then Cassandra stops.
-   * At least 30 seconds.
-   * @default Duration.minutes(5)
+   * Time a node has to shut down. A node that restarts (rolling update, deleted pod, eviction, scale to 0) runs
+   * `nodetool drain` (flushes every memtable) in its preStop hook; a node removed by a scale-down (its ordinal is no
+   * longer below the StatefulSet's replicas) runs `nodetool decommission`, which streams every range it holds to the
+   * nodes that take it over, at Cassandra's stream throughput (`stream_throughput_outbound`, 24 MiB/s by default:
+   * about 7 minutes for a full 10 GiB volume). When the grace period runs out first, the kubelet kills the node
+   * mid-stream: it stays in the ring as DN/Leaving with its ranges, and `nodetool removenode` and a repair are needed.
+   * Size it for the data of one node. At least 30 seconds.
+   * @default Duration.minutes(30)
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * Prometheus metrics from a cassandra_exporter sidecar (port 8080, `/metrics`) reading this node's JMX on
-   * 127.0.0.1:7199; the NetworkPolicy admits `scrapers` to port 8080 only.
+   * Prometheus metrics from a JMX exporter sidecar (port 8080, `/metrics`) reading this node's JMX on 127.0.0.1:7199:
+   * client request latencies and errors, storage load and exceptions, compaction, commit log, thread pools, dropped
+   * messages, caches, clients, JVM memory and GC (`cassandra_*`, `jvm_*`; per-table metrics are left out, they are
+   * thousands of series); the NetworkPolicy admits `scrapers` to port 8080 only.
    * @default - no metrics
    */
   readonly metrics?: CassandraMetricsOptions;
@@ -177,9 +198,9 @@ export interface CassandraRingProps {
 /** Options of {@link CassandraRingProps.metrics}. */
 export interface CassandraMetricsOptions extends MetricsOptions {
   /**
-   * The cassandra_exporter image: Criteo's, or a copy with its layout (the jar at
-   * /opt/cassandra_exporter/cassandra_exporter.jar, its config at /etc/cassandra_exporter/config.yml), e.g. a mirror
-   * in your registry (Bitnami's build, bitnami/cassandra-exporter, installs under /opt/bitnami: check its layout first).
+   * The JMX exporter image: Bitnami's jmx-exporter 0.x, or a copy with its layout (a Java 17 `java` on the PATH, the
+   * standalone exporter jar at /opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar), e.g. a mirror in your
+   * registry. Its configuration comes from the ConfigMap `<name>-jmx-exporter-<hash>` this construct writes.
    * @default CASSANDRA_EXPORTER_DEFAULT_IMAGE
    */
   readonly image?: string;
@@ -262,6 +283,9 @@ const LOG_TOTAL_SIZE_CAP = '200MB';
 const VOLUME_SIZES = { config: Size.mebibytes(16), tmp: Size.mebibytes(128), logs: Size.gibibytes(1) };
 const MIN_EPHEMERAL_LIMIT = Size.mebibytes(1536);
 
+/** Written on the claim by the preStop hook once the node is decommissioned; the init container then clears the claim. */
+const DECOMMISSIONED_MARKER = `${PATHS.data}/.decommissioned`;
+
 /** Where the init container of a ring with `zones` finds its API token (a projected volume, in that container only). */
 const API_CREDENTIALS = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -328,6 +352,11 @@ export class CassandraRing extends Construct {
   public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** With `zones` and several racks: the ClusterRole that lets the ring's ServiceAccount read nodes (their zone label). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
+  /**
+   * The Role that lets the ring's ServiceAccount `get` its own StatefulSet (and nothing else): the preStop hook reads
+   * its replicas to tell a scale-down (decommission) from a restart (drain).
+   */
+  public readonly statefulSetReaderRole: k8s.KubeRole;
   /** Stable DNS names of the seed nodes, as given in `CASSANDRA_SEEDS`. */
   public readonly seeds: string[];
   /**
@@ -400,12 +429,23 @@ export class CassandraRing extends Construct {
       emptyDir('config', VOLUME_SIZES.config),
       emptyDir('tmp', VOLUME_SIZES.tmp),
       emptyDir('logs', VOLUME_SIZES.logs),
-      ...(lookupZone ? [apiCredentialsVolume()] : []),
+      // The token of the ring's ServiceAccount: the preStop hook reads the StatefulSet (and with zones the init
+      // container reads its node).
+      apiCredentialsVolume(),
     ];
+    if (props.metrics) {
+      // Named by its content: a new configuration is a new ConfigMap, and the pods roll onto it.
+      const metricsConfig = new k8s.KubeConfigMap(this, 'metrics-config', {
+        metadata: meta(`${name}-jmx-exporter-${configHash(CASSANDRA_EXPORTER_CONFIG).slice(0, 8)}`, this.namespace, labels),
+        data: { 'config.yaml': CASSANDRA_EXPORTER_CONFIG },
+      });
+      volumes.push({ name: 'metrics-config', configMap: { name: metricsConfig.name, defaultMode: 0o444 } });
+    }
     const volumeMounts: k8s.VolumeMount[] = [
       { name: 'config', mountPath: PATHS.config },
       { name: 'tmp', mountPath: PATHS.tmp },
       { name: 'logs', mountPath: PATHS.logs },
+      { name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true },
     ];
     const initContainer = hardenedContainer({
       name: 'config',
@@ -423,18 +463,22 @@ export class CassandraRing extends Construct {
         `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
         `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
         ...(auth ? enableAuthScript(`${PATHS.configSeed}/cassandra.yaml`) : []),
+        // A node decommissioned by a scale-down and brought back by a scale-up: its ranges belong to other nodes now, and
+        // Cassandra would refuse to start on its old system keyspace. It bootstraps as a new node.
+        `if [ -f ${DECOMMISSIONED_MARKER} ]; then echo "$POD_NAME was decommissioned: clearing ${PATHS.data} to bootstrap as a new node"; find ${PATHS.data} -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi`,
         ...(rackSource ? [
           ...rackSource,
           `sed -i "s/^rack=.*/rack=$rack/" ${PATHS.configSeed}/cassandra-rackdc.properties`,
           'echo "$POD_NAME: rack $rack"',
         ] : []),
       ].join('\n')],
-      env: rackSource ? [
+      env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         ...(lookupZone ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
-      ] : undefined,
+      ],
       volumeMounts: [
         { name: 'config', mountPath: PATHS.configSeed },
+        { name: 'data', mountPath: PATHS.data },
         ...(lookupZone ? [{ name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true }] : []),
       ],
     });
@@ -465,7 +509,9 @@ export class CassandraRing extends Construct {
       clientPorts: ['cql'],
       // The init container asks the API server for its node's zone (through the `kubernetes` Service: 443, or the
       // API server's own port once the Service is resolved to an endpoint).
-      allowedEgress: lookupZone ? [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }] : undefined,
+      // The preStop hook (and with zones the init container) asks the API server: through the `kubernetes` Service
+      // (443), or the API server's own port once the Service is resolved to an endpoint.
+      allowedEgress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }],
       resources,
       runAs: CASSANDRA_USER,
       containerName: 'cassandra',
@@ -483,8 +529,9 @@ export class CassandraRing extends Construct {
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
       // Opening SSTables and replaying the commit log come before the storage port: up to 15 minutes.
       startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 90 },
-      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `${NODETOOL} drain`] } } },
-      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(5),
+      // Leaving (scale-down): decommission; restarting: drain. See preStopScript.
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', preStopScript({ statefulSet: name, namespace: this.namespace })] } } },
+      terminationGracePeriod: props.terminationGracePeriod ?? Duration.minutes(30),
       volumes,
       volumeMounts,
       initContainers: [initContainer],
@@ -496,6 +543,17 @@ export class CassandraRing extends Construct {
     this.service = this.cluster.service!;
     this.podDisruptionBudget = this.cluster.podDisruptionBudget!;
     this.networkPolicy = this.cluster.networkPolicy!;
+
+    const readerName = `${name}-statefulset-reader`;
+    this.statefulSetReaderRole = new k8s.KubeRole(this, 'statefulset-reader', {
+      metadata: meta(readerName, this.namespace, labels),
+      rules: [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [name], verbs: ['get'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'statefulset-reader-binding', {
+      metadata: meta(readerName, this.namespace, labels),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: readerName },
+      subjects: [{ kind: 'ServiceAccount', name: this.cluster.serviceAccount.name, namespace: this.namespace }],
+    });
 
     if (lookupZone) {
       // Nodes are cluster-scoped: a Role cannot grant them. `get` only, no list or watch.
@@ -600,14 +658,21 @@ function authJobLabels(name: string): AppLabelOptions {
 
 /**
  * Init-container lines turning on password authentication and role-based authorization in the image's
- * cassandra.yaml, and refusing to start the node when the file does not have those lines to change (another
- * image layout): a node must never come up open because a sed matched nothing.
+ * cassandra.yaml, and refusing to start the node when the file does not end up with those classes (another image
+ * layout): a node must never come up open because a sed matched nothing. Both layouts of the keys are handled:
+ * `authenticator: AllowAllAuthenticator` (4.x) and, since 5.0, a block whose indented `class_name:` names the class.
  */
 export function enableAuthScript(yaml: string): string[] {
+  const set = (key: string, value: string) => [
+    `-e 's/^${key}:[[:space:]]*[^[:space:]#].*/${key}: ${value}/'`,
+    `-e '/^${key}:[[:space:]]*$/,/^[^[:space:]#]/s/^\\([[:space:]][[:space:]]*class_name[[:space:]]*:\\).*/\\1 ${value}/'`,
+  ];
   return [
-    `sed -i -e 's/^authenticator:.*/authenticator: PasswordAuthenticator/' -e 's/^authorizer:.*/authorizer: CassandraAuthorizer/' ${yaml}`,
-    `grep -qx 'authenticator: PasswordAuthenticator' ${yaml} && grep -qx 'authorizer: CassandraAuthorizer' ${yaml} `
-      + `|| { echo "${yaml}: no authenticator/authorizer line to set; refusing to start without authentication" >&2; exit 1; }`,
+    `sed -i ${[...set('authenticator', 'PasswordAuthenticator'), ...set('authorizer', 'CassandraAuthorizer')].join(' ')} ${yaml}`,
+    // The class a key ends up with, in either layout: the value on its line, or the class_name of its block.
+    String.raw`effective() { awk -v k="$1:" 'index($0, k) == 1 { v = substr($0, length(k) + 1); b = 1; next } b && /^[ \t]+class_name[ \t]*:/ { sub(/^[ \t]+class_name[ \t]*:/, ""); v = $0; b = 0; next } /^[^ \t#]/ { b = 0 } END { gsub(/[ \t]/, "", v); print v }' "$2"; }; `
+      + `[ "$(effective authenticator ${yaml})" = PasswordAuthenticator ] && [ "$(effective authorizer ${yaml})" = CassandraAuthorizer ] `
+      + `|| { echo "${yaml}: no authenticator/authorizer to set; refusing to start without authentication" >&2; exit 1; }`,
   ];
 }
 
@@ -649,7 +714,13 @@ export function authBootstrapScript(o: { host: string; port: number; datacenter:
     `ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${o.datacenter}': ${o.rf}};`,
     "CREATE ROLE IF NOT EXISTS '$q_user' WITH SUPERUSER = true AND LOGIN = true AND PASSWORD = '$q_pass';",
     'EOF',
-    'run "$as" "$W/setup.cql"',
+    // Right after the ALTER, the default role's row is on its one old replica until read repair copies it: a QUORUM
+    // read of it can miss ("User cassandra does not have sufficient privileges"). The statements are idempotent.
+    'for try in $(seq 1 12); do',
+    '  if run "$as" "$W/setup.cql"; then break; fi',
+    '  [ "$try" -lt 12 ] || { echo "the setup statements failed 12 times" >&2; exit 1; }',
+    '  echo "setup statements failed (try $try), retrying in 5 s" >&2; sleep 5',
+    'done',
     'until can_login superuser; do [ $SECONDS -lt $deadline ] || { echo "the new role $user cannot log in" >&2; exit 1; }; sleep 2; done',
     'if can_login default; then',
     '  random=$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)',
@@ -660,6 +731,58 @@ export function authBootstrapScript(o: { host: string; port: number; datacenter:
     'for i in $(seq 1 30); do can_login default || break; sleep 2; done',
     'if can_login default; then echo "the default superuser still logs in" >&2; exit 1; fi',
     `echo "role $user is the superuser; the default role cannot log in; system_auth: NetworkTopologyStrategy ${o.datacenter}=${o.rf}"`,
+  ].join('\n');
+}
+
+/**
+ * The preStop hook of a Cassandra node (sh, in the Cassandra image). Kubernetes stops a pod for two reasons that
+ * Cassandra must tell apart:
+ * - the node is LEAVING: a scale-down removes the highest ordinals, so the StatefulSet's desired `replicas` (read from
+ *   the API server with the pod's ServiceAccount token; the Role grants `get` on this StatefulSet only) is at most this
+ *   pod's ordinal, and above 0. `nodetool decommission` streams every range the node holds to the nodes that take it
+ *   over and removes it from the ring, and marks its claim: the claim is retained on scale-down, and Cassandra refuses
+ *   to start a decommissioned node, so when a later scale-up brings the ordinal back, the init container deletes the
+ *   old data (owned by other nodes since) and the node bootstraps afresh.
+ *   K8ssandra's cass-operator decides the same way from the datacenter's size and decommissions before the pod is
+ *   deleted; here the StatefulSet controller deletes the pod and the hook does the work within the grace period.
+ * - the node is RESTARTING (rolling update, deleted or evicted pod, node drain) or the ring is paused (`replicas: 0`):
+ *   `nodetool drain` flushes the memtables and stops accepting writes, so the restart replays no commit log.
+ * When Cassandra refuses the decommission (fewer nodes would remain than a keyspace's replication factor in this
+ * datacenter, e.g. system_auth at 3 and a scale to 2) or the API server cannot be read, the node drains instead and
+ * the hook fails loudly: the kubelet records a FailedPreStopHook event with the message, and the node stays in the
+ * ring as DN, to be removed (`nodetool removenode`) once the replication factors fit.
+ */
+export function preStopScript(o: { statefulSet: string; namespace: string }): string {
+  const python = [
+    'import json, ssl, os, urllib.request',
+    `creds = "${API_CREDENTIALS}"`,
+    'host = os.environ["KUBERNETES_SERVICE_HOST"]',
+    'host = "[" + host + "]" if ":" in host else host',
+    `url = "https://%s:%s/apis/apps/v1/namespaces/${o.namespace}/statefulsets/${o.statefulSet}" % (host, os.environ["KUBERNETES_SERVICE_PORT"])`,
+    'request = urllib.request.Request(url, headers={"Authorization": "Bearer " + open(creds + "/token").read().strip()})',
+    'context = ssl.create_default_context(cafile=creds + "/ca.crt")',
+    'print(json.load(urllib.request.urlopen(request, context=context, timeout=10))["spec"]["replicas"])',
+  ].join('\n');
+  return [
+    `log() { echo "preStop $POD_NAME: $*" | tee -a ${PATHS.logs}/prestop.log >&2; }`,
+    'ordinal=${POD_NAME##*-}',
+    `replicas=$(python3 -c '${python}') || replicas=`,
+    'case "$replicas" in',
+    `  ''|*[!0-9]*) log "cannot read the replicas of StatefulSet ${o.namespace}/${o.statefulSet}: restarting, nodetool drain"; ${NODETOOL} drain; exit 1 ;;`,
+    'esac',
+    'if [ "$replicas" -gt 0 ] && [ "$ordinal" -ge "$replicas" ]; then',
+    '  log "leaving the ring (replicas $replicas, ordinal $ordinal): nodetool decommission"',
+    `  if ${NODETOOL} decommission && ${NODETOOL} netstats | grep -q '^Mode: DECOMMISSIONED'; then`,
+    `    log "decommissioned: its ranges are on the other nodes (its data on the claim is deleted if this ordinal starts again)"`,
+    `    touch ${DECOMMISSIONED_MARKER}`,
+    '    exit 0',
+    '  fi',
+    '  log "DECOMMISSION FAILED OR REFUSED: draining instead; this node stays in the ring as DN with its ranges (nodetool removenode once the replication factors fit the remaining nodes)"',
+    `  ${NODETOOL} drain`,
+    '  exit 1',
+    'fi',
+    'log "restarting (replicas $replicas, ordinal $ordinal): nodetool drain"',
+    `${NODETOOL} drain`,
   ].join('\n');
 }
 
@@ -731,6 +854,8 @@ interface CassandraEnvInput {
 function cassandraEnv(input: CassandraEnvInput): k8s.EnvVar[] {
   return [
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    // The preStop hook compares the ordinal of this pod with the StatefulSet's replicas.
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     // The address the node listens on and advertises, the one the readiness probe looks for in `nodetool status`.
     { name: 'CASSANDRA_LISTEN_ADDRESS', value: '$(POD_IP)' },
     { name: 'CASSANDRA_SEEDS', value: input.seeds.join(',') },
@@ -869,10 +994,42 @@ function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: 
 }
 
 /**
- * The cassandra_exporter sidecar, started without the image's wrapper script (which rewrites its config file with
- * sed on the way in): the JVM directly, on the config the image ships for its own jar (JMX at localhost:7199,
- * listening on 8080, the costly and per-keyspace system metrics left out).
+ * The JMX exporter's configuration: the node's JMX on localhost (no authentication: LOCAL_JMX), the node-level
+ * Cassandra metrics and the JVM's memory and GC, with names in Prometheus' style (`cassandra_<type>_<name>_<attribute>`,
+ * the scope as a label, percentiles as `quantile`). Per-table and per-keyspace beans are not read (thousands of them).
  */
+export const CASSANDRA_EXPORTER_CONFIG = [
+  'hostPort: 127.0.0.1:7199',
+  'ssl: false',
+  'lowercaseOutputName: true',
+  'lowercaseOutputLabelNames: true',
+  'includeObjectNames:',
+  ...['ClientRequest', 'Storage', 'Compaction', 'CommitLog', 'ThreadPools', 'DroppedMessage', 'Cache', 'Client']
+    .map((t) => `  - "org.apache.cassandra.metrics:type=${t},*"`),
+  '  - "java.lang:type=Memory"',
+  '  - "java.lang:type=GarbageCollector,*"',
+  'rules:',
+  "  - pattern: 'org.apache.cassandra.metrics<type=ThreadPools, path=(\\w+), scope=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_threadpools_$3',
+  '    labels: { path: "$1", pool: "$2" }',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w.-]+), name=(\\w+)><>(\\d+)thPercentile'",
+  '    name: cassandra_$1_$3_seconds',
+  '    labels: { scope: "$2", quantile: "0.$4" }',
+  '    valueFactor: 0.000001',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), scope=([\\w.-]+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$3_$4',
+  '    labels: { scope: "$2" }',
+  "  - pattern: 'org.apache.cassandra.metrics<type=(\\w+), name=(\\w+)><>(Count|Value)'",
+  '    name: cassandra_$1_$2_$3',
+  "  - pattern: 'java.lang<type=Memory><(\\w+)MemoryUsage>(\\w+)'",
+  '    name: jvm_memory_$1_$2_bytes',
+  "  - pattern: 'java.lang<type=GarbageCollector, name=([\\w ]+)><>Collection(Count|Time)'",
+  '    name: jvm_gc_collection_$2',
+  '    labels: { gc: "$1" }',
+  '',
+].join('\n');
+
+/** The JMX exporter sidecar: the image's own command (`java -jar` of its exporter), on 8080, with our configuration. */
 function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
   return hardenedContainer({
     name: 'metrics',
@@ -881,11 +1038,16 @@ function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
     resources: o.resources,
     defaultResources: EXPORTER_DEFAULT_RESOURCES,
     command: ['java', '-XX:MaxRAMPercentage=50', '-XX:+UseSerialGC', '-XX:-UsePerfData',
-      '-jar', '/opt/cassandra_exporter/cassandra_exporter.jar', '/etc/cassandra_exporter/config.yml'],
+      '-jar', EXPORTER_JAR, String(EXPORTER_ENDPOINT.port), `${EXPORTER_CONFIG_DIR}/config.yaml`],
     ports: [{ name: EXPORTER_ENDPOINT.portName, containerPort: EXPORTER_ENDPOINT.port, protocol: 'TCP' }],
+    volumeMounts: [{ name: 'metrics-config', mountPath: EXPORTER_CONFIG_DIR, readOnly: true }],
     ...exporterProbes(EXPORTER_ENDPOINT.portName),
+    // The exporter answers / with a scrape of the node's JMX: its own health endpoint is cheaper.
+    readinessProbe: { httpGet: { path: '/-/healthy', port: k8s.IntOrString.fromString(EXPORTER_ENDPOINT.portName) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
   });
 }
+
+const EXPORTER_CONFIG_DIR = '/etc/jmx-exporter';
 
 /** The heap that `props` give or the limit implies: at most half the limit, the young generation at most half the heap. */
 function validateHeap(v: PropValidator, props: CassandraRingProps, memoryLimit: Size) {

@@ -6,7 +6,10 @@
 #   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16,
 #                                       kwok v0.5.2 and the cert-manager v1.15.5 controller (Go module proxy), etcd
 #                                       (Debian etcd-server)
-#   bash test/e2e/install.sh servers    consul v1.20.2 (Go module proxy), PostgreSQL 15 (Debian), iproute2, busybox
+#   bash test/e2e/install.sh servers    consul v1.20.2 (Go module proxy), PostgreSQL 15 (Debian), iproute2, busybox;
+#                                       Cassandra 5.0.9 (cassandra-all and its runtime jars from Maven Central), cqlsh
+#                                       6.2 (PyPI), the JMX exporter 0.20.0 (Maven Central), Java 17, Python 3, socat
+#                                       (Debian)
 #   bash test/e2e/install.sh cert-manager  the cert-manager controller alone (part of `cluster`)
 #   bash test/e2e/install.sh all        both
 #
@@ -27,6 +30,8 @@ KWOK_MODULE=sigs.k8s.io/kwok/cmd/kwok@v0.5.2
 CONSUL_VERSION=v1.20.2
 PG_EXPORTER_VERSION=v0.17.1
 CERT_MANAGER_VERSION=v1.15.5
+CASSANDRA_VERSION=5.0.9
+JMX_EXPORTER_VERSION=0.20.0
 
 log() { printf 'e2e-install: %s\n' "$*" >&2; }
 
@@ -100,8 +105,46 @@ install_cert_manager() {
     "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$CERT_MANAGER_VERSION" .
 }
 
+# The jars of Cassandra (and the metrics sidecar) from test/e2e/modules/cassandra-<version>/pom.xml, and cqlsh from its
+# requirements file, into $tools/cassandra-<version>/{lib,pylib}; skipped when the stamp (a hash of both files and of
+# the commands) matches. Maven's own repository (~/.m2) keeps the downloads between versions.
+install_cassandra() {
+  local module="cassandra-$CASSANDRA_VERSION" out="$tools/cassandra-$CASSANDRA_VERSION"
+  local dir="$root/test/e2e/modules/$module"
+  local stamp
+  stamp=$(stamp_of "$dir/pom.xml" "$dir/requirements-cqlsh.txt" <(echo "copy-dependencies runtime; pip --no-deps --target; v1"))
+  if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  local start=$SECONDS
+  rm -rf "$out" && mkdir -p "$out"
+  log "mvn dependency:copy-dependencies $module (Maven Central)"
+  mvn -B -q -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/lib"
+  log "pip install cqlsh ($dir/requirements-cqlsh.txt, PyPI)"
+  /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --no-compile --target "$out/pylib" \
+    -r "$dir/requirements-cqlsh.txt"
+  echo "$stamp" >"$out/.stamp"
+  log "installed $module in $((SECONDS - start)) s"
+}
+
+# The JMX exporter's self-contained jar (CassandraRing's metrics sidecar) into $tools/jmx-exporter-<version>/, named as
+# the image names it; skipped when the stamp (a hash of its pom) matches.
+install_jmx_exporter() {
+  local module="jmx-exporter-$JMX_EXPORTER_VERSION" out="$tools/jmx-exporter-$JMX_EXPORTER_VERSION"
+  local stamp
+  stamp=$(stamp_of "$root/test/e2e/modules/$module/pom.xml" <(echo "copy-dependencies stripVersion; v1"))
+  if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  rm -rf "$out" && mkdir -p "$out"
+  log "mvn dependency:copy-dependencies $module (Maven Central)"
+  mvn -B -q -f "$root/test/e2e/modules/$module/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -Dmdep.stripVersion=true -DoutputDirectory="$out"
+  echo "$stamp" >"$out/.stamp"
+}
+
 install_servers() {
-  apt_install postgresql-15:/usr/lib/postgresql/15/bin/postgres iproute2:ip busybox:busybox util-linux:setpriv curl:curl
+  apt_install postgresql-15:/usr/lib/postgresql/15/bin/postgres iproute2:ip busybox:busybox util-linux:setpriv curl:curl \
+    openjdk-17-jre-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java maven:mvn python3:/usr/bin/python3 \
+    python3-pip:/usr/lib/python3/dist-packages/pip procps:free socat:socat
+  with_lock "cassandra-$CASSANDRA_VERSION" install_cassandra
+  with_lock "jmx-exporter-$JMX_EXPORTER_VERSION" install_jmx_exporter
   GONOSUMDB='github.com/hashicorp/consul/*' with_lock "consul-$CONSUL_VERSION" build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
     "-s -w" \
     github.com/hashicorp/consul

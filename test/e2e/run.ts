@@ -88,7 +88,8 @@ function printLogs(workDir: string): void {
     for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.log')) logs.push(p);
+      // Text logs only: a Cassandra claim's commit log segments are CommitLog-*.log too.
+      else if (e.name.endsWith('.log') && !e.name.startsWith('CommitLog-')) logs.push(p);
     }
   };
   walk(workDir);

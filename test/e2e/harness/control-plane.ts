@@ -51,10 +51,11 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 }
 
 /** A CA, an apiserver serving certificate for 127.0.0.1/localhost, and the service-account signing key. */
-async function makePki(dir: string): Promise<void> {
+async function makePki(dir: string, extraIps: string[] = []): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=e2e-ca', '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
-  fs.writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc\n');
+  const ips = ['127.0.0.1', ...extraIps].map((ip) => `IP:${ip}`).join(',');
+  fs.writeFileSync(path.join(dir, 'san.cnf'), `subjectAltName=${ips},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc\n`);
   await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', 'apiserver.key', '-out', 'apiserver.csr'], dir);
   await openssl(['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.cnf', '-out', 'apiserver.crt'], dir);
   await openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
@@ -70,13 +71,25 @@ function kubeconfig(server: string, caFile: string, token: string, user: string)
   }, undefined, 2);
 }
 
+/** What a {@link ControlPlane} runs. */
+export interface ControlPlaneOptions {
+  /**
+   * etcd and kube-apiserver only (no controllers, scheduler or kubelets): the API a test's own emulated pods talk to
+   * (RBAC, TokenRequest, the objects they read), while the test plays the controllers.
+   * @default false
+   */
+  readonly apiServerOnly?: boolean;
+  /** More IP addresses the serving certificate is valid for (the address pods reach the API server at). */
+  readonly extraSans?: string[];
+}
+
 export class ControlPlane {
   private readonly daemons: Daemon[] = [];
   private provisioner?: { stop: () => void };
   public info!: ClusterInfo;
   public client!: KubeClient;
 
-  constructor(public readonly workDir: string) {}
+  constructor(public readonly workDir: string, private readonly options: ControlPlaneOptions = {}) {}
 
   /** Starts every component, registers the nodes and the storage, and waits until pods can be scheduled. */
   public async start(): Promise<ClusterInfo> {
@@ -84,7 +97,7 @@ export class ControlPlane {
     const pki = path.join(dir, 'pki');
     const logs = path.join(dir, 'logs');
     fs.mkdirSync(logs, { recursive: true });
-    await makePki(pki);
+    await makePki(pki, this.options.extraSans);
     const p = (f: string) => path.join(pki, f);
 
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -125,6 +138,10 @@ export class ControlPlane {
 
     this.client = new KubeClient(new URL(server), tokens.admin, fs.readFileSync(p('ca.crt'), 'utf-8'));
     await waitFor('kube-apiserver /readyz', async () => (await this.client.request('GET', '/readyz').then(() => true, () => false)), 120_000, 500);
+    if (this.options.apiServerOnly) {
+      this.info = { server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: 0 };
+      return this.info;
+    }
 
     this.daemons.push(startDaemon('kube-controller-manager', path.join(BIN, 'kube-controller-manager'), [
       `--kubeconfig=${kc('kcm', tokens.kcm, 'kcm')}`, '--controllers=*', '--use-service-account-credentials',

@@ -29,6 +29,14 @@ export interface ImageProfile {
   readonly busybox?: boolean;
   /** Files of the image: path in the container (under /bin or /usr/local/bin) -> file on this machine. */
   readonly files?: Record<string, string>;
+  /**
+   * Directories of the image: path in the container -> directory on this machine, mounted read-only (an image's
+   * layers cannot be written to through a read-only root either). A volume mounted at the same path hides it, as a
+   * volume hides the image's directory.
+   */
+  readonly dirs?: Record<string, string>;
+  /** Symbolic links of the image: path in the container -> target. */
+  readonly symlinks?: Record<string, string>;
   /** STOPSIGNAL of the image. */
   readonly stopSignal?: NodeJS.Signals;
 }
@@ -68,6 +76,14 @@ export class Dns {
   }
 }
 
+/** The Kubernetes API as a kubelet offers it to its pods. */
+export interface PodApi {
+  /** KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, in every container's environment. */
+  readonly env: Record<string, string>;
+  /** A token of `serviceAccount` from the TokenRequest API (a projected serviceAccountToken source). */
+  readonly token: (namespace: string, serviceAccount: string, expirationSeconds: number, audience?: string) => Promise<string>;
+}
+
 export interface PodOptions {
   readonly name: string;
   readonly namespace: string;
@@ -89,6 +105,11 @@ export interface PodOptions {
   readonly configMaps?: Record<string, Record<string, string>>;
   readonly secrets?: Record<string, Record<string, string>>;
   readonly workDir: string;
+  /**
+   * The API server the pod can reach (its service env, and tokens for projected serviceAccountToken volumes).
+   * @default - none: a projected token volume is refused
+   */
+  readonly api?: PodApi;
 }
 
 export interface ExecOptions {
@@ -171,7 +192,7 @@ export class Pod {
     const own = this.fqdn ? `${this.o.ip}\t${this.fqdn}\t${this.o.name}` : `${this.o.ip}\t${this.o.name}`;
     fs.writeFileSync(this.hostsFile, '');
     this.o.dns.attach(this.hostsFile, own);
-    this.prepareVolumes();
+    this.prepareVolumes(await this.projectedTokens());
     for (const init of this.o.spec.initContainers ?? []) {
       const d = await this.launch(init);
       const code = await d.done;
@@ -218,7 +239,21 @@ export class Pod {
   /** Volume directories on this machine, by volume name. */
   private volumeDirs = new Map<string, string>();
 
-  private prepareVolumes(): void {
+  /** Tokens of the projected serviceAccountToken sources, by volume name and path, requested as the kubelet does. */
+  private async projectedTokens(): Promise<Map<string, string>> {
+    const tokens = new Map<string, string>();
+    for (const v of this.o.spec.volumes ?? []) {
+      for (const src of v.projected?.sources ?? []) {
+        if (!src.serviceAccountToken) continue;
+        if (!this.o.api) throw new Error(`${this.name}: volume ${v.name} projects a ServiceAccount token, and this pod has no API server`);
+        const sa = this.o.spec.serviceAccountName ?? 'default';
+        tokens.set(`${v.name}/${src.serviceAccountToken.path}`, await this.o.api.token(this.o.namespace, sa, src.serviceAccountToken.expirationSeconds ?? 3600, src.serviceAccountToken.audience));
+      }
+    }
+    return tokens;
+  }
+
+  private prepareVolumes(tokens: Map<string, string>): void {
     const g = this.fsGroup;
     for (const v of this.o.spec.volumes ?? []) {
       let dir: string;
@@ -254,6 +289,24 @@ export class Pod {
             fs.chmodSync(f, it.mode ?? mode);
           }
           fs.chmodSync(dir, 0o755);
+        } else if (v.projected) {
+          // The kubelet writes every source into one directory, files root-owned with the fsGroup, mode defaultMode.
+          const write = (file: string, text: string, mode?: number) => {
+            const f = path.join(dir, file);
+            fs.mkdirSync(path.dirname(f), { recursive: true });
+            fs.writeFileSync(f, text);
+            fs.chownSync(f, 0, g ?? 0);
+            fs.chmodSync(f, mode ?? v.projected.defaultMode ?? 0o644);
+          };
+          for (const src of v.projected.sources ?? []) {
+            if (src.serviceAccountToken) write(src.serviceAccountToken.path, tokens.get(`${v.name}/${src.serviceAccountToken.path}`)!);
+            else if (src.configMap) {
+              const cm = this.o.configMaps?.[src.configMap.name];
+              if (!cm) throw new Error(`${this.name}: ConfigMap ${src.configMap.name} not provided (projected volume ${v.name})`);
+              for (const it of src.configMap.items ?? Object.keys(cm).map((k) => ({ key: k, path: k }))) write(it.path, cm[it.key], it.mode);
+            } else throw new Error(`${this.name}: projected volume ${v.name}: source ${Object.keys(src).join()} not supported by this harness`);
+          }
+          fs.chmodSync(dir, 0o755);
         } else {
           throw new Error(`${this.name}: volume ${v.name}: kind not supported by this harness`);
         }
@@ -269,7 +322,7 @@ export class Pod {
 
   private envOf(c: any): Record<string, string> {
     const image = this.imageOf(c);
-    const env: Record<string, string> = { PATH: image.path, HOSTNAME: this.o.name, HOME: '/root', ...(image.env ?? {}) };
+    const env: Record<string, string> = { PATH: image.path, HOSTNAME: this.o.name, HOME: '/root', ...(image.env ?? {}), ...(this.o.api?.env ?? {}) };
     for (const e of c.env ?? []) {
       if (e.value !== undefined) env[e.name] = expand(e.value, env);
       else if (e.valueFrom?.fieldRef) {
@@ -336,6 +389,10 @@ export class Pod {
     } else {
       lines.push('ln -s usr/bin "$R/bin"');
     }
+    for (const [p, host] of Object.entries(img.dirs ?? {})) {
+      lines.push(`mkdir -p "$R"${q(p)} && mount --bind ${q(host)} "$R"${q(p)} && mount -o remount,bind,ro "$R"${q(p)}`);
+    }
+    for (const [p, target] of Object.entries(img.symlinks ?? {})) lines.push(`mkdir -p "$R"${q(path.dirname(p))} && ln -s ${q(target)} "$R"${q(p)}`);
     const files = Object.entries(img.files ?? {});
     if (files.some(([p]) => p.startsWith('/usr/local/bin/'))) lines.push('mount -t tmpfs -o size=1m,mode=755 localbin "$R/usr/local/bin"');
     for (const [p, host] of files) lines.push(`touch "$R"${q(p)} && mount --bind ${q(host)} "$R"${q(p)}`);

@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { env, one } from './artefact';
 import { KubeObject } from './kube';
-import { Dns, ImageProfile, Pod } from './pod';
-import { sleep } from './proc';
+import { Dns, ImageProfile, Pod, PodApi } from './pod';
+import { RunResult, sleep } from './proc';
 import { SUBNET_PREFIX } from './netns';
 
 export { objectsOf, one, synthChart } from './artefact';
@@ -114,6 +114,10 @@ export interface StatefulSetInputs {
   readonly sidecarImages?: Record<string, ImageProfile>;
   /** Secrets created out of band (name -> key -> value). */
   readonly secrets?: Record<string, Record<string, string>>;
+  /** ConfigMaps created out of band (name -> key -> value), beside the synthesized ones (kube-root-ca.crt). */
+  readonly configMaps?: Record<string, Record<string, string>>;
+  /** The API server the pods reach (service env, ServiceAccount tokens). */
+  readonly api?: PodApi;
 }
 
 /**
@@ -155,7 +159,7 @@ export class StatefulSetRunner {
   private newPod(ordinal: number): Pod {
     const set = this.set;
     const name = `${this.name}-${ordinal}`;
-    const configMaps: Record<string, Record<string, string>> = {};
+    const configMaps: Record<string, Record<string, string>> = { ...(this.inputs.configMaps ?? {}) };
     for (const cm of this.inputs.objects.filter((o) => o.kind === 'ConfigMap')) configMaps[cm.metadata.name] = cm.data;
     const claims: Record<string, string> = {};
     const spec = { ...set.spec.template.spec, volumes: [...(set.spec.template.spec.volumes ?? [])] };
@@ -168,6 +172,7 @@ export class StatefulSetRunner {
     return new Pod({
       name, namespace: this.namespace, subdomain: set.spec.serviceName, spec,
       image: this.inputs.image, sidecarImages: this.inputs.sidecarImages, ip: nextIp(), dns, claims, configMaps, secrets: this.inputs.secrets, workDir: WORK,
+      api: this.inputs.api,
     });
   }
 
@@ -180,11 +185,15 @@ export class StatefulSetRunner {
     return pod.waitReady();
   }
 
+  /** Every pod deleted so far, in order, with what its preStop hook did and its exit code (its files stay readable). */
+  public readonly stopped: Array<{ ordinal: number; pod: Pod; preStop?: RunResult; exitCode: number }> = [];
+
   /** Deletes pod `ordinal` (preStop, stop signal, grace period) and removes its DNS records. */
   public async delete(ordinal: number): Promise<void> {
     const pod = this.pods.get(ordinal);
     if (!pod) return;
-    await pod.stop();
+    const { preStop, exitCode } = await pod.stop();
+    this.stopped.push({ ordinal, pod, preStop, exitCode });
     dns.remove(dnsNames(pod));
     this.pods.delete(ordinal);
   }
@@ -206,10 +215,13 @@ export class StatefulSetRunner {
 
   /** What the controller does on apply of a new StatefulSet: scale first (create, then delete), then roll the rest. */
   public async apply(inputs: StatefulSetInputs): Promise<void> {
+    const template = JSON.stringify(this.set.spec.template);
     this.update(inputs);
     const replicas: number = this.set.spec.replicas;
     const before = new Set(this.pods.keys());
     await this.scale(replicas);
+    // A new revision only when the pod template changed (a replicas change alone rolls nothing).
+    if (JSON.stringify(this.set.spec.template) === template) return;
     // Pods created by the scale-up already run the new template; the older ones roll, highest ordinal first.
     for (const i of [...before].filter((o) => o < replicas).sort((a, b) => b - a)) {
       await this.delete(i);
