@@ -24,16 +24,16 @@ export { MetricsOptions, PodMonitorOptions, MetricsEndpoint, ClusterMetrics } fr
 export { BackupOptions } from './core/backup';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
-export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulSnapshotOptions, ConsulTlsOptions, SecretKeyRef } from './systems/consul';
-export { SealedSecret, SealedSecretProps, SealedSecretScope } from './output/sealed-secret';
+export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulSnapshotOptions, ConsulTlsOptions, SecretKeyRef } from './systems/consul/consul-cluster';
+export { SealedSecret, SealedSecretProps, SealedSecretScope } from './core/sealed-secret';
 export {
   PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,
   PostgresCredentialsBindOptions, PostgresSecretKeys, SealedPostgresCredentialsOptions,
   PlaintextPostgresCredentialsOptions, PostgresStorage, HostPathStorageOptions, PostgresBackupOptions,
   PostgresConnection, IPostgresDatabase, PostgresMetricsOptions,
-} from './systems/postgres';
-export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash';
-export { CassandraRing, CassandraRingProps, CassandraHeapSizes, CassandraMetricsOptions } from './systems/cassandra';
+} from './systems/postgres/postgres-with-secrets';
+export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash/squash-app';
+export { CassandraRing, CassandraRingProps, CassandraHeapSizes, CassandraMetricsOptions } from './systems/cassandra/cassandra-ring';
 export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodSecurityLevel } from './output/manifests';
 export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
 export { PlanObject, ObjectRef, FieldChange } from './plan/diff';

@@ -10,7 +10,7 @@ import {
   hybridEncrypt,
   publicKeyFromCertificate,
   sealingLabel,
-} from '../lib/output/sealed-secret';
+} from '../lib/core/sealed-secret';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const CERT_PEM = fs.readFileSync(path.join(FIXTURES, 'sealing-test-cert.pem'), 'utf-8');

@@ -2,7 +2,7 @@
 // (the GitOps default), a SealedSecret sealed at synth, or plaintext only under a name that says what it is.
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
+import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { meta } from './common';
 import { PropValidator } from './validation';
 

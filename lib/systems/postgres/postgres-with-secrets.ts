@@ -1,18 +1,18 @@
 import { Duration, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import * as k8s from '../../../imports/k8s';
 import {
   IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, shellProbe,
-} from '../core/common';
-import { SchedulingOptions, hardenedContainer, policyPort, schedulingOf } from '../core/pod';
-import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
-import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../core/backup';
+} from '../../core/common';
+import { SchedulingOptions, hardenedContainer, policyPort, schedulingOf } from '../../core/pod';
+import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../../core/metrics';
+import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../../core/backup';
 import {
   Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions, credentialsVolume,
-} from '../core/credentials';
-import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
+} from '../../core/credentials';
+import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../../core/stateful-cluster';
+import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';

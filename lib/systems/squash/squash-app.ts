@@ -2,17 +2,17 @@ import { isIP } from 'net';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import * as k8s from '../../../imports/k8s';
 import {
   RunAsUser, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf,
-} from '../core/common';
-import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
-import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../core/pod';
-import { Credentials, CredentialsBinding } from '../core/credentials';
-import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets } from './postgres';
-import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../core/validation';
-import { PG_IDENTIFIER } from './postgres';
+} from '../../core/common';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../../core/ingress';
+import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../../core/pod';
+import { Credentials, CredentialsBinding } from '../../core/credentials';
+import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets } from '../postgres/postgres-with-secrets';
+import { checkUniqueObjectIdentities } from '../../core/identity';
+import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../../core/validation';
+import { PG_IDENTIFIER } from '../postgres/postgres-with-secrets';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
 export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';

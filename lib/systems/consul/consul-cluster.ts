@@ -1,16 +1,16 @@
 import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import * as k8s from '../../../imports/k8s';
 import {
   DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
-} from '../core/common';
-import { BACKUP_DIR, BackupOptions, backupCronJob, backupSelector, validateBackup } from '../core/backup';
-import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../core/ingress';
-import { SchedulingOptions, policyPort, schedulingOf } from '../core/pod';
-import { MetricsOptions, validateMetrics } from '../core/metrics';
-import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { PropValidator, guardValidation, requireProps, validateScheduling } from '../core/validation';
+} from '../../core/common';
+import { BACKUP_DIR, BackupOptions, backupCronJob, backupSelector, validateBackup } from '../../core/backup';
+import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../../core/ingress';
+import { SchedulingOptions, policyPort, schedulingOf } from '../../core/pod';
+import { MetricsOptions, validateMetrics } from '../../core/metrics';
+import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../../core/stateful-cluster';
+import { PropValidator, guardValidation, requireProps, validateScheduling } from '../../core/validation';
 
 /** The Consul release deployed unless `image` says otherwise. */
 export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';

@@ -1,16 +1,16 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import * as k8s from '../../../imports/k8s';
 import {
   AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, configHash, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
-} from '../core/common';
-import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, policyPort, schedulingOf } from '../core/pod';
-import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../core/stateful-cluster';
-import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../core/metrics';
-import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../core/validation';
-import { Credentials, CredentialsBinding, credentialsVolume } from '../core/credentials';
-import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../core/backup';
+} from '../../core/common';
+import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, policyPort, schedulingOf } from '../../core/pod';
+import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../../core/stateful-cluster';
+import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../../core/metrics';
+import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../../core/validation';
+import { Credentials, CredentialsBinding, credentialsVolume } from '../../core/credentials';
+import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../../core/backup';
 
 /**
  * The Cassandra release deployed unless `image` says otherwise (the official image, pinned): Apache Cassandra 5.0,

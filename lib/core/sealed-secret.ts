@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, guardValidation, isQualifiedName, isSecretKey, requireProps } from '../core/validation';
+import { checkUniqueObjectIdentities } from './identity';
+import { PropValidator, guardValidation, isQualifiedName, isSecretKey, requireProps } from './validation';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.
