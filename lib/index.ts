@@ -11,12 +11,13 @@ export * as k8s from '../imports/k8s';
  * @hidden
  */
 export * as monitoring from '../imports/monitoring.coreos.com';
+export { StatefulCluster } from './core/stateful-cluster';
 export {
-  StatefulCluster, StatefulClusterProps, AppLabels, ClusterPort, ClaimTemplate, DisruptionBudget,
-  PodManagementPolicy, StatefulUpdateStrategy, PodAntiAffinity,
-} from './core/stateful-cluster';
-export { RunAsUser } from './core/common';
-export { SchedulingOptions } from './core/pod';
+  StatefulClusterProps, AppLabels, ClusterPort, ClaimTemplate, PodManagementPolicy, StatefulUpdateStrategy,
+} from './core/stateful-cluster-props';
+export { DisruptionBudget } from './core/disruption-budget';
+export { RunAsUser } from './core/security';
+export { PodAntiAffinity, SchedulingOptions } from './core/scheduling';
 export {
   Credentials, CredentialsSecretKeys, SealedCredentialsOptions, PlaintextCredentialsOptions, CredentialsBinding, CredentialsBindOptions,
 } from './core/credentials';
@@ -34,7 +35,8 @@ export {
 } from './systems/postgres/postgres-with-secrets';
 export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash/squash-app';
 export { CassandraRing, CassandraRingProps, CassandraHeapSizes, CassandraMetricsOptions } from './systems/cassandra/cassandra-ring';
-export { Manifests, ManifestsWriteOptions, AppNamespace, AppNamespaceProps, PodSecurityLevel } from './output/manifests';
+export { AppNamespace, AppNamespaceProps, PodSecurityLevel } from './core/app-namespace';
+export { Manifests, ManifestsWriteOptions } from './output/manifests';
 export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
 export { PlanObject, ObjectRef, FieldChange } from './plan/diff';
 export { FindingKind, PlanRule, PLAN_RULES, ACK_ANNOTATION } from './plan/rules';

@@ -2,15 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import {
-  SealedSecret,
-  SealedSecretProps,
-  SealedSecretScope,
-  hybridDecrypt,
-  hybridEncrypt,
-  publicKeyFromCertificate,
-  sealingLabel,
-} from '../lib/core/sealed-secret';
+import { SealedSecret, SealedSecretProps, SealedSecretScope, sealingLabel } from '../lib/core/sealed-secret';
+import { hybridDecrypt, hybridEncrypt, publicKeyFromCertificate } from '../lib/core/sealing';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const CERT_PEM = fs.readFileSync(path.join(FIXTURES, 'sealing-test-cert.pem'), 'utf-8');

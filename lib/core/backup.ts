@@ -1,13 +1,19 @@
 // Internal: the backup CronJob every system with a backup uses (PostgreSQL's pg_dump, Consul's snapshot): a retained
 // claim of its own, its own ServiceAccount (no token) and NetworkPolicy, the hardened pod, one run at a time, and
-// retention by age after a successful run. One place, so the systems' backups behave the same; its batch identity
-// (ServiceAccount, NetworkPolicy, linter exceptions) also serves CassandraRing's auth bootstrap Job.
+// retention by age after a successful run. One place, so the systems' backups behave the same.
 import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppLabelOptions, IMAGE_USER_EXCEPTION, RunAsUser, emptyDir, fixedResources, meta, quantity, recommendedLabels, selectorLabelsOf } from './common';
-import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec } from './pod';
+import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
+import { RunAsUser } from './security';
+import { BATCH_JOB_ANNOTATIONS, batchIdentity } from './batch';
+import { emptyDir } from './volumes';
+import { fixedResources, quantity } from './resources';
+import { meta } from './metadata';
+import { PodAntiAffinity } from './scheduling';
+import { hardenedContainer } from './container';
+import { hardenedPodSpec } from './pod';
 import { PropValidator, isCronSchedule } from './validation';
 
 /** Schedule, claim and retention of a backup CronJob. */
@@ -67,27 +73,6 @@ export interface BackupJobSpec {
 
 /** The backup job's resources: a client process streaming a dump or snapshot. */
 const BACKUP_RESOURCES: kplus.ContainerResources = fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]);
-
-/** The per-object exceptions every batch pod needs (no probes: it serves nothing, and a deadline bounds it). */
-export const BATCH_JOB_ANNOTATIONS: Record<string, string> = {
-  'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
-  'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
-  ...IMAGE_USER_EXCEPTION,
-};
-
-/**
- * A batch job's own ServiceAccount (no API token) and NetworkPolicy (no ingress; DNS and `egress` out), named `name`,
- * with construct ids `<id>-sa` and `<id>-netpol`. Returns the ServiceAccount's name.
- */
-export function batchIdentity(scope: Construct, id: string, o: { name: string; namespace: string; labels: Record<string, string>;
-  selector: Record<string, string>; egress: k8s.NetworkPolicyEgressRule[]; }): string {
-  const sa = new k8s.KubeServiceAccount(scope, `${id}-sa`, { metadata: meta(o.name, o.namespace, o.labels), automountServiceAccountToken: false });
-  new k8s.KubeNetworkPolicy(scope, `${id}-netpol`, {
-    metadata: meta(o.name, o.namespace, o.labels),
-    spec: networkPolicySpec(o.selector, [], o.egress),
-  });
-  return sa.name;
-}
 
 /** The pod selector of a backup job's pods. */
 export function backupSelector(appLabels: AppLabelOptions): Record<string, string> {

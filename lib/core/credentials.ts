@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { SealedSecret, SealedSecretScope } from './sealed-secret';
-import { meta } from './common';
+import { meta } from './metadata';
 import { PropValidator } from './validation';
 
 /** Keys of the credentials Secret. */

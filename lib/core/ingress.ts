@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { meta } from './common';
+import { meta } from './metadata';
 import { PropValidator, isIngressHost } from './validation';
 
 /** How a web UI is published through an Ingress controller. */

@@ -5,8 +5,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { meta } from './common';
-import { policyPort } from './pod';
+import { meta } from './metadata';
+import { policyPort } from './network-policy';
 import { PropValidator } from './validation';
 
 /** Who may scrape a system's metrics, and how Prometheus finds them. The same options on every system. */
@@ -106,19 +106,6 @@ export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, na
       }],
     },
   });
-}
-
-/**
- * Probes of an exporter sidecar: Ready once its HTTP server answers (`/`, which the exporters serve without asking
- * the database), alive while its port accepts connections. Neither depends on the database, so a database restart
- * never restarts the exporter, and the exporter never holds the pod's readiness for longer than its own start.
- */
-export function exporterProbes(portName: string): { readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
-  const port = k8s.IntOrString.fromString(portName);
-  return {
-    readinessProbe: { httpGet: { path: '/', port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { tcpSocket: { port }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-  };
 }
 
 /** The checks every system runs on its `metrics` prop (`prefix` is the prop's name, e.g. `metrics.`). */

@@ -2,7 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { isIP } from 'net';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { cpuCores, resolveResources } from './common';
+import { cpuCores, resolveResources } from './resources';
 
 /**
  * Thrown at synth time when a construct receives props it cannot turn into a safe deployment.
@@ -128,8 +128,8 @@ export function isQualifiedName(key: unknown): boolean {
 }
 
 /** A non-empty label value. */
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const QUALIFIED_KEY_RULE = 'must be a label or annotation key: an optional DNS subdomain and \'/\', then 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit';
+export const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+export const QUALIFIED_KEY_RULE = 'must be a label or annotation key: an optional DNS subdomain and \'/\', then 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit';
 
 /**
  * Collects every broken rule of one construct's props, then throws them together,
@@ -383,34 +383,3 @@ export class PropValidator {
   }
 }
 
-const TOLERATION_OPERATORS = ['Exists', 'Equal'];
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-
-/**
- * The scheduling controls (`SchedulingOptions`, or the same props of StatefulCluster) as the API server checks them;
- * `prefix` is `scheduling.` for the systems' `scheduling` prop.
- */
-export function validateScheduling(v: PropValidator, prefix: string, o: {
-  priorityClassName?: unknown; tolerations?: unknown; nodeSelector?: unknown; spreadAcrossZones?: unknown;
-} | undefined): void {
-  if (o === undefined) return;
-  v.labels(`${prefix}nodeSelector`, o.nodeSelector);
-  if (o.priorityClassName !== undefined) v.dnsSubdomain(`${prefix}priorityClassName`, o.priorityClassName);
-  if (o.spreadAcrossZones !== undefined) v.check(`${prefix}spreadAcrossZones`, typeof o.spreadAcrossZones === 'boolean', 'must be true or false', o.spreadAcrossZones);
-  if (o.tolerations === undefined) return;
-  if (!v.check(`${prefix}tolerations`, Array.isArray(o.tolerations), 'must be a list', o.tolerations)) return;
-  (o.tolerations as Array<Record<string, unknown>>).forEach((t, i) => {
-    const at = `${prefix}tolerations[${i}]`;
-    const operator = t?.operator ?? 'Equal';
-    v.check(`${at}.operator`, TOLERATION_OPERATORS.includes(operator as string), `must be one of ${TOLERATION_OPERATORS.join(', ')}`, operator);
-    if (t?.key !== undefined && t.key !== '') v.check(`${at}.key`, isQualifiedName(t.key), QUALIFIED_KEY_RULE, t.key);
-    else v.check(`${at}.operator`, operator === 'Exists', 'must be Exists when no key is given (a toleration of every taint)', operator);
-    if (operator === 'Exists') v.check(`${at}.value`, t?.value === undefined || t.value === '', 'must be empty with operator Exists', t?.value);
-    else if (t?.value !== undefined) v.check(`${at}.value`, typeof t.value === 'string' && (t.value === '' || LABEL_VALUE.test(t.value)), 'must be a label value', t.value);
-    if (t?.effect !== undefined && t.effect !== '') v.check(`${at}.effect`, TAINT_EFFECTS.includes(t.effect as string), `must be one of ${TAINT_EFFECTS.join(', ')} (or empty: every effect)`, t.effect);
-    if (t?.tolerationSeconds !== undefined) {
-      v.check(`${at}.tolerationSeconds`, t.effect === 'NoExecute', 'is only allowed with effect NoExecute', t.tolerationSeconds);
-      v.integer(`${at}.tolerationSeconds`, t.tolerationSeconds, 0);
-    }
-  });
-}

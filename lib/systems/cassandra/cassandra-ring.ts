@@ -2,15 +2,26 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, configHash, cpu, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf, shellProbe,
-} from '../../core/common';
-import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, hardenedContainer, hardenedPodSpec, policyPort, schedulingOf } from '../../core/pod';
-import { ClusterPort, DisruptionBudget, PodManagementPolicy, StatefulCluster } from '../../core/stateful-cluster';
-import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../../core/metrics';
-import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../../core/validation';
+import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from '../../core/labels';
+import { DEFAULT_CLUSTER_DOMAIN, clusterScoped, meta, resolveNamespace } from '../../core/metadata';
+import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
+import { configHash } from '../../core/hash';
+import { cpu } from '../../core/kplus';
+import { emptyDir } from '../../core/volumes';
+import { fixedResources, resolveResources } from '../../core/resources';
+import { imageVersion } from '../../core/image';
+import { shellProbe, exporterProbes } from '../../core/probes';
+import { PodAntiAffinity, SchedulingOptions, ZONE_LABEL, schedulingOf, validateScheduling } from '../../core/scheduling';
+import { hardenedContainer } from '../../core/container';
+import { hardenedPodSpec } from '../../core/pod';
+import { policyPort } from '../../core/network-policy';
+import { ClusterPort, PodManagementPolicy } from '../../core/stateful-cluster-props';
+import { DisruptionBudget } from '../../core/disruption-budget';
+import { StatefulCluster } from '../../core/stateful-cluster';
+import { MetricsEndpoint, MetricsOptions, validateMetrics } from '../../core/metrics';
+import { PropValidator, describeValue, guardValidation, requireProps } from '../../core/validation';
 import { Credentials, CredentialsBinding, credentialsVolume } from '../../core/credentials';
-import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../../core/backup';
+import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../../core/batch';
 
 /**
  * The Cassandra release deployed unless `image` says otherwise (the official image, pinned): Apache Cassandra 5.0,

@@ -2,15 +2,22 @@ import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import {
-  DEFAULT_CLUSTER_DOMAIN, IMAGE_USER_EXCEPTION, RunAsUser, UDP, configHash, emptyDir, fixedResources, meta, resolveNamespace, resolveResources, shellProbe, stableJson,
-} from '../../core/common';
+import { DEFAULT_CLUSTER_DOMAIN, meta, resolveNamespace } from '../../core/metadata';
+import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
+import { UDP } from '../../core/kplus';
+import { configHash, stableJson } from '../../core/hash';
+import { emptyDir } from '../../core/volumes';
+import { fixedResources, resolveResources } from '../../core/resources';
+import { shellProbe } from '../../core/probes';
 import { BACKUP_DIR, BackupOptions, backupCronJob, backupSelector, validateBackup } from '../../core/backup';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../../core/ingress';
-import { SchedulingOptions, policyPort, schedulingOf } from '../../core/pod';
+import { PodAntiAffinity, SchedulingOptions, schedulingOf, validateScheduling } from '../../core/scheduling';
+import { policyPort } from '../../core/network-policy';
 import { MetricsOptions, validateMetrics } from '../../core/metrics';
-import { ClusterPort, DisruptionBudget, PodAntiAffinity, PodManagementPolicy, StatefulCluster } from '../../core/stateful-cluster';
-import { PropValidator, guardValidation, requireProps, validateScheduling } from '../../core/validation';
+import { ClusterPort, PodManagementPolicy } from '../../core/stateful-cluster-props';
+import { DisruptionBudget } from '../../core/disruption-budget';
+import { StatefulCluster } from '../../core/stateful-cluster';
+import { PropValidator, guardValidation, requireProps } from '../../core/validation';
 
 /** The Consul release deployed unless `image` says otherwise. */
 export const CONSUL_DEFAULT_IMAGE = 'hashicorp/consul:1.20.2';

@@ -2,17 +2,21 @@ import { Duration, JsonPatch, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import {
-  IMAGE_USER_EXCEPTION, RunAsUser, clusterScoped, emptyDir, fixedResources, meta, quantity, recommendedLabels, resolveNamespace, resolveResources, shellProbe,
-} from '../../core/common';
-import { SchedulingOptions, hardenedContainer, policyPort, schedulingOf } from '../../core/pod';
-import { MetricsEndpoint, MetricsOptions, exporterProbes, validateMetrics } from '../../core/metrics';
+import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
+import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
+import { emptyDir } from '../../core/volumes';
+import { fixedResources, quantity, resolveResources } from '../../core/resources';
+import { recommendedLabels } from '../../core/labels';
+import { shellProbe, exporterProbes } from '../../core/probes';
+import { PodAntiAffinity, SchedulingOptions, schedulingOf, validateScheduling } from '../../core/scheduling';
+import { hardenedContainer } from '../../core/container';
+import { policyPort } from '../../core/network-policy';
+import { MetricsEndpoint, MetricsOptions, validateMetrics } from '../../core/metrics';
 import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../../core/backup';
-import {
-  Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions, credentialsVolume,
-} from '../../core/credentials';
-import { DisruptionBudget, PodAntiAffinity, StatefulCluster } from '../../core/stateful-cluster';
-import { PropValidator, describeValue, guardValidation, requireProps, validateScheduling } from '../../core/validation';
+import { Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions, credentialsVolume } from '../../core/credentials';
+import { DisruptionBudget } from '../../core/disruption-budget';
+import { StatefulCluster } from '../../core/stateful-cluster';
+import { PropValidator, describeValue, guardValidation, requireProps } from '../../core/validation';
 
 /** The PostgreSQL release deployed unless `image` says otherwise. */
 export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';

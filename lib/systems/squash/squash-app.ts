@@ -3,16 +3,21 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import {
-  RunAsUser, emptyDir, fixedResources, imageVersion, meta, recommendedLabels, resolveNamespace, resolveResources, selectorLabelsOf,
-} from '../../core/common';
+import { RunAsUser } from '../../core/security';
+import { emptyDir } from '../../core/volumes';
+import { fixedResources, resolveResources } from '../../core/resources';
+import { imageVersion } from '../../core/image';
+import { meta, resolveNamespace } from '../../core/metadata';
+import { recommendedLabels, selectorLabelsOf } from '../../core/labels';
 import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../../core/ingress';
-import { SchedulingOptions, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort, PodAntiAffinity, schedulingOf } from '../../core/pod';
+import { SchedulingOptions, PodAntiAffinity, schedulingOf, validateScheduling } from '../../core/scheduling';
+import { hardenedContainer } from '../../core/container';
+import { hardenedPodSpec } from '../../core/pod';
+import { networkPolicySpec, policyPort } from '../../core/network-policy';
 import { Credentials, CredentialsBinding } from '../../core/credentials';
-import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets } from '../postgres/postgres-with-secrets';
+import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets, PG_IDENTIFIER } from '../postgres/postgres-with-secrets';
 import { checkUniqueObjectIdentities } from '../../core/identity';
-import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps, validateScheduling } from '../../core/validation';
-import { PG_IDENTIFIER } from '../postgres/postgres-with-secrets';
+import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps } from '../../core/validation';
 
 /** The Squash TM release deployed unless `image` says otherwise. */
 export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';

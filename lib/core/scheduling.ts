@@ -1,0 +1,88 @@
+// Where a workload's pods may run: the scheduling controls every system offers, and how they are checked.
+import * as k8s from '../../imports/k8s';
+import { LABEL_VALUE, PropValidator, QUALIFIED_KEY_RULE, isQualifiedName } from './validation';
+
+/** How strictly pods of one workload are kept off the same node. */
+export enum PodAntiAffinity {
+  /** Never two pods on one node: a node failure costs at most one member. Pods stay Pending when nodes run out. */
+  REQUIRED = 'required',
+  /** Spread across nodes when possible; share a node rather than stay Pending. */
+  PREFERRED = 'preferred',
+  /** No anti-affinity. */
+  NONE = 'none',
+}
+
+/**
+ * Where a workload's pods may run and how they rank against others: the scheduling controls every chart offers.
+ * Every system takes them as `scheduling`.
+ */
+export interface SchedulingOptions {
+  /**
+   * PriorityClass of the pods (it must exist in the cluster), so that they are scheduled, and not preempted, before
+   * less important workloads.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Tolerations, e.g. to run on nodes tainted for databases (`dedicated=db:NoSchedule`).
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * Node labels the pods must run on (`nodeSelector`).
+   * @default - any Linux node
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Spread the pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort: nodes without a
+   * zone label still take pods).
+   * @default - per system: on for the quorum and ring systems (Consul, Cassandra), off for single pods
+   */
+  readonly spreadAcrossZones?: boolean;
+}
+
+/** The pod options of `scheduling`, with the system's own default for the zone spread. */
+export function schedulingOf(o: SchedulingOptions | undefined, spreadByDefault: boolean) {
+  return {
+    priorityClassName: o?.priorityClassName,
+    tolerations: o?.tolerations,
+    nodeSelector: o?.nodeSelector,
+    spreadAcrossZones: o?.spreadAcrossZones ?? spreadByDefault,
+  };
+}
+
+/** The well-known node label naming a node's zone. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+const TOLERATION_OPERATORS = ['Exists', 'Equal'];
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/**
+ * The scheduling controls (`SchedulingOptions`, or the same props of StatefulCluster) as the API server checks them;
+ * `prefix` is `scheduling.` for the systems' `scheduling` prop.
+ */
+export function validateScheduling(v: PropValidator, prefix: string, o: {
+  priorityClassName?: unknown; tolerations?: unknown; nodeSelector?: unknown; spreadAcrossZones?: unknown;
+} | undefined): void {
+  if (o === undefined) return;
+  v.labels(`${prefix}nodeSelector`, o.nodeSelector);
+  if (o.priorityClassName !== undefined) v.dnsSubdomain(`${prefix}priorityClassName`, o.priorityClassName);
+  if (o.spreadAcrossZones !== undefined) v.check(`${prefix}spreadAcrossZones`, typeof o.spreadAcrossZones === 'boolean', 'must be true or false', o.spreadAcrossZones);
+  if (o.tolerations === undefined) return;
+  if (!v.check(`${prefix}tolerations`, Array.isArray(o.tolerations), 'must be a list', o.tolerations)) return;
+  (o.tolerations as Array<Record<string, unknown>>).forEach((t, i) => {
+    const at = `${prefix}tolerations[${i}]`;
+    const operator = t?.operator ?? 'Equal';
+    v.check(`${at}.operator`, TOLERATION_OPERATORS.includes(operator as string), `must be one of ${TOLERATION_OPERATORS.join(', ')}`, operator);
+    if (t?.key !== undefined && t.key !== '') v.check(`${at}.key`, isQualifiedName(t.key), QUALIFIED_KEY_RULE, t.key);
+    else v.check(`${at}.operator`, operator === 'Exists', 'must be Exists when no key is given (a toleration of every taint)', operator);
+    if (operator === 'Exists') v.check(`${at}.value`, t?.value === undefined || t.value === '', 'must be empty with operator Exists', t?.value);
+    else if (t?.value !== undefined) v.check(`${at}.value`, typeof t.value === 'string' && (t.value === '' || LABEL_VALUE.test(t.value)), 'must be a label value', t.value);
+    if (t?.effect !== undefined && t.effect !== '') v.check(`${at}.effect`, TAINT_EFFECTS.includes(t.effect as string), `must be one of ${TAINT_EFFECTS.join(', ')} (or empty: every effect)`, t.effect);
+    if (t?.tolerationSeconds !== undefined) {
+      v.check(`${at}.tolerationSeconds`, t.effect === 'NoExecute', 'is only allowed with effect NoExecute', t.tolerationSeconds);
+      v.integer(`${at}.tolerationSeconds`, t.tolerationSeconds, 0);
+    }
+  });
+}
