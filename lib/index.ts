@@ -25,16 +25,23 @@ export { MetricsOptions, PodMonitorOptions, MetricsEndpoint, ClusterMetrics } fr
 export { BackupOptions } from './core/backup';
 export { PropValidationError } from './core/validation';
 export { IngressOptions } from './core/ingress';
-export { ConsulAclOptions, ConsulCluster, ConsulClusterProps, ConsulMetricsOptions, ConsulServerConfigInput, ConsulSnapshotOptions, ConsulTlsOptions, SecretKeyRef } from './systems/consul/consul-cluster';
+export { SecretKeyRef } from './core/secret-key-ref';
+export { ConsulCluster } from './systems/consul/consul-cluster';
+export { ConsulAclOptions, ConsulClusterProps, ConsulMetricsOptions, ConsulSnapshotOptions, ConsulTlsOptions } from './systems/consul/props';
+export { ConsulServerConfigInput } from './systems/consul/server-config';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './core/sealed-secret';
+export { PostgresWithSecrets } from './systems/postgres/postgres-with-secrets';
 export {
-  PostgresWithSecrets, PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding,
-  PostgresCredentialsBindOptions, PostgresSecretKeys, SealedPostgresCredentialsOptions,
-  PlaintextPostgresCredentialsOptions, PostgresStorage, HostPathStorageOptions, PostgresBackupOptions,
-  PostgresConnection, IPostgresDatabase, PostgresMetricsOptions,
-} from './systems/postgres/postgres-with-secrets';
-export { SquashApp, SquashAppProps, SquashExposure } from './systems/squash/squash-app';
-export { CassandraRing, CassandraRingProps, CassandraHeapSizes, CassandraMetricsOptions } from './systems/cassandra/cassandra-ring';
+  PostgresWithSecretsProps, PostgresCredentials, PostgresCredentialsBinding, PostgresCredentialsBindOptions, PostgresSecretKeys,
+  SealedPostgresCredentialsOptions, PlaintextPostgresCredentialsOptions, PostgresBackupOptions, PostgresMetricsOptions,
+} from './systems/postgres/props';
+export { PostgresStorage, HostPathStorageOptions } from './systems/postgres/storage';
+export { PostgresConnection, IPostgresDatabase } from './systems/postgres/connection';
+export { SquashApp } from './systems/squash/squash-app';
+export { SquashAppProps, SquashExposure } from './systems/squash/props';
+export { CassandraRing } from './systems/cassandra/cassandra-ring';
+export { CassandraRingProps, CassandraMetricsOptions } from './systems/cassandra/props';
+export { CassandraHeapSizes } from './systems/cassandra/heap';
 export { AppNamespace, AppNamespaceProps, PodSecurityLevel } from './core/app-namespace';
 export { Manifests, ManifestsWriteOptions } from './output/manifests';
 export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';

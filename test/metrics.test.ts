@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import {
   CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, StatefulCluster,
 } from '../lib';
-import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/cassandra/cassandra-ring';
-import { POSTGRES_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/postgres/postgres-with-secrets';
+import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/cassandra/defaults';
+import { POSTGRES_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/postgres/defaults';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
 const SCRAPERS = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }];

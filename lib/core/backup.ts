@@ -5,16 +5,16 @@ import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
-import { RunAsUser } from './security';
 import { BATCH_JOB_ANNOTATIONS, batchIdentity } from './batch';
-import { emptyDir } from './volumes';
-import { fixedResources, quantity } from './resources';
-import { meta } from './metadata';
-import { PodAntiAffinity } from './scheduling';
 import { hardenedContainer } from './container';
+import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
+import { meta } from './metadata';
 import { hardenedPodSpec } from './pod';
+import { fixedResources, quantity } from './resources';
+import { PodAntiAffinity } from './scheduling';
+import { RunAsUser } from './security';
 import { PropValidator, isCronSchedule } from './validation';
+import { emptyDir } from './volumes';
 
 /** Schedule, claim and retention of a backup CronJob. */
 export interface BackupOptions {

@@ -2,8 +2,8 @@
 // (the GitOps default), a SealedSecret sealed at synth, or plaintext only under a name that says what it is.
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { meta } from './metadata';
+import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { PropValidator } from './validation';
 
 /** Keys of the credentials Secret. */

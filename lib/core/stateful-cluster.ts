@@ -17,8 +17,8 @@ import { hardenedPodSpec } from './pod';
 import {
   ClusterPort, DEFAULT_RESOURCES, DEFAULT_RUN_AS, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy,
 } from './stateful-cluster-props';
-import { guardValidation, requireProps } from './validation';
 import { validateStatefulClusterProps } from './validate-stateful-cluster';
+import { guardValidation, requireProps } from './validation';
 
 /**
  * The "pet set" of seed 001, done once for every stateful system: a headless governing Service, a StatefulSet whose

@@ -1,5 +1,5 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { isIP } from 'net';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cpuCores, resolveResources } from './resources';

@@ -1,261 +1,26 @@
 import { Duration, JsonPatch, Size } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
-import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
-import { emptyDir } from '../../core/volumes';
-import { fixedResources, quantity, resolveResources } from '../../core/resources';
-import { recommendedLabels } from '../../core/labels';
-import { shellProbe, exporterProbes } from '../../core/probes';
-import { PodAntiAffinity, SchedulingOptions, schedulingOf, validateScheduling } from '../../core/scheduling';
+import { BACKUP_DIR, backupCronJob } from '../../core/backup';
 import { hardenedContainer } from '../../core/container';
-import { policyPort } from '../../core/network-policy';
-import { MetricsEndpoint, MetricsOptions, validateMetrics } from '../../core/metrics';
-import { BACKUP_DIR, BackupOptions, backupCronJob, validateBackup } from '../../core/backup';
-import { Credentials, CredentialsBindOptions, CredentialsBinding, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions, credentialsVolume } from '../../core/credentials';
+import { credentialsVolume } from '../../core/credentials';
 import { DisruptionBudget } from '../../core/disruption-budget';
+import { recommendedLabels } from '../../core/labels';
+import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
+import { MetricsEndpoint } from '../../core/metrics';
+import { policyPort } from '../../core/network-policy';
+import { shellProbe, exporterProbes } from '../../core/probes';
+import { quantity, resolveResources } from '../../core/resources';
+import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
+import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
-import { PropValidator, describeValue, guardValidation, requireProps } from '../../core/validation';
-
-/** The PostgreSQL release deployed unless `image` says otherwise. */
-export const POSTGRES_DEFAULT_IMAGE = 'postgres:17.2';
-/** The prometheus-community postgres_exporter release of the metrics sidecar unless `metrics.image` says otherwise. */
-export const POSTGRES_EXPORTER_DEFAULT_IMAGE = 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1';
-
-/**
- * Keys of the credentials Secret.
- * @deprecated use {@link CredentialsSecretKeys} (the same keys, shared by every system)
- */
-export interface PostgresSecretKeys extends CredentialsSecretKeys {}
-
-/**
- * Options of {@link Credentials.sealed}.
- * @deprecated use {@link SealedCredentialsOptions}
- */
-export interface SealedPostgresCredentialsOptions extends SealedCredentialsOptions {}
-
-/**
- * Options of {@link Credentials.unsafePlaintext}.
- * @deprecated use {@link PlaintextCredentialsOptions}
- */
-export interface PlaintextPostgresCredentialsOptions extends PlaintextCredentialsOptions {}
-
-/**
- * Where a database's credentials ended up.
- * @deprecated use {@link CredentialsBinding}
- */
-export interface PostgresCredentialsBinding extends CredentialsBinding {}
-
-/**
- * Context a credentials source is bound in.
- * @deprecated use {@link CredentialsBindOptions}
- */
-export interface PostgresCredentialsBindOptions extends CredentialsBindOptions {}
-
-/**
- * PostgreSQL's name for {@link Credentials}, the credentials contract every system shares:
- * `PostgresCredentials.fromExistingSecret()`, `.sealed()` and `.unsafePlaintext()` are `Credentials`' own.
- * @deprecated use {@link Credentials}
- */
-export abstract class PostgresCredentials extends Credentials {}
-
-/** Where the data directory lives. */
-export abstract class PostgresStorage {
-  /**
-   * A claim provisioned by a StorageClass (the claim template of the StatefulSet; retained on delete).
-   * @param size requested size
-   * @param storageClassName StorageClass (default: the cluster's default)
-   */
-  public static dynamic(size: Size, storageClassName?: string): PostgresStorage {
-    return new DynamicStorage(size, storageClassName);
-  }
-
-  /**
-   * A static PersistentVolume on a node's filesystem plus its claim, as seed 004 does on minikube. Single-node test
-   * clusters only: the data lives on whichever node the path is on.
-   */
-  public static hostPath(options: HostPathStorageOptions): PostgresStorage {
-    return new HostPathStorage(options);
-  }
-
-  /** @internal */
-  public abstract _validate(v: PropValidator): void;
-}
-
-/** Options of {@link PostgresStorage.hostPath}. */
-export interface HostPathStorageOptions {
-  /** Directory on the node. It must exist and belong to the database user (uid/gid 999): `install -d -o 999 -g 999 <path>`. */
-  readonly path: string;
-  /** Capacity of the volume (required: a static PersistentVolume has no default size). */
-  readonly size: Size;
-  /**
-   * StorageClass name binding the claim to this volume only.
-   * @default 'manual'
-   */
-  readonly storageClassName?: string;
-}
-
-class DynamicStorage extends PostgresStorage {
-  constructor(public readonly size: Size, public readonly storageClassName?: string) {
-    super();
-  }
-
-  public _validate(v: PropValidator): void {
-    v.size('storage.size', this.size);
-    if (this.storageClassName !== undefined) v.dnsSubdomain('storage.storageClassName', this.storageClassName);
-  }
-}
-
-class HostPathStorage extends PostgresStorage {
-  constructor(public readonly options: HostPathStorageOptions) {
-    super();
-  }
-
-  public _validate(v: PropValidator): void {
-    v.check('storage.path', typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/'
-      && !this.options.path.split('/').includes('..'),
-    'must be an absolute directory on the node, not "/", without ".." (the API server refuses it)', this.options.path);
-    v.check('storage.size', this.options.size !== undefined, 'is required for a static hostPath volume (a PersistentVolume has no default capacity)', this.options.size);
-    if (this.options.size !== undefined) v.size('storage.size', this.options.size);
-    v.dnsSubdomain('storage.storageClassName', this.options.storageClassName ?? 'manual');
-  }
-}
-
-/** A `pg_dump` CronJob writing into its own retained claim (schedule default '0 3 * * *', claim default 10 GiB). */
-export interface PostgresBackupOptions extends BackupOptions {}
-
-/** Options of {@link PostgresWithSecretsProps.metrics}. */
-export interface PostgresMetricsOptions extends MetricsOptions {
-  /**
-   * The postgres_exporter image.
-   * @default POSTGRES_EXPORTER_DEFAULT_IMAGE
-   */
-  readonly image?: string;
-  /**
-   * The exporter's resources.
-   * @default - cpu 50m-250m, memory 64Mi
-   */
-  readonly resources?: kplus.ContainerResources;
-}
-
-/** Everything a client needs to reach a PostgreSQL database. */
-export interface PostgresConnection {
-  /** Service name, resolvable from the same namespace. */
-  readonly host: string;
-  /** Fully qualified service name, resolvable from any namespace. */
-  readonly fqdn: string;
-  /** TCP port. */
-  readonly port: number;
-  /** Database name. */
-  readonly database: string;
-  /** Namespace of the database (and of its Secret). */
-  readonly namespace: string;
-  /** Secret holding the credentials. */
-  readonly secretName: string;
-  /** Key of the user name in the Secret. */
-  readonly usernameKey: string;
-  /** Key of the password in the Secret. */
-  readonly passwordKey: string;
-  /** Labels a client pod carries to pass the database's NetworkPolicy. */
-  readonly clientLabels: { [key: string]: string };
-  /** Labels of the database pods (for a client's egress rule). */
-  readonly serverLabels: { [key: string]: string };
-}
-
-/** Something that gives a PostgreSQL connection: a {@link PostgresWithSecrets}, or `{ connection }` for a database made elsewhere. */
-export interface IPostgresDatabase {
-  /** How to reach the database. */
-  readonly connection: PostgresConnection;
-}
-
-/** Properties of a {@link PostgresWithSecrets}. */
-export interface PostgresWithSecretsProps {
-  /** Name of the database to create (`POSTGRES_DB`). */
-  readonly database: string;
-  /** Where the user name and password come from. */
-  readonly credentials: Credentials;
-  /**
-   * Name of the StatefulSet (pod `<name>-0`) and prefix of every object.
-   * @default 'postgres'
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * PostgreSQL image, pinned.
-   * @default POSTGRES_DEFAULT_IMAGE
-   */
-  readonly image?: string;
-  /**
-   * Name of the ClusterIP Service clients use.
-   * @default - `<name>-service` (seed 004's `postgres-service`)
-   */
-  readonly serviceName?: string;
-  /**
-   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (seed 004's alias `postgres`).
-   * @default - no alias
-   */
-  readonly aliasServiceName?: string;
-  /**
-   * Where the data directory lives.
-   * @default PostgresStorage.dynamic(Size.gibibytes(8))
-   */
-  readonly storage?: PostgresStorage;
-  /**
-   * CPU and memory.
-   * @default - cpu 250m request / 1 limit, memory 512Mi request and limit
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * Size of the memory-backed `/dev/shm` (the container runtime's 64MB default is too small for parallel queries).
-   * It counts against the memory limit.
-   * @default Size.mebibytes(256)
-   */
-  readonly sharedMemorySize?: Size;
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
-   * one pod, and is off unless asked for).
-   * @default - no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
-  /**
-   * Pods allowed to reach port 5432, besides pods carrying `connection.clientLabels` in the same namespace.
-   * @default - none
-   */
-  readonly allowedClients?: k8s.NetworkPolicyPeer[];
-  /**
-   * Nightly `pg_dump` into its own retained claim.
-   * @default - no backup
-   */
-  readonly backup?: PostgresBackupOptions;
-  /**
-   * Prometheus metrics from a postgres_exporter sidecar (port 9187, `/metrics`), logged in over 127.0.0.1 with the
-   * credentials it reads from the mounted Secret files (`DATA_SOURCE_USER_FILE`, `DATA_SOURCE_PASS_FILE`: never an
-   * env value); the NetworkPolicy admits `scrapers` to port 9187 only.
-   * @default - no metrics
-   */
-  readonly metrics?: PostgresMetricsOptions;
-  /**
-   * The user PostgreSQL runs as.
-   * @default - uid 999, gid 999 (the postgres image's own user)
-   */
-  readonly runAs?: RunAsUser;
-}
-
-/** PostgreSQL's defaults: 250m/1 CPU, 512Mi memory, ephemeral storage for sorts that spill and logs. */
-const POSTGRES_DEFAULT_RESOURCES = fixedResources(['250m', '1'], Size.mebibytes(512), [Size.mebibytes(64), Size.gibibytes(1)]);
-const DATA_DIR = '/var/lib/postgresql/data';
-const SECRET_DIR = '/run/secrets/postgres';
-const PG_USER_FILE = `${SECRET_DIR}/username`;
-const PG_PASSWORD_FILE = `${SECRET_DIR}/password`;
-/** postgres_exporter's resources: it holds one connection and renders a few hundred series. */
-const EXPORTER_DEFAULT_RESOURCES = fixedResources(['50m', '250m'], Size.mebibytes(64), [Size.mebibytes(16), Size.mebibytes(64)]);
-/** A single writer cannot have three replicas: the per-object exception for kube-linter. */
-const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-replicas': 'PostgreSQL is a single writer: one pod per data directory' };
+import { guardValidation, requireProps } from '../../core/validation';
+import { emptyDir } from '../../core/volumes';
+import { IPostgresDatabase, PostgresConnection } from './connection';
+import { POSTGRES_DEFAULT_IMAGE, SECRET_DIR, DATA_DIR, PG_USER_FILE, POSTGRES_DEFAULT_RESOURCES, PG_PASSWORD_FILE, SINGLE_WRITER_EXCEPTION, POSTGRES_EXPORTER_DEFAULT_IMAGE, EXPORTER_DEFAULT_RESOURCES } from './defaults';
+import { PostgresWithSecretsProps, PostgresMetricsOptions, PostgresBackupOptions } from './props';
+import { PostgresStorage, HostPathStorage, DynamicStorage, HostPathStorageOptions } from './storage';
+import { validatePostgresProps } from './validate';
 
 /**
  * PostgreSQL as a single writer (a StatefulSet of one: never two pods on one ReadWriteOnce volume), with credentials
@@ -486,28 +251,3 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   }
 }
 
-/** PostgreSQL identifiers for a database name: a letter or underscore, then letters, digits, underscores, at most 63. */
-export const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps, storage: PostgresStorage) {
-  const v = new PropValidator(scope);
-  v.check('database', typeof props.database === 'string' && PG_IDENTIFIER.test(props.database),
-    'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
-  v.check('credentials', props.credentials instanceof Credentials,
-    'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.credentials));
-  if (props.name !== undefined) v.dns1035Label('name', props.name, 40);
-  if (props.serviceName !== undefined) v.dns1035Label('serviceName', props.serviceName);
-  if (props.aliasServiceName !== undefined) v.dns1035Label('aliasServiceName', props.aliasServiceName);
-  if (props.sharedMemorySize !== undefined) v.size('sharedMemorySize', props.sharedMemorySize);
-  if (props.image !== undefined) v.image('image', props.image);
-  v.resources('resources', props.resources, POSTGRES_DEFAULT_RESOURCES);
-  storage._validate(v);
-  validateBackup(v, 'backup', props.backup);
-  // Clients besides the labelled ones: an empty list only means "the labelled ones" here, so it is allowed.
-  if (props.allowedClients !== undefined && !(Array.isArray(props.allowedClients) && props.allowedClients.length === 0)) v.networkPeers('allowedClients', props.allowedClients);
-  validateScheduling(v, 'scheduling.', props.scheduling);
-  validateMetrics(v, 'metrics.', props.metrics);
-  if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
-  if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
-  v.throwIfInvalid();
-}

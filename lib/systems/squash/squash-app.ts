@@ -1,120 +1,24 @@
-import { isIP } from 'net';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { RunAsUser } from '../../core/security';
-import { emptyDir } from '../../core/volumes';
-import { fixedResources, resolveResources } from '../../core/resources';
-import { imageVersion } from '../../core/image';
-import { meta, resolveNamespace } from '../../core/metadata';
-import { recommendedLabels, selectorLabelsOf } from '../../core/labels';
-import { IngressOptions, createIngress, ingressControllerRule, validateIngress } from '../../core/ingress';
-import { SchedulingOptions, PodAntiAffinity, schedulingOf, validateScheduling } from '../../core/scheduling';
 import { hardenedContainer } from '../../core/container';
-import { hardenedPodSpec } from '../../core/pod';
-import { networkPolicySpec, policyPort } from '../../core/network-policy';
-import { Credentials, CredentialsBinding } from '../../core/credentials';
-import { IPostgresDatabase, POSTGRES_DEFAULT_IMAGE, PostgresWithSecrets, PG_IDENTIFIER } from '../postgres/postgres-with-secrets';
+import { CredentialsBinding } from '../../core/credentials';
 import { checkUniqueObjectIdentities } from '../../core/identity';
-import { PropValidator, describeValue, guardValidation, isDnsSubdomain, requireProps } from '../../core/validation';
-
-/** The Squash TM release deployed unless `image` says otherwise. */
-export const SQUASH_DEFAULT_IMAGE = 'squashtest/squash-tm:8.1.0';
-
-/** How Squash TM is reached from outside the cluster. */
-export class SquashExposure {
-  /**
-   * A NodePort Service, as seed 004 does (minikube: `minikube service squash-tm`).
-   * @param nodePort a fixed port in 30000-32767 (default: one the cluster picks)
-   */
-  public static nodePort(nodePort?: number): SquashExposure {
-    return new SquashExposure('NodePort', nodePort, undefined);
-  }
-
-  /** A ClusterIP Service behind an Ingress. */
-  public static ingress(options: IngressOptions): SquashExposure {
-    return new SquashExposure('ClusterIP', undefined, options);
-  }
-
-  /** A ClusterIP Service only (reach it with `kubectl port-forward` or your own Ingress). */
-  public static clusterIp(): SquashExposure {
-    return new SquashExposure('ClusterIP', undefined, undefined);
-  }
-
-  private constructor(
-    /** Service type. */
-    public readonly serviceType: string,
-    /** Fixed node port, if any. */
-    public readonly nodePort?: number,
-    /** Ingress options, if any. */
-    public readonly ingressOptions?: IngressOptions) {}
-}
-
-/** Properties of a {@link SquashApp}. */
-export interface SquashAppProps {
-  /** The PostgreSQL database: a {@link PostgresWithSecrets}, or `{ connection }` for one made elsewhere. */
-  readonly database: IPostgresDatabase;
-  /**
-   * Name of the Deployment, Service and other objects.
-   * @default 'squash-tm'
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * Squash TM image, pinned.
-   * @default SQUASH_DEFAULT_IMAGE
-   */
-  readonly image?: string;
-  /**
-   * How Squash TM is reached.
-   * @default SquashExposure.nodePort()
-   */
-  readonly exposure?: SquashExposure;
-  /**
-   * CPU and memory.
-   * @default - cpu 500m request / 2 limit, memory 2Gi request and limit
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * Share of the memory limit the JVM heap may use (`-XX:MaxRAMPercentage`).
-   * @default 70
-   */
-  readonly heapPercentage?: number;
-  /**
-   * Time the first start may take (schema creation): the startup probe's budget.
-   * @default Duration.minutes(10)
-   */
-  readonly startupTimeout?: Duration;
-  /**
-   * Credentials in Squash's own namespace, required when the database lives in another namespace
-   * (a pod can only read Secrets of its own namespace).
-   * @default - the database's Secret (same namespace only)
-   */
-  readonly credentials?: Credentials;
-  /**
-   * The user Squash TM runs as.
-   * @default - uid 10001, gid 10001
-   */
-  readonly runAs?: RunAsUser;
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
-   * one pod, and is off unless asked for).
-   * @default - no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
-}
-
-/** About 2 CPU and 2 GiB, as Squash TM recommends; ephemeral storage for logs and temporary files. */
-const SQUASH_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gibibytes(2), [Size.mebibytes(256), Size.gibibytes(2)]);
-const SQUASH_HOME = '/opt/squash-tm';
-const HEALTH_PATH = '/squash/isSquashAlive';
-/** Where the wait-for-database init container finds the database user name. */
-const DB_USER_DIR = '/run/secrets/database';
+import { imageVersion } from '../../core/image';
+import { createIngress, ingressControllerRule } from '../../core/ingress';
+import { recommendedLabels, selectorLabelsOf } from '../../core/labels';
+import { meta, resolveNamespace } from '../../core/metadata';
+import { networkPolicySpec, policyPort } from '../../core/network-policy';
+import { hardenedPodSpec } from '../../core/pod';
+import { fixedResources, resolveResources } from '../../core/resources';
+import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
+import { guardValidation, requireProps } from '../../core/validation';
+import { emptyDir } from '../../core/volumes';
+import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
+import { PostgresWithSecrets } from '../postgres/postgres-with-secrets';
+import { SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, HEALTH_PATH, SQUASH_HOME, DB_USER_DIR } from './defaults';
+import { SquashAppProps, SquashExposure } from './props';
+import { validateSquashProps } from './validate';
 
 /**
  * Squash TM (test management) on PostgreSQL, as seed 004 deploys it: one Deployment whose database settings come
@@ -283,57 +187,3 @@ export class SquashApp extends Construct {
   }
 }
 
-/** The smallest heap Squash TM is allowed (its own start script defaults to 1 GiB). */
-const MIN_SQUASH_HEAP_MIB = 512;
-
-function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
-  const v = new PropValidator(scope);
-  const db = props.database?.connection;
-  if (!v.check('database', db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
-    v.throwIfInvalid();
-  }
-  if (props.name !== undefined) v.dns1035Label('name', props.name, 47);
-  v.runAs('runAs', props.runAs);
-  // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.
-  const at = 'database.connection';
-  v.check(`${at}.host`, isDnsSubdomain(db.host) || isIP(String(db.host)) !== 0, 'must be a DNS name or an IP address', db.host);
-  v.check(`${at}.fqdn`, isDnsSubdomain(db.fqdn) || isIP(String(db.fqdn)) !== 0, 'must be a DNS name or an IP address', db.fqdn);
-  v.integer(`${at}.port`, db.port, 1, 65535);
-  v.check(`${at}.database`, typeof db.database === 'string' && PG_IDENTIFIER.test(db.database),
-    'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', db.database);
-  v.dnsLabel(`${at}.namespace`, db.namespace);
-  v.dnsSubdomain(`${at}.secretName`, db.secretName);
-  v.secretKey(`${at}.usernameKey`, db.usernameKey);
-  v.secretKey(`${at}.passwordKey`, db.passwordKey);
-  v.labels(`${at}.clientLabels`, db.clientLabels, true);
-  if (v.labels(`${at}.serverLabels`, db.serverLabels, true)) {
-    v.check(`${at}.serverLabels`, Object.keys(db.serverLabels ?? {}).length > 0, 'must select the database pods (an empty selector lets Squash reach every pod)', db.serverLabels);
-  }
-  if (!v.check('exposure', exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', describeValue(exposure))) v.throwIfInvalid();
-  if (exposure.nodePort !== undefined) v.integer('exposure.nodePort', exposure.nodePort, 30000, 32767);
-  validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
-  if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
-  if (props.image !== undefined) v.image('image', props.image);
-  if (props.startupTimeout !== undefined) {
-    // The startup probe's budget (failureThreshold x 10 s): 0 would be the API server's default (3, 30 s); Squash's
-    // first start creates the schema.
-    const seconds = props.startupTimeout.toMilliseconds() / 1000;
-    v.check('startupTimeout', Number.isFinite(seconds) && seconds >= 60 && seconds <= 24 * 3600,
-      'must be between 1 minute and 24 hours (the first start creates the database schema)', `${seconds}s`);
-  }
-  if (v.resources('resources', props.resources, SQUASH_DEFAULT_RESOURCES)) {
-    // The heap is a share of the memory limit: below 512 MiB of heap Squash TM (Spring, Hibernate) does not start.
-    const limit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
-    const heapMiB = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * (props.heapPercentage ?? 70) / 100);
-    v.check('resources.memory.limit', heapMiB >= MIN_SQUASH_HEAP_MIB,
-      `must leave a heap of at least ${MIN_SQUASH_HEAP_MIB} MiB at heapPercentage ${props.heapPercentage ?? 70} (it gives -Xmx${heapMiB}m)`, limit);
-  }
-  if (db.namespace !== namespace) {
-    v.check('database.connection.fqdn', isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
-      `must be a fully qualified name reachable from namespace "${namespace}" (the database is in namespace "${db.namespace}")`, db.fqdn);
-    v.check('credentials', props.credentials !== undefined,
-      `is required when the database is in another namespace ("${db.namespace}"): pods read Secrets of their own namespace only`, props.credentials);
-  }
-  validateScheduling(v, 'scheduling.', props.scheduling);
-  v.throwIfInvalid();
-}

@@ -1,0 +1,133 @@
+// Internal: the checks of CassandraRing's props, all at once, before anything is created.
+import { Size } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Credentials } from '../../core/credentials';
+import { validateMetrics } from '../../core/metrics';
+import { validateScheduling } from '../../core/scheduling';
+import { describeValue, PropValidator } from '../../core/validation';
+import { MIN_EPHEMERAL_LIMIT } from './defaults';
+import { EXPORTER_DEFAULT_RESOURCES } from './exporter';
+import { cassandraHeapSizes, isSize, kibibytes, mebibytes } from './heap';
+import { CassandraRingProps } from './props';
+
+/** Written unquoted into cassandra.yaml / cassandra-rackdc.properties by the image's `sed`. */
+const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
+
+const CASSANDRA_DC_NAME = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+export interface ResolvedInput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly image: string;
+  readonly resources: kplus.ContainerResources;
+  readonly multiRack: boolean;
+  readonly rackNames: string[];
+}
+
+export function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: ResolvedInput) {
+  const v = new PropValidator(scope);
+  v.dns1035Label('name', r.name, 52);
+  if (props.namespace !== undefined) v.dnsLabel('namespace', props.namespace);
+  if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
+  v.image('image', r.image);
+  v.integer('replicas', r.replicas, 1, 1000);
+  if (props.clusterName !== undefined) {
+    v.check('clusterName', typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
+      'must be 1 to 64 letters, digits, spaces, \'.\', \'_\' or \'-\', starting and ending with a letter or digit (the image writes it unquoted into cassandra.yaml)',
+      props.clusterName);
+  }
+  if (props.datacenter !== undefined) {
+    v.check('datacenter', typeof props.datacenter === 'string' && CASSANDRA_DC_NAME.test(props.datacenter),
+      'must be 1 to 63 letters, digits, \'.\', \'_\' or \'-\', starting and ending with a letter or digit', props.datacenter);
+  }
+
+  // Racks.
+  v.check('racks', !(props.racks !== undefined && props.rack !== undefined), 'cannot be combined with "rack" (one rack: use "rack"; several: "racks")', props.racks);
+  if (r.multiRack) {
+    v.check('racks', r.rackNames.length >= 1, 'must name at least one rack', r.rackNames);
+    const seen = new Set<string>();
+    r.rackNames.forEach((rack, i) => {
+      v.dnsLabel(`racks[${i}]`, rack);
+      v.check(`racks[${i}]`, !seen.has(rack), 'must be unique among the racks', rack);
+      seen.add(rack);
+    });
+  } else if (props.rack !== undefined) {
+    v.dnsLabel('rack', props.rack);
+  }
+  if (Number.isInteger(r.replicas) && r.rackNames.length > 0) {
+    v.check('replicas', r.replicas >= r.rackNames.length, `must be at least the number of racks (${r.rackNames.length}), one node per rack at least`, r.replicas);
+  }
+  if (props.zones !== undefined) {
+    const zones = props.zones;
+    Object.entries(zones).forEach(([rack, zone]) => {
+      v.check(`zones["${rack}"]`, r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
+      if (v.labelValue(`zones["${rack}"]`, zone)) {
+        const other = Object.keys(zones).find((k) => k !== rack && zones[k] === zone);
+        v.check(`zones["${rack}"]`, other === undefined, `must differ from the zone of every other rack (rack "${other}" has it too)`, zone);
+      }
+    });
+    const missing = r.rackNames.filter((rack) => !(rack in zones));
+    v.check('zones', missing.length === 0, `must map every rack to its zone (missing: ${missing.join(', ')})`, zones);
+  }
+
+  // Seeds.
+  if (props.seedCount !== undefined) {
+    v.check('seedCount', Number.isInteger(props.seedCount) && props.seedCount >= 1 && props.seedCount <= r.replicas,
+      `must be an integer between 1 and replicas (${r.replicas})`, props.seedCount);
+  }
+
+  // Storage.
+  if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
+  if (props.storageClassName !== undefined) v.dnsSubdomain('storageClassName', props.storageClassName);
+
+  // Resources and heap.
+  const memory = r.resources.memory!;
+  let memoryOk = v.size('resources.memory.limit', memory.limit);
+  if (memoryOk) {
+    memoryOk = v.check('resources.memory.limit', mebibytes(memory.limit!) >= 1024, 'must be at least 1 GiB (Cassandra needs heap and off-heap memory)', memory.limit);
+  }
+  if (v.size('resources.memory.request', memory.request) && isSize(memory.limit)) {
+    v.check('resources.memory.request', kibibytes(memory.request!) <= kibibytes(memory.limit), 'must not exceed the memory limit', memory.request);
+  }
+  if (memoryOk) validateHeap(v, props, memory.limit!);
+  const eph = r.resources.ephemeralStorage!;
+  if (v.size('resources.ephemeralStorage.limit', eph.limit)) {
+    v.check('resources.ephemeralStorage.limit', mebibytes(eph.limit!) >= mebibytes(MIN_EPHEMERAL_LIMIT),
+      'must be at least 1.5 GiB (the config, tmp and log volumes take up to 1168 MiB, plus the container\'s stdout logs)', eph.limit);
+  }
+  if (v.size('resources.ephemeralStorage.request', eph.request) && isSize(eph.limit)) {
+    v.check('resources.ephemeralStorage.request', kibibytes(eph.request!) <= kibibytes(eph.limit), 'must not exceed the ephemeral-storage limit', eph.request);
+  }
+  if (props.terminationGracePeriod !== undefined) {
+    v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
+  }
+  validateScheduling(v, 'scheduling.', props.scheduling);
+  validateMetrics(v, 'metrics.', props.metrics);
+  if (props.superuser !== undefined) {
+    v.check('superuser', props.superuser instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.superuser));
+    v.check('superuser', !props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', '<credentials>');
+  }
+  if (props.unsafeDisableAuthentication !== undefined) v.check('unsafeDisableAuthentication', typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);
+  if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
+  if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
+  v.throwIfInvalid();
+}
+
+/** The heap that `props` give or the limit implies: at most half the limit, the young generation at most half the heap. */
+export function validateHeap(v: PropValidator, props: CassandraRingProps, memoryLimit: Size) {
+  const limit = mebibytes(memoryLimit);
+  let heap = cassandraHeapSizes(memoryLimit).maxHeapSize;
+  if (props.maxHeapSize !== undefined) {
+    if (!v.check('maxHeapSize', isSize(props.maxHeapSize) && mebibytes(props.maxHeapSize) >= 256, 'must be a Size of at least 256 MiB', props.maxHeapSize)) return;
+    heap = props.maxHeapSize;
+    v.check('maxHeapSize', mebibytes(heap) <= limit / 2,
+      `must be at most half the memory limit (${limit / 2} MiB of ${limit} MiB): off-heap memory needs the rest`, heap);
+  }
+  if (props.heapNewSize !== undefined) {
+    if (!v.check('heapNewSize', isSize(props.heapNewSize) && mebibytes(props.heapNewSize) >= 16, 'must be a Size of at least 16 MiB', props.heapNewSize)) return;
+    v.check('heapNewSize', mebibytes(props.heapNewSize) <= mebibytes(heap) / 2,
+      `must be at most half the heap (${mebibytes(heap) / 2} MiB of ${mebibytes(heap)} MiB)`, props.heapNewSize);
+  }
+}
