@@ -46,5 +46,6 @@ export { AppNamespace, AppNamespaceProps, PodSecurityLevel } from './core/app-na
 export { Manifests, ManifestsWriteOptions } from './output/manifests';
 export { plan, Plan, PlanOptions, PlanFinding, ObjectChange } from './plan/plan';
 export { PlanObject, ObjectRef, FieldChange } from './plan/diff';
-export { FindingKind, PlanRule, PLAN_RULES, ACK_ANNOTATION } from './plan/rules';
+export { FindingKind, PlanRule, ACK_ANNOTATION } from './plan/rule';
+export { PLAN_RULES } from './plan/rules';
 export { formatPlan, FormatPlanOptions, readManifests, parseManifests, kubernetesObjects } from './plan/report';

@@ -13,7 +13,7 @@ import { hardenedPodSpec } from './pod';
 import { fixedResources, quantity } from './resources';
 import { PodAntiAffinity } from './scheduling';
 import { RunAsUser } from './security';
-import { PropValidator, isCronSchedule } from './validation';
+import { isCronSchedule, PropValidator } from './validation';
 import { emptyDir } from './volumes';
 
 /** Schedule, claim and retention of a backup CronJob. */

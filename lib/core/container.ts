@@ -3,7 +3,7 @@
 import type * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { resourceRequirements } from './resources';
-import { RunAsUser, containerSecurityContext } from './security';
+import { containerSecurityContext, RunAsUser } from './security';
 
 /** What a hardened container is made of. */
 export interface ContainerOptions {

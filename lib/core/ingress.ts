@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { meta } from './metadata';
-import { PropValidator, isIngressHost } from './validation';
+import { isIngressHost, PropValidator } from './validation';
 
 /** How a web UI is published through an Ingress controller. */
 export interface IngressOptions {

@@ -3,7 +3,7 @@
 import { Duration } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
 import { PodAntiAffinity, ZONE_LABEL } from './scheduling';
-import { RunAsUser, podSecurityContext } from './security';
+import { podSecurityContext, RunAsUser } from './security';
 
 /** What a hardened pod is made of. */
 export interface PodOptions {

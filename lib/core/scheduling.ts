@@ -1,6 +1,6 @@
 // Where a workload's pods may run: the scheduling controls every system offers, and how they are checked.
 import * as k8s from '../../imports/k8s';
-import { LABEL_VALUE, PropValidator, QUALIFIED_KEY_RULE, isQualifiedName } from './validation';
+import { isQualifiedName, LABEL_VALUE, PropValidator, QUALIFIED_KEY_RULE } from './validation';
 
 /** How strictly pods of one workload are kept off the same node. */
 export enum PodAntiAffinity {

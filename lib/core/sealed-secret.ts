@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkUniqueObjectIdentities } from './identity';
 import { hybridEncrypt, publicKeyFromCertificate } from './sealing';
-import { PropValidator, guardValidation, isQualifiedName, isSecretKey, requireProps } from './validation';
+import { guardValidation, isQualifiedName, isSecretKey, PropValidator, requireProps } from './validation';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.

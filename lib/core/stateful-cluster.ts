@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { ServerFormStatefulSet, serverFormClaimTemplate } from './claim-template';
+import { serverFormClaimTemplate, ServerFormStatefulSet } from './claim-template';
 import { hardenedContainer } from './container';
 import { DisruptionBudget } from './disruption-budget';
 import { checkUniqueObjectIdentities } from './identity';

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { TCP } from './kplus';
 import { validateMetrics } from './metrics';
 import { PodAntiAffinity, validateScheduling } from './scheduling';
-import { DEFAULT_RESOURCES, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy } from './stateful-cluster-props';
+import {
+  DEFAULT_RESOURCES, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy,
+} from './stateful-cluster-props';
 import { INT32_MAX, PropValidator } from './validation';
 
 const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

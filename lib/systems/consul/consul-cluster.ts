@@ -15,10 +15,10 @@ import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
-import { CONSUL_DEFAULT_IMAGE, CONSUL_TOKEN_FILE, PATHS, CONSUL_DEFAULT_RESOURCES } from './defaults';
+import { CONSUL_DEFAULT_IMAGE, CONSUL_DEFAULT_RESOURCES, CONSUL_TOKEN_FILE, PATHS } from './defaults';
 import { ConsulClusterProps } from './props';
-import { secretConfigFiles, consulReadinessScript } from './scripts';
-import { CONSUL_MANAGED_KEYS, ConsulServerConfigInput, consulServerConfig, consulPorts } from './server-config';
+import { consulReadinessScript, secretConfigFiles } from './scripts';
+import { CONSUL_MANAGED_KEYS, consulPorts, consulServerConfig, ConsulServerConfigInput } from './server-config';
 import { validateConsulProps } from './validate';
 
 /**

@@ -9,7 +9,7 @@ import { recommendedLabels } from '../../core/labels';
 import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
 import { MetricsEndpoint } from '../../core/metrics';
 import { policyPort } from '../../core/network-policy';
-import { shellProbe, exporterProbes } from '../../core/probes';
+import { exporterProbes, shellProbe } from '../../core/probes';
 import { quantity, resolveResources } from '../../core/resources';
 import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
@@ -17,9 +17,11 @@ import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { IPostgresDatabase, PostgresConnection } from './connection';
-import { POSTGRES_DEFAULT_IMAGE, SECRET_DIR, DATA_DIR, PG_USER_FILE, POSTGRES_DEFAULT_RESOURCES, PG_PASSWORD_FILE, SINGLE_WRITER_EXCEPTION, POSTGRES_EXPORTER_DEFAULT_IMAGE, EXPORTER_DEFAULT_RESOURCES } from './defaults';
-import { PostgresWithSecretsProps, PostgresMetricsOptions, PostgresBackupOptions } from './props';
-import { PostgresStorage, HostPathStorage, DynamicStorage, HostPathStorageOptions } from './storage';
+import {
+  DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION,
+} from './defaults';
+import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
+import { DynamicStorage, HostPathStorage, HostPathStorageOptions, PostgresStorage } from './storage';
 import { validatePostgresProps } from './validate';
 
 /**

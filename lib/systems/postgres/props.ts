@@ -3,7 +3,9 @@ import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../../imports/k8s';
 import { BackupOptions } from '../../core/backup';
-import { CredentialsSecretKeys, SealedCredentialsOptions, PlaintextCredentialsOptions, CredentialsBinding, CredentialsBindOptions, Credentials } from '../../core/credentials';
+import {
+  Credentials, CredentialsBinding, CredentialsBindOptions, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
+} from '../../core/credentials';
 import { MetricsOptions } from '../../core/metrics';
 import { SchedulingOptions } from '../../core/scheduling';
 import { RunAsUser } from '../../core/security';

@@ -4,9 +4,9 @@ import { validateBackup } from '../../core/backup';
 import { Credentials } from '../../core/credentials';
 import { validateMetrics } from '../../core/metrics';
 import { validateScheduling } from '../../core/scheduling';
-import { PropValidator, describeValue } from '../../core/validation';
+import { describeValue, PropValidator } from '../../core/validation';
 import { PG_IDENTIFIER } from './connection';
-import { POSTGRES_DEFAULT_RESOURCES, EXPORTER_DEFAULT_RESOURCES } from './defaults';
+import { EXPORTER_DEFAULT_RESOURCES, POSTGRES_DEFAULT_RESOURCES } from './defaults';
 import { PostgresWithSecretsProps } from './props';
 import { PostgresStorage } from './storage';
 

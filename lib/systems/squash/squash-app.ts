@@ -16,7 +16,7 @@ import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
 import { PostgresWithSecrets } from '../postgres/postgres-with-secrets';
-import { SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, HEALTH_PATH, SQUASH_HOME, DB_USER_DIR } from './defaults';
+import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_HOME } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
 import { validateSquashProps } from './validate';
 

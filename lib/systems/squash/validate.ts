@@ -5,9 +5,9 @@ import { Construct } from 'constructs';
 import { validateIngress } from '../../core/ingress';
 import { resolveResources } from '../../core/resources';
 import { validateScheduling } from '../../core/scheduling';
-import { PropValidator, isDnsSubdomain, describeValue } from '../../core/validation';
+import { describeValue, isDnsSubdomain, PropValidator } from '../../core/validation';
 import { PG_IDENTIFIER } from '../postgres/connection';
-import { SQUASH_DEFAULT_RESOURCES, MIN_SQUASH_HEAP_MIB } from './defaults';
+import { MIN_SQUASH_HEAP_MIB, SQUASH_DEFAULT_RESOURCES } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
 
 export function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
