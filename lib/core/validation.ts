@@ -2,6 +2,7 @@ import { isIP } from 'net';
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { parseImageReference } from './image';
 import { cpuCores, resolveResources } from './resources';
 
 /**
@@ -342,8 +343,8 @@ export class PropValidator {
    * lower-case path components, tag and/or sha256 digest.
    */
   public image(prop: string, value: unknown): boolean {
-    const ok = typeof value === 'string' && IMAGE_REFERENCE.test(value) && !/:latest$/.test(value.split('@')[0])
-      && (/@sha256:/.test(value) || /:[\w][\w.-]*$/.test(value.split('/').pop() ?? ''));
+    const ref = typeof value === 'string' && IMAGE_REFERENCE.test(value) ? parseImageReference(value) : undefined;
+    const ok = ref !== undefined && ref.tag !== 'latest' && (ref.tag !== undefined || ref.digest !== undefined);
     return this.check(prop, ok, 'must be an image reference pinned to a tag (not "latest") or a digest, e.g. "postgres:17.2" or "registry.local:5000/team/app@sha256:..."', value);
   }
 

@@ -1,5 +1,6 @@
 // Internal: what the plan's rules read from objects (pod templates, containers, claim templates, Secret references,
 // images, quantities) and the rollout arithmetic they report.
+import { parseImageReference, tagVersion } from '../core/image';
 import { FieldChange, get, PlanObject } from './diff';
 import { ChangeContext, Hit } from './rule';
 
@@ -28,23 +29,6 @@ export function quantityBytes(q: unknown): number | undefined {
     'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
   };
   return Number(m[1]) * units[m[2] ?? ''];
-}
-
-/** `registry/path/name:tag@digest` split into the image name (last path segment) and tag. */
-export function parseImage(image: unknown): { repo: string; name: string; tag?: string } | undefined {
-  if (typeof image !== 'string') return undefined;
-  const noDigest = image.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  const hasTag = colon > slash;
-  const repo = hasTag ? noDigest.slice(0, colon) : noDigest;
-  return { repo, name: repo.slice(repo.lastIndexOf('/') + 1), tag: hasTag ? noDigest.slice(colon + 1) : undefined };
-}
-
-/** Leading numeric version of a tag: `17.2-alpine` -> [17, 2]; undefined for `latest`. */
-export function tagVersion(tag: string | undefined): number[] | undefined {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(tag ?? '');
-  return m ? [m[1], m[2], m[3]].filter((x) => x !== undefined).map(Number) : undefined;
 }
 
 /** PostgreSQL's major version: the first number since 10, the first two before (9.6). */
@@ -119,11 +103,11 @@ export function secretRefs(o: PlanObject | undefined): Map<string, { path: strin
   return out;
 }
 
-export const isConsulImage = (image: unknown) => /(^|\/)consul(-enterprise)?$/.test(parseImage(image)?.repo ?? '');
+export const isConsulImage = (image: unknown) => /(^|\/)consul(-enterprise)?$/.test(parseImageReference(image)?.repository ?? '');
 
-export const isCassandraImage = (image: unknown) => parseImage(image)?.name === 'cassandra';
+export const isCassandraImage = (image: unknown) => parseImageReference(image)?.name === 'cassandra';
 
-export const isPostgresImage = (image: unknown) => /^(postgres|postgresql|postgis)$/.test(parseImage(image)?.name ?? '');
+export const isPostgresImage = (image: unknown) => /^(postgres|postgresql|postgis)$/.test(parseImageReference(image)?.name ?? '');
 
 export const hasImage = (o: PlanObject | undefined, test: (image: unknown) => boolean) => [...containersOf(o).values()].some(({ c }) => test(c.image));
 

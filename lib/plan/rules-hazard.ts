@@ -1,7 +1,8 @@
 // The plan's hazard rules: changes the API server accepts, but the data or the quorum does not survive
+import { parseImageReference } from '../core/image';
 import { childPath, get } from './diff';
 import {
-  changed, claimTemplatePairs, claimTemplates, ContainerAt, containerPairs, hasImage, is, isCassandraImage, isConsulImage, isPostgresImage, parseImage, postgresMajor, quantityBytes, quorum, secretRefs, templateOf,
+  changed, claimTemplatePairs, claimTemplates, ContainerAt, containerPairs, hasImage, is, isCassandraImage, isConsulImage, isPostgresImage, postgresMajor, quantityBytes, quorum, secretRefs, templateOf,
 } from './object-fields';
 import { FindingKind, Hit, RuleDef } from './rule';
 
@@ -14,8 +15,8 @@ export const HAZARD_RULES: readonly RuleDef[] = [
     why: 'A PostgreSQL server refuses a data directory initialized by another major version ("database files are incompatible with server"): the pod crash-loops on the existing claim, and a downgrade cannot read what a newer major wrote. Minor versions of one major share the format.',
     remedy: 'Keep the major version in this change (minor upgrades are safe). Upgrade the major with pg_upgrade or a dump and restore into a new claim (https://www.postgresql.org/docs/current/upgrading.html), after a backup; acknowledge once the data directory has been upgraded.',
     detect: (c) => is(c, 'StatefulSet') && changed(c) ? containerPairs(c).filter((p) => isPostgresImage(p.old.c.image) && isPostgresImage(p.new.c.image))
-      .filter((p) => postgresMajor(parseImage(p.old.c.image)?.tag) !== postgresMajor(parseImage(p.new.c.image)?.tag))
-      .map((p) => ({ field: `${p.new.path}.image`, old: p.old.c.image, new: p.new.c.image, detail: `major ${postgresMajor(parseImage(p.old.c.image)?.tag) ?? '?'} -> ${postgresMajor(parseImage(p.new.c.image)?.tag) ?? '?'}` })) : [],
+      .filter((p) => postgresMajor(parseImageReference(p.old.c.image)?.tag) !== postgresMajor(parseImageReference(p.new.c.image)?.tag))
+      .map((p) => ({ field: `${p.new.path}.image`, old: p.old.c.image, new: p.new.c.image, detail: `major ${postgresMajor(parseImageReference(p.old.c.image)?.tag) ?? '?'} -> ${postgresMajor(parseImageReference(p.new.c.image)?.tag) ?? '?'}` })) : [],
   },
   {
     id: 'cassandra-identity',

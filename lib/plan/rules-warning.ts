@@ -1,7 +1,8 @@
 // The plan's warning rules: safe for the data, but disruptive or against upstream advice: read before merging
+import { parseImageReference, tagVersion } from '../core/image';
 import { get } from './diff';
 import {
-  asHit, changed, containerPairs, deploymentPace, hasImage, is, isCassandraImage, isConsulImage, parseImage, quantityBytes, statefulSetPace, tagVersion, under,
+  asHit, changed, containerPairs, deploymentPace, hasImage, is, isCassandraImage, isConsulImage, quantityBytes, statefulSetPace, under,
 } from './object-fields';
 import { FindingKind, Hit, RuleDef } from './rule';
 
@@ -61,7 +62,7 @@ export const WARNING_RULES: readonly RuleDef[] = [
       if (!changed(c)) return [];
       const hits: Hit[] = [];
       for (const p of containerPairs(c)) {
-        const [a, b] = [parseImage(p.old.c.image), parseImage(p.new.c.image)];
+        const [a, b] = [parseImageReference(p.old.c.image), parseImageReference(p.new.c.image)];
         const [va, vb] = [tagVersion(a?.tag), tagVersion(b?.tag)];
         if (!va || !vb) continue;
         if (isConsulImage(p.old.c.image) && isConsulImage(p.new.c.image)) {
