@@ -23,7 +23,7 @@ export {
 } from './core/credentials';
 export { MetricsOptions, PodMonitorOptions, MetricsEndpoint, ClusterMetrics } from './core/metrics';
 export { BackupOptions } from './core/backup';
-export { PropValidationError } from './core/validation';
+export { PropValidationError } from './core/validation-error';
 export { IngressOptions } from './core/ingress';
 export { SecretKeyRef } from './core/secret-key-ref';
 export { ConsulCluster } from './systems/consul/consul-cluster';

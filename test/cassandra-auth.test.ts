@@ -159,7 +159,7 @@ describe('CassandraRing authentication (on by default)', () => {
   test.each<[string, CassandraRingProps, RegExp]>([
     ['superuser and unsafeDisableAuthentication', { superuser: Credentials.fromExistingSecret('x'), unsafeDisableAuthentication: true }, /prop "superuser" must not be given with unsafeDisableAuthentication/],
     ['a superuser that is not Credentials', { superuser: { secretName: 'x' } as any }, /prop "superuser" must come from Credentials.fromExistingSecret\(\), .sealed\(\) or .unsafePlaintext\(\)/],
-    ['a plaintext superuser with a short password', { superuser: Credentials.unsafePlaintext({ username: 'admin', password: 'short' }) }, /prop "credentials.password" must be at least 8 characters; got "<redacted>"/],
+    ['a plaintext superuser with a short password', { superuser: Credentials.unsafePlaintext({ username: 'admin', password: 'short' }) }, /prop "credentials.password" must be at least 8 characters; got <redacted>/],
   ])('refused: %s', (_name, props, message) => {
     expect(errorOf((c) => new CassandraRing(c, 'cassandra', props))).toMatch(message);
   });

@@ -472,7 +472,7 @@ describe('CassandraRing', () => {
       ['zero replicas', { replicas: 0 }, /prop "replicas" must be an integer between 1 and 1000; got 0/],
       ['unpinned image', { image: 'cassandra:latest' }, /prop "image" must be an image reference pinned to a tag.*got "cassandra:latest"/],
       ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
-      ['grace period too short to drain', { terminationGracePeriod: Duration.seconds(10) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 30 \(nodetool drain flushes every memtable\); got "10s"/],
+      ['grace period too short to drain', { terminationGracePeriod: Duration.seconds(10) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 30 \(nodetool drain flushes every memtable\); got 10s/],
     ])('%s', (_case, props, expected) => {
       const message = errorOf((c) => new CassandraRing(c, 'cassandra', props));
       expect(message).toContain('test/cassandra: invalid props');

@@ -430,7 +430,7 @@ describe('ConsulCluster', () => {
       ['TLS without a CA secret', { tls: { caSecretName: '', serverSecretName: 'srv' } }, /prop "tls.caSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
-      ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got "Size.gibibytes\(2\) \/ Size.gibibytes\(1\)"/],
+      ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got Size.gibibytes\(2\) \/ Size.gibibytes\(1\)/],
       ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1035 label/],
       ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
       ['extra config overriding a managed key in another letter case (consul reads `Server` as `server`)', { extraConfig: { Server: false } }, /prop "extraConfig" must not set keys the construct manages, in any letter case.*got \["Server"\]/],

@@ -53,11 +53,11 @@ export class AppNamespace extends Construct {
     requireProps(this, props);
     const v = new PropValidator(this);
     const name = props.name ?? Chart.of(this).namespace;
-    v.check('name', name !== undefined, 'is required when the chart has no namespace', name);
-    if (name !== undefined) v.dnsLabel('name', name);
-    if (typeof name === 'string') v.check('name', !name.startsWith('kube-'), 'must not be a kube-* namespace (they belong to the cluster; PodSecurity restricted would break its system pods)', name);
-    if (props.partOf !== undefined) v.labelValue('partOf', props.partOf);
-    if (props.podSecurity !== undefined) v.oneOf('podSecurity', props.podSecurity, Object.values(PodSecurityLevel));
+    v.child('name').check(name !== undefined, 'is required when the chart has no namespace', name);
+    if (name !== undefined) v.child('name').dnsLabel(name);
+    if (typeof name === 'string') v.child('name').check(!name.startsWith('kube-'), 'must not be a kube-* namespace (they belong to the cluster; PodSecurity restricted would break its system pods)', name);
+    if (props.partOf !== undefined) v.child('partOf').labelValue(props.partOf);
+    if (props.podSecurity !== undefined) v.child('podSecurity').oneOf(props.podSecurity, Object.values(PodSecurityLevel));
     v.throwIfInvalid();
     checkUniqueObjectIdentities(this);
     this.name = name!;

@@ -13,7 +13,8 @@ import { hardenedPodSpec } from './pod';
 import { fixedResources, quantity } from './resources';
 import { PodAntiAffinity } from './scheduling';
 import { RunAsUser } from './security';
-import { isCronSchedule, PropValidator } from './validation';
+import { isCronSchedule } from './validation-rules';
+import { PropValidator } from './validation';
 import { emptyDir } from './volumes';
 
 /** Schedule, claim and retention of a backup CronJob. */
@@ -144,14 +145,14 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
   });
 }
 
-/** Checks a backup prop (`prop.schedule`, `prop.size`, ...). */
-export function validateBackup(v: PropValidator, prop: string, b: BackupOptions | undefined): void {
+/** Checks a backup prop at `v`'s path (`v.child('backup')`). */
+export function validateBackup(v: PropValidator, b: BackupOptions | undefined): void {
   if (!b) return;
   if (b.schedule !== undefined) {
-    v.check(`${prop}.schedule`, isCronSchedule(b.schedule),
+    v.child('schedule').check(isCronSchedule(b.schedule),
       'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
   }
-  if (b.storageClassName !== undefined) v.dnsSubdomain(`${prop}.storageClassName`, b.storageClassName);
-  if (b.size !== undefined) v.size(`${prop}.size`, b.size);
-  if (b.retentionDays !== undefined) v.integer(`${prop}.retentionDays`, b.retentionDays, 1, 3650);
+  if (b.storageClassName !== undefined) v.child('storageClassName').dnsSubdomain(b.storageClassName);
+  if (b.size !== undefined) v.child('size').size(b.size);
+  if (b.retentionDays !== undefined) v.child('retentionDays').integer(b.retentionDays, 1, 3650);
 }

@@ -5,6 +5,7 @@ import * as k8s from '../../imports/k8s';
 import { meta } from './metadata';
 import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { PropValidator } from './validation';
+import { shown } from './validation-error';
 
 /** Keys of the credentials Secret. */
 export interface CredentialsSecretKeys {
@@ -127,10 +128,10 @@ class ExistingSecretCredentials extends Credentials {
 
   public bind(scope: Construct): CredentialsBinding {
     const v = new PropValidator(scope);
-    v.dnsSubdomain('credentials.secretName', this.secretName);
-    v.secretKey('credentials.keys.username', this.keys?.username);
-    v.secretKey('credentials.keys.password', this.keys?.password);
-    v.check('credentials.keys.password', this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
+    v.child('credentials', 'secretName').dnsSubdomain(this.secretName);
+    v.child('credentials', 'keys', 'username').secretKey(this.keys?.username);
+    v.child('credentials', 'keys', 'password').secretKey(this.keys?.password);
+    v.child('credentials', 'keys', 'password').check(this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
     v.throwIfInvalid();
     return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
   }
@@ -183,9 +184,9 @@ class PlaintextCredentials extends Credentials {
 /** Checks credential values without ever echoing them. */
 function validateValues(scope: Construct, username: string, password: string, secretName?: string) {
   const v = new PropValidator(scope);
-  if (secretName !== undefined) v.dnsSubdomain('credentials.secretName', secretName);
-  v.check('credentials.username', typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
-    'must be a role name PostgreSQL and Cassandra both accept (a letter or _, then letters, digits, _ $ -, at most 63 characters)', '<redacted>');
-  v.check('credentials.password', typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', '<redacted>');
+  if (secretName !== undefined) v.child('credentials', 'secretName').dnsSubdomain(secretName);
+  v.child('credentials', 'username').check(typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
+    'must be a role name PostgreSQL and Cassandra both accept (a letter or _, then letters, digits, _ $ -, at most 63 characters)', shown('<redacted>'));
+  v.child('credentials', 'password').check(typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', shown('<redacted>'));
   v.throwIfInvalid();
 }

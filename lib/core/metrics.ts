@@ -108,14 +108,14 @@ export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, na
   });
 }
 
-/** The checks every system runs on its `metrics` prop (`prefix` is the prop's name, e.g. `metrics.`). */
-export function validateMetrics(v: PropValidator, prefix: string, m: MetricsOptions | undefined): void {
+/** The checks every system runs on its `metrics` prop, at `v`'s path (`v.child('metrics')`). */
+export function validateMetrics(v: PropValidator, m: MetricsOptions | undefined): void {
   if (m === undefined) return;
-  v.check(`${prefix}scrapers`, m.scrapers !== undefined, 'is required: who may scrape the metrics port', m.scrapers);
-  if (m.scrapers !== undefined) v.networkPeers(`${prefix}scrapers`, m.scrapers);
+  v.child('scrapers').check(m.scrapers !== undefined, 'is required: who may scrape the metrics port', m.scrapers);
+  if (m.scrapers !== undefined) v.child('scrapers').networkPeers(m.scrapers);
   const pm = m.podMonitor;
   if (pm !== undefined) {
-    if (pm.labels !== undefined) v.labels(`${prefix}podMonitor.labels`, pm.labels);
-    if (pm.interval !== undefined) v.wholeSeconds(`${prefix}podMonitor.interval`, pm.interval, 5, 'at least 5 (Prometheus scrapes no faster in practice)');
+    if (pm.labels !== undefined) v.child('podMonitor', 'labels').labels(pm.labels);
+    if (pm.interval !== undefined) v.child('podMonitor', 'interval').wholeSeconds(pm.interval, 5, 'at least 5 (Prometheus scrapes no faster in practice)');
   }
 }

@@ -1,6 +1,7 @@
 // Where a workload's pods may run: the scheduling controls every system offers, and how they are checked.
 import * as k8s from '../../imports/k8s';
-import { isQualifiedName, LABEL_VALUE, PropValidator, QUALIFIED_KEY_RULE } from './validation';
+import { isQualifiedName, LABEL_VALUE, QUALIFIED_KEY_RULE } from './validation-rules';
+import { PropValidator } from './validation';
 
 /** How strictly pods of one workload are kept off the same node. */
 export enum PodAntiAffinity {
@@ -59,30 +60,30 @@ const TOLERATION_OPERATORS = ['Exists', 'Equal'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /**
- * The scheduling controls (`SchedulingOptions`, or the same props of StatefulCluster) as the API server checks them;
- * `prefix` is `scheduling.` for the systems' `scheduling` prop.
+ * The scheduling controls (`SchedulingOptions`, or the same props of StatefulCluster) as the API server checks them,
+ * at `v`'s path: `v.child('scheduling')` for the systems' `scheduling` prop, `v` itself for StatefulCluster's.
  */
-export function validateScheduling(v: PropValidator, prefix: string, o: {
+export function validateScheduling(v: PropValidator, o: {
   priorityClassName?: unknown; tolerations?: unknown; nodeSelector?: unknown; spreadAcrossZones?: unknown;
 } | undefined): void {
   if (o === undefined) return;
-  v.labels(`${prefix}nodeSelector`, o.nodeSelector);
-  if (o.priorityClassName !== undefined) v.dnsSubdomain(`${prefix}priorityClassName`, o.priorityClassName);
-  if (o.spreadAcrossZones !== undefined) v.check(`${prefix}spreadAcrossZones`, typeof o.spreadAcrossZones === 'boolean', 'must be true or false', o.spreadAcrossZones);
+  v.child('nodeSelector').labels(o.nodeSelector);
+  if (o.priorityClassName !== undefined) v.child('priorityClassName').dnsSubdomain(o.priorityClassName);
+  if (o.spreadAcrossZones !== undefined) v.child('spreadAcrossZones').check(typeof o.spreadAcrossZones === 'boolean', 'must be true or false', o.spreadAcrossZones);
   if (o.tolerations === undefined) return;
-  if (!v.check(`${prefix}tolerations`, Array.isArray(o.tolerations), 'must be a list', o.tolerations)) return;
+  if (!v.child('tolerations').check(Array.isArray(o.tolerations), 'must be a list', o.tolerations)) return;
   (o.tolerations as Array<Record<string, unknown>>).forEach((t, i) => {
-    const at = `${prefix}tolerations[${i}]`;
+    const at = v.child('tolerations').index(i);
     const operator = t?.operator ?? 'Equal';
-    v.check(`${at}.operator`, TOLERATION_OPERATORS.includes(operator as string), `must be one of ${TOLERATION_OPERATORS.join(', ')}`, operator);
-    if (t?.key !== undefined && t.key !== '') v.check(`${at}.key`, isQualifiedName(t.key), QUALIFIED_KEY_RULE, t.key);
-    else v.check(`${at}.operator`, operator === 'Exists', 'must be Exists when no key is given (a toleration of every taint)', operator);
-    if (operator === 'Exists') v.check(`${at}.value`, t?.value === undefined || t.value === '', 'must be empty with operator Exists', t?.value);
-    else if (t?.value !== undefined) v.check(`${at}.value`, typeof t.value === 'string' && (t.value === '' || LABEL_VALUE.test(t.value)), 'must be a label value', t.value);
-    if (t?.effect !== undefined && t.effect !== '') v.check(`${at}.effect`, TAINT_EFFECTS.includes(t.effect as string), `must be one of ${TAINT_EFFECTS.join(', ')} (or empty: every effect)`, t.effect);
+    at.child('operator').check(TOLERATION_OPERATORS.includes(operator as string), `must be one of ${TOLERATION_OPERATORS.join(', ')}`, operator);
+    if (t?.key !== undefined && t.key !== '') at.child('key').check(isQualifiedName(t.key), QUALIFIED_KEY_RULE, t.key);
+    else at.child('operator').check(operator === 'Exists', 'must be Exists when no key is given (a toleration of every taint)', operator);
+    if (operator === 'Exists') at.child('value').check(t?.value === undefined || t.value === '', 'must be empty with operator Exists', t?.value);
+    else if (t?.value !== undefined) at.child('value').check(typeof t.value === 'string' && (t.value === '' || LABEL_VALUE.test(t.value)), 'must be a label value', t.value);
+    if (t?.effect !== undefined && t.effect !== '') at.child('effect').check(TAINT_EFFECTS.includes(t.effect as string), `must be one of ${TAINT_EFFECTS.join(', ')} (or empty: every effect)`, t.effect);
     if (t?.tolerationSeconds !== undefined) {
-      v.check(`${at}.tolerationSeconds`, t.effect === 'NoExecute', 'is only allowed with effect NoExecute', t.tolerationSeconds);
-      v.integer(`${at}.tolerationSeconds`, t.tolerationSeconds, 0);
+      at.child('tolerationSeconds').check(t.effect === 'NoExecute', 'is only allowed with effect NoExecute', t.tolerationSeconds);
+      at.child('tolerationSeconds').integer(t.tolerationSeconds, 0);
     }
   });
 }

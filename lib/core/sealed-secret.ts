@@ -4,7 +4,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkUniqueObjectIdentities } from './identity';
 import { hybridEncrypt, publicKeyFromCertificate } from './sealing';
-import { guardValidation, isQualifiedName, isSecretKey, PropValidator, requireProps } from './validation';
+import { guardValidation, PropValidator, requireProps } from './validation';
+import { isQualifiedName, isSecretKey } from './validation-rules';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.
@@ -173,27 +174,27 @@ function scopeAnnotations(scope: SealedSecretScope): { [key: string]: string } |
  */
 function validateProps(construct: Construct, props: SealedSecretProps, scope: SealedSecretScope, type: string): crypto.KeyObject {
   const v = new PropValidator(construct);
-  v.dnsSubdomain('name', props.name);
-  v.dnsLabel('namespace', props.namespace);
+  v.child('name').dnsSubdomain(props.name);
+  v.child('namespace').dnsLabel(props.namespace);
 
   const scopes: string[] = Object.values(SealedSecretScope);
-  v.check('scope', scopes.includes(scope), `must be one of ${scopes.join(', ')} (SealedSecretScope)`, scope);
-  v.check('type', typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
+  v.child('scope').check(scopes.includes(scope), `must be one of ${scopes.join(', ')} (SealedSecretScope)`, scope);
+  v.child('type').check(typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
 
   const stringData: unknown = props.stringData;
-  if (v.check('stringData', typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData),
+  if (v.child('stringData').check(typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData),
     'must be a map of Secret keys to plaintext values', typeof stringData)) {
     const keys = Object.keys(props.stringData);
-    v.check('stringData', keys.length > 0, 'must contain at least one key (a SealedSecret with nothing to seal is useless)', keys);
+    v.child('stringData').check(keys.length > 0, 'must contain at least one key (a SealedSecret with nothing to seal is useless)', keys);
     const badKeys = keys.filter((k) => !isSecretKey(k));
-    v.check('stringData', badKeys.length === 0,
+    v.child('stringData').check(badKeys.length === 0,
       "keys must be valid Secret keys (letters, digits, '-', '_' and '.', at most 253 characters, not '.' or '..')", badKeys);
     // Report the key names only, never the values.
     const nonStrings = keys.filter((k) => typeof (props.stringData[k] as unknown) !== 'string');
-    v.check('stringData', nonStrings.length === 0, 'values must be strings (the values are not shown); offending keys', nonStrings);
+    v.child('stringData').check(nonStrings.length === 0, 'values must be strings (the values are not shown); offending keys', nonStrings);
     // The Secret the controller writes must fit the API server's 1 MiB limit (the values are not shown).
     const bytes = keys.reduce((n, k) => n + k.length + Buffer.byteLength(String(props.stringData[k]), 'utf-8'), 0);
-    v.check('stringData', bytes <= 1024 * 1024, 'must hold at most 1 MiB (the limit of a Secret); total bytes', bytes);
+    v.child('stringData').check(bytes <= 1024 * 1024, 'must hold at most 1 MiB (the limit of a Secret); total bytes', bytes);
     // Secret types whose keys the API server requires.
     const required: Record<string, string[]> = {
       'kubernetes.io/tls': ['tls.crt', 'tls.key'],
@@ -202,15 +203,15 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
       'kubernetes.io/ssh-auth': ['ssh-privatekey'],
     };
     const missing = (required[type] ?? []).filter((k) => !keys.includes(k));
-    v.check('stringData', missing.length === 0, `must hold the keys a ${type} Secret requires; missing`, missing);
+    v.child('stringData').check(missing.length === 0, `must hold the keys a ${type} Secret requires; missing`, missing);
   }
 
   if (props.labels !== undefined) {
     const entries = Object.entries(props.labels);
     const badLabelKeys = entries.map(([k]) => k).filter((k) => !isQualifiedName(k));
-    v.check('labels', badLabelKeys.length === 0, 'keys must be valid label keys (optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", ".")', badLabelKeys);
+    v.child('labels').check(badLabelKeys.length === 0, 'keys must be valid label keys (optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", ".")', badLabelKeys);
     const badLabelValues = entries.filter(([, val]) => typeof val !== 'string' || val.length > 63 || !LABEL_VALUE.test(val)).map(([k, val]) => `${k}=${String(val)}`);
-    v.check('labels', badLabelValues.length === 0, 'values must be valid label values (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)', badLabelValues);
+    v.child('labels').check(badLabelValues.length === 0, 'values must be valid label values (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)', badLabelValues);
   }
 
   let publicKey: crypto.KeyObject | undefined;
@@ -221,7 +222,7 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
   }
   const certificate: unknown = props.certificate;
   const shown = typeof certificate === 'string' ? `${certificate.slice(0, 30)}...` : certificate;
-  v.check('certificate', publicKey !== undefined, 'must be a PEM-encoded X.509 certificate with an RSA public key (kubeseal --fetch-cert)', shown);
+  v.child('certificate').check(publicKey !== undefined, 'must be a PEM-encoded X.509 certificate with an RSA public key (kubeseal --fetch-cert)', shown);
 
   v.throwIfInvalid();
   return publicKey as crypto.KeyObject;

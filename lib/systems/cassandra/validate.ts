@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { Credentials } from '../../core/credentials';
 import { validateMetrics } from '../../core/metrics';
 import { validateScheduling } from '../../core/scheduling';
-import { describeValue, PropValidator } from '../../core/validation';
+import { kindOf, shown } from '../../core/validation-error';
+import { PropValidator } from '../../core/validation';
 import { MIN_EPHEMERAL_LIMIT } from './defaults';
 import { EXPORTER_DEFAULT_RESOURCES } from './exporter';
 import { cassandraHeapSizes, isSize, kibibytes, mebibytes } from './heap';
@@ -28,90 +29,91 @@ export interface ResolvedInput {
 
 export function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: ResolvedInput) {
   const v = new PropValidator(scope);
-  v.dns1035Label('name', r.name, 52);
-  if (props.namespace !== undefined) v.dnsLabel('namespace', props.namespace);
-  if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
-  v.image('image', r.image);
-  v.integer('replicas', r.replicas, 1, 1000);
+  v.child('name').dns1035Label(r.name, 52);
+  if (props.namespace !== undefined) v.child('namespace').dnsLabel(props.namespace);
+  if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
+  v.child('image').image(r.image);
+  v.child('replicas').integer(r.replicas, 1, 1000);
   if (props.clusterName !== undefined) {
-    v.check('clusterName', typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
+    v.child('clusterName').check(typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
       'must be 1 to 64 letters, digits, spaces, \'.\', \'_\' or \'-\', starting and ending with a letter or digit (the image writes it unquoted into cassandra.yaml)',
       props.clusterName);
   }
   if (props.datacenter !== undefined) {
-    v.check('datacenter', typeof props.datacenter === 'string' && CASSANDRA_DC_NAME.test(props.datacenter),
+    v.child('datacenter').check(typeof props.datacenter === 'string' && CASSANDRA_DC_NAME.test(props.datacenter),
       'must be 1 to 63 letters, digits, \'.\', \'_\' or \'-\', starting and ending with a letter or digit', props.datacenter);
   }
 
   // Racks.
-  v.check('racks', !(props.racks !== undefined && props.rack !== undefined), 'cannot be combined with "rack" (one rack: use "rack"; several: "racks")', props.racks);
+  v.child('racks').check(!(props.racks !== undefined && props.rack !== undefined), 'cannot be combined with "rack" (one rack: use "rack"; several: "racks")', props.racks);
   if (r.multiRack) {
-    v.check('racks', r.rackNames.length >= 1, 'must name at least one rack', r.rackNames);
+    v.child('racks').check(r.rackNames.length >= 1, 'must name at least one rack', r.rackNames);
     const seen = new Set<string>();
     r.rackNames.forEach((rack, i) => {
-      v.dnsLabel(`racks[${i}]`, rack);
-      v.check(`racks[${i}]`, !seen.has(rack), 'must be unique among the racks', rack);
+      v.child('racks').index(i).dnsLabel(rack);
+      v.child('racks').index(i).check(!seen.has(rack), 'must be unique among the racks', rack);
       seen.add(rack);
     });
   } else if (props.rack !== undefined) {
-    v.dnsLabel('rack', props.rack);
+    v.child('rack').dnsLabel(props.rack);
   }
   if (Number.isInteger(r.replicas) && r.rackNames.length > 0) {
-    v.check('replicas', r.replicas >= r.rackNames.length, `must be at least the number of racks (${r.rackNames.length}), one node per rack at least`, r.replicas);
+    v.child('replicas').check(r.replicas >= r.rackNames.length, `must be at least the number of racks (${r.rackNames.length}), one node per rack at least`, r.replicas);
   }
   if (props.zones !== undefined) {
     const zones = props.zones;
     Object.entries(zones).forEach(([rack, zone]) => {
-      v.check(`zones["${rack}"]`, r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
-      if (v.labelValue(`zones["${rack}"]`, zone)) {
+      const at = v.child('zones').key(rack);
+      at.check(r.rackNames.includes(rack), `must name a rack (${r.rackNames.join(', ')})`, rack);
+      if (at.labelValue(zone)) {
         const other = Object.keys(zones).find((k) => k !== rack && zones[k] === zone);
-        v.check(`zones["${rack}"]`, other === undefined, `must differ from the zone of every other rack (rack "${other}" has it too)`, zone);
+        at.check(other === undefined, `must differ from the zone of every other rack (rack "${other}" has it too)`, zone);
       }
     });
     const missing = r.rackNames.filter((rack) => !(rack in zones));
-    v.check('zones', missing.length === 0, `must map every rack to its zone (missing: ${missing.join(', ')})`, zones);
+    v.child('zones').check(missing.length === 0, `must map every rack to its zone (missing: ${missing.join(', ')})`, zones);
   }
 
   // Seeds.
   if (props.seedCount !== undefined) {
-    v.check('seedCount', Number.isInteger(props.seedCount) && props.seedCount >= 1 && props.seedCount <= r.replicas,
+    v.child('seedCount').check(Number.isInteger(props.seedCount) && props.seedCount >= 1 && props.seedCount <= r.replicas,
       `must be an integer between 1 and replicas (${r.replicas})`, props.seedCount);
   }
 
   // Storage.
-  if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
-  if (props.storageClassName !== undefined) v.dnsSubdomain('storageClassName', props.storageClassName);
+  if (props.storageSize !== undefined) v.child('storageSize').size(props.storageSize);
+  if (props.storageClassName !== undefined) v.child('storageClassName').dnsSubdomain(props.storageClassName);
 
   // Resources and heap.
   const memory = r.resources.memory!;
-  let memoryOk = v.size('resources.memory.limit', memory.limit);
+  let memoryOk = v.child('resources', 'memory', 'limit').size(memory.limit);
   if (memoryOk) {
-    memoryOk = v.check('resources.memory.limit', mebibytes(memory.limit!) >= 1024, 'must be at least 1 GiB (Cassandra needs heap and off-heap memory)', memory.limit);
+    memoryOk = v.child('resources', 'memory', 'limit').check(mebibytes(memory.limit!) >= 1024, 'must be at least 1 GiB (Cassandra needs heap and off-heap memory)', memory.limit);
   }
-  if (v.size('resources.memory.request', memory.request) && isSize(memory.limit)) {
-    v.check('resources.memory.request', kibibytes(memory.request!) <= kibibytes(memory.limit), 'must not exceed the memory limit', memory.request);
+  if (v.child('resources', 'memory', 'request').size(memory.request) && isSize(memory.limit)) {
+    v.child('resources', 'memory', 'request').check(kibibytes(memory.request!) <= kibibytes(memory.limit), 'must not exceed the memory limit', memory.request);
   }
   if (memoryOk) validateHeap(v, props, memory.limit!);
   const eph = r.resources.ephemeralStorage!;
-  if (v.size('resources.ephemeralStorage.limit', eph.limit)) {
-    v.check('resources.ephemeralStorage.limit', mebibytes(eph.limit!) >= mebibytes(MIN_EPHEMERAL_LIMIT),
+  if (v.child('resources', 'ephemeralStorage', 'limit').size(eph.limit)) {
+    v.child('resources', 'ephemeralStorage', 'limit').check(mebibytes(eph.limit!) >= mebibytes(MIN_EPHEMERAL_LIMIT),
       'must be at least 1.5 GiB (the config, tmp and log volumes take up to 1168 MiB, plus the container\'s stdout logs)', eph.limit);
   }
-  if (v.size('resources.ephemeralStorage.request', eph.request) && isSize(eph.limit)) {
-    v.check('resources.ephemeralStorage.request', kibibytes(eph.request!) <= kibibytes(eph.limit), 'must not exceed the ephemeral-storage limit', eph.request);
+  if (v.child('resources', 'ephemeralStorage', 'request').size(eph.request) && isSize(eph.limit)) {
+    v.child('resources', 'ephemeralStorage', 'request').check(kibibytes(eph.request!) <= kibibytes(eph.limit), 'must not exceed the ephemeral-storage limit', eph.request);
   }
   if (props.terminationGracePeriod !== undefined) {
-    v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
+    v.child('terminationGracePeriod').wholeSeconds(props.terminationGracePeriod, 30, 'at least 30 (nodetool drain flushes every memtable)');
   }
-  validateScheduling(v, 'scheduling.', props.scheduling);
-  validateMetrics(v, 'metrics.', props.metrics);
+  validateScheduling(v.child('scheduling'), props.scheduling);
+  validateMetrics(v.child('metrics'), props.metrics);
   if (props.superuser !== undefined) {
-    v.check('superuser', props.superuser instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', describeValue(typeof props.superuser));
-    v.check('superuser', !props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', '<credentials>');
+    v.child('superuser').check(props.superuser instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', kindOf(props.superuser));
+    v.child('superuser').check(!props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', shown('a Credentials'));
   }
-  if (props.unsafeDisableAuthentication !== undefined) v.check('unsafeDisableAuthentication', typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);
-  if (props.metrics?.image !== undefined) v.image('metrics.image', props.metrics.image);
-  if (props.metrics !== undefined) v.resources('metrics.resources', props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
+  if (props.unsafeDisableAuthentication !== undefined) v.child('unsafeDisableAuthentication').check(typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);
+  if (props.metrics?.image !== undefined) v.child('metrics', 'image').image(props.metrics.image);
+  if (props.metrics !== undefined) v.child('metrics', 'resources').resources(props.metrics.resources, EXPORTER_DEFAULT_RESOURCES);
   v.throwIfInvalid();
 }
 
@@ -120,14 +122,14 @@ export function validateHeap(v: PropValidator, props: CassandraRingProps, memory
   const limit = mebibytes(memoryLimit);
   let heap = cassandraHeapSizes(memoryLimit).maxHeapSize;
   if (props.maxHeapSize !== undefined) {
-    if (!v.check('maxHeapSize', isSize(props.maxHeapSize) && mebibytes(props.maxHeapSize) >= 256, 'must be a Size of at least 256 MiB', props.maxHeapSize)) return;
+    if (!v.child('maxHeapSize').check(isSize(props.maxHeapSize) && mebibytes(props.maxHeapSize) >= 256, 'must be a Size of at least 256 MiB', props.maxHeapSize)) return;
     heap = props.maxHeapSize;
-    v.check('maxHeapSize', mebibytes(heap) <= limit / 2,
+    v.child('maxHeapSize').check(mebibytes(heap) <= limit / 2,
       `must be at most half the memory limit (${limit / 2} MiB of ${limit} MiB): off-heap memory needs the rest`, heap);
   }
   if (props.heapNewSize !== undefined) {
-    if (!v.check('heapNewSize', isSize(props.heapNewSize) && mebibytes(props.heapNewSize) >= 16, 'must be a Size of at least 16 MiB', props.heapNewSize)) return;
-    v.check('heapNewSize', mebibytes(props.heapNewSize) <= mebibytes(heap) / 2,
+    if (!v.child('heapNewSize').check(isSize(props.heapNewSize) && mebibytes(props.heapNewSize) >= 16, 'must be a Size of at least 16 MiB', props.heapNewSize)) return;
+    v.child('heapNewSize').check(mebibytes(props.heapNewSize) <= mebibytes(heap) / 2,
       `must be at most half the heap (${mebibytes(heap) / 2} MiB of ${mebibytes(heap)} MiB)`, props.heapNewSize);
   }
 }

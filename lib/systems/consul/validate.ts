@@ -8,59 +8,60 @@ import { PropValidator } from '../../core/validation';
 import { CONSUL_DEFAULT_RESOURCES } from './defaults';
 import { ConsulClusterProps } from './props';
 import { CONSUL_MANAGED_KEYS } from './server-config';
+import { shown } from '../../core/validation-error';
 
 export function validateConsulProps(
 scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);
-  if (props.name !== undefined) v.dns1035Label('name', props.name, 52);
-  if (props.clusterDomain !== undefined) v.dnsSubdomain('clusterDomain', props.clusterDomain);
-  if (props.image !== undefined) v.image('image', props.image);
-  v.resources('resources', props.resources, CONSUL_DEFAULT_RESOURCES);
-  v.check('replicas', Number.isInteger(replicas) && replicas >= 1 && replicas <= 99 && replicas % 2 === 1,
+  if (props.name !== undefined) v.child('name').dns1035Label(props.name, 52);
+  if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
+  if (props.image !== undefined) v.child('image').image(props.image);
+  v.child('resources').resources(props.resources, CONSUL_DEFAULT_RESOURCES);
+  v.child('replicas').check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 99 && replicas % 2 === 1,
     'must be an odd integer between 1 and 99 (Raft quorum: an even count adds no fault tolerance; 3 or 5 is the usual choice)', replicas);
-  v.dnsLabel('datacenter', datacenter);
-  if (props.storageSize !== undefined) v.size('storageSize', props.storageSize);
-  validateIngress(v, 'uiIngress', props.uiIngress);
-  v.check('uiIngress', !(props.uiIngress && props.ui === false), 'needs the UI: set ui to true or drop uiIngress', 'ui: false');
+  v.child('datacenter').dnsLabel(datacenter);
+  if (props.storageSize !== undefined) v.child('storageSize').size(props.storageSize);
+  validateIngress(v.child('uiIngress'), props.uiIngress);
+  v.child('uiIngress').check(!(props.uiIngress && props.ui === false), 'needs the UI: set ui to true or drop uiIngress', shown('ui: false'));
   if (props.tls) {
-    v.dnsSubdomain('tls.caSecretName', props.tls.caSecretName);
-    v.dnsSubdomain('tls.serverSecretName', props.tls.serverSecretName);
+    v.child('tls', 'caSecretName').dnsSubdomain(props.tls.caSecretName);
+    v.child('tls', 'serverSecretName').dnsSubdomain(props.tls.serverSecretName);
   }
   if (props.gossipKey) {
-    v.dnsSubdomain('gossipKey.secretName', props.gossipKey.secretName);
-    v.secretKey('gossipKey.key', props.gossipKey.key);
+    v.child('gossipKey', 'secretName').dnsSubdomain(props.gossipKey.secretName);
+    v.child('gossipKey', 'key').secretKey(props.gossipKey.key);
   }
   if (props.acl !== undefined) {
     const token = props.acl?.managementToken;
-    if (v.check('acl.managementToken', token !== undefined && token !== null && typeof token === 'object', 'is required: the Secret key of the initial management token', token)) {
-      v.dnsSubdomain('acl.managementToken.secretName', token.secretName);
-      v.secretKey('acl.managementToken.key', token.key);
+    if (v.child('acl', 'managementToken').check(token !== undefined && token !== null && typeof token === 'object', 'is required: the Secret key of the initial management token', token)) {
+      v.child('acl', 'managementToken', 'secretName').dnsSubdomain(token.secretName);
+      v.child('acl', 'managementToken', 'key').secretKey(token.key);
     }
     const aclKeys = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'acl');
-    v.check('extraConfig', aclKeys.length === 0, 'must not set acl when the acl prop is on (acl writes it; tokens belong in a Secret)', aclKeys);
+    v.child('extraConfig').check(aclKeys.length === 0, 'must not set acl when the acl prop is on (acl writes it; tokens belong in a Secret)', aclKeys);
   }
   // Consul matches config keys case-insensitively: `consul validate` (1.20.2) reads `"Server": true` alone as
   // `server`, and refuses `Server` next to our `server` ("invalid config key Server"), so the pod would not start.
   const managed = Object.keys(props.extraConfig ?? {}).filter((k) => CONSUL_MANAGED_KEYS.includes(k.toLowerCase()));
-  v.check('extraConfig', managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
+  v.child('extraConfig').check(managed.length === 0, `must not set keys the construct manages, in any letter case (${CONSUL_MANAGED_KEYS.join(', ')})`, managed);
   const notJson = props.extraConfig === undefined ? [] : jsonProblems(props.extraConfig, 'extraConfig');
-  v.check('extraConfig', notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
-  validateMetrics(v, 'metrics.', props.metrics);
+  v.child('extraConfig').check(notJson.length === 0, 'must be plain JSON (strings, finite numbers, booleans, null, arrays and objects)', notJson);
+  validateMetrics(v.child('metrics'), props.metrics);
   if (props.metrics !== undefined) {
     if (props.metrics.tokenSecret !== undefined) {
-      v.dnsSubdomain('metrics.tokenSecret.secretName', props.metrics.tokenSecret.secretName);
-      v.secretKey('metrics.tokenSecret.key', props.metrics.tokenSecret.key);
-      v.check('metrics.tokenSecret', props.acl !== undefined, 'is only used with acl (without ACLs the endpoint needs no token)', props.metrics.tokenSecret.secretName);
-      v.check('metrics.tokenSecret', props.metrics.podMonitor !== undefined, 'is only sent by the PodMonitor: set podMonitor too', props.metrics.tokenSecret.secretName);
+      v.child('metrics', 'tokenSecret', 'secretName').dnsSubdomain(props.metrics.tokenSecret.secretName);
+      v.child('metrics', 'tokenSecret', 'key').secretKey(props.metrics.tokenSecret.key);
+      v.child('metrics', 'tokenSecret').check(props.acl !== undefined, 'is only used with acl (without ACLs the endpoint needs no token)', props.metrics.tokenSecret.secretName);
+      v.child('metrics', 'tokenSecret').check(props.metrics.podMonitor !== undefined, 'is only sent by the PodMonitor: set podMonitor too', props.metrics.tokenSecret.secretName);
     }
     if (props.metrics.retention !== undefined) {
-      v.wholeSeconds('metrics.retention', props.metrics.retention, 10, 'at least 10 (longer than the scrape interval)');
+      v.child('metrics', 'retention').wholeSeconds(props.metrics.retention, 10, 'at least 10 (longer than the scrape interval)');
     }
     const telemetry = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'telemetry');
-    v.check('extraConfig', telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
+    v.child('extraConfig').check(telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
   }
-  validateBackup(v, 'snapshot', props.snapshot);
-  validateScheduling(v, 'scheduling.', props.scheduling);
+  validateBackup(v.child('snapshot'), props.snapshot);
+  validateScheduling(v.child('scheduling'), props.scheduling);
   v.throwIfInvalid();
 }
 

@@ -44,8 +44,8 @@ export class DynamicStorage extends PostgresStorage {
   }
 
   public _validate(v: PropValidator): void {
-    v.size('storage.size', this.size);
-    if (this.storageClassName !== undefined) v.dnsSubdomain('storage.storageClassName', this.storageClassName);
+    v.child('storage', 'size').size(this.size);
+    if (this.storageClassName !== undefined) v.child('storage', 'storageClassName').dnsSubdomain(this.storageClassName);
   }
 }
 
@@ -55,11 +55,11 @@ export class HostPathStorage extends PostgresStorage {
   }
 
   public _validate(v: PropValidator): void {
-    v.check('storage.path', typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/'
+    v.child('storage', 'path').check(typeof this.options.path === 'string' && this.options.path.startsWith('/') && this.options.path !== '/'
       && !this.options.path.split('/').includes('..'),
     'must be an absolute directory on the node, not "/", without ".." (the API server refuses it)', this.options.path);
-    v.check('storage.size', this.options.size !== undefined, 'is required for a static hostPath volume (a PersistentVolume has no default capacity)', this.options.size);
-    if (this.options.size !== undefined) v.size('storage.size', this.options.size);
-    v.dnsSubdomain('storage.storageClassName', this.options.storageClassName ?? 'manual');
+    v.child('storage', 'size').check(this.options.size !== undefined, 'is required for a static hostPath volume (a PersistentVolume has no default capacity)', this.options.size);
+    if (this.options.size !== undefined) v.child('storage', 'size').size(this.options.size);
+    v.child('storage', 'storageClassName').dnsSubdomain(this.options.storageClassName ?? 'manual');
   }
 }

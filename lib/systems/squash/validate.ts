@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { validateIngress } from '../../core/ingress';
 import { resolveResources } from '../../core/resources';
 import { validateScheduling } from '../../core/scheduling';
-import { describeValue, isDnsSubdomain, PropValidator } from '../../core/validation';
+import { kindOf, shown } from '../../core/validation-error';
+import { isDnsSubdomain } from '../../core/validation-rules';
+import { PropValidator } from '../../core/validation';
 import { PG_IDENTIFIER } from '../postgres/connection';
 import { MIN_SQUASH_HEAP_MIB, SQUASH_DEFAULT_RESOURCES } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
@@ -13,51 +15,51 @@ import { SquashAppProps, SquashExposure } from './props';
 export function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
   const v = new PropValidator(scope);
   const db = props.database?.connection;
-  if (!v.check('database', db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
+  if (!v.child('database').check(db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
     v.throwIfInvalid();
   }
-  if (props.name !== undefined) v.dns1035Label('name', props.name, 47);
-  v.runAs('runAs', props.runAs);
+  if (props.name !== undefined) v.child('name').dns1035Label(props.name, 47);
+  v.child('runAs').runAs(props.runAs);
   // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.
-  const at = 'database.connection';
-  v.check(`${at}.host`, isDnsSubdomain(db.host) || isIP(String(db.host)) !== 0, 'must be a DNS name or an IP address', db.host);
-  v.check(`${at}.fqdn`, isDnsSubdomain(db.fqdn) || isIP(String(db.fqdn)) !== 0, 'must be a DNS name or an IP address', db.fqdn);
-  v.integer(`${at}.port`, db.port, 1, 65535);
-  v.check(`${at}.database`, typeof db.database === 'string' && PG_IDENTIFIER.test(db.database),
+  const at = v.child('database', 'connection');
+  at.child('host').check(isDnsSubdomain(db.host) || isIP(String(db.host)) !== 0, 'must be a DNS name or an IP address', db.host);
+  at.child('fqdn').check(isDnsSubdomain(db.fqdn) || isIP(String(db.fqdn)) !== 0, 'must be a DNS name or an IP address', db.fqdn);
+  at.child('port').integer(db.port, 1, 65535);
+  at.child('database').check(typeof db.database === 'string' && PG_IDENTIFIER.test(db.database),
     'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', db.database);
-  v.dnsLabel(`${at}.namespace`, db.namespace);
-  v.dnsSubdomain(`${at}.secretName`, db.secretName);
-  v.secretKey(`${at}.usernameKey`, db.usernameKey);
-  v.secretKey(`${at}.passwordKey`, db.passwordKey);
-  v.labels(`${at}.clientLabels`, db.clientLabels, true);
-  if (v.labels(`${at}.serverLabels`, db.serverLabels, true)) {
-    v.check(`${at}.serverLabels`, Object.keys(db.serverLabels ?? {}).length > 0, 'must select the database pods (an empty selector lets Squash reach every pod)', db.serverLabels);
+  at.child('namespace').dnsLabel(db.namespace);
+  at.child('secretName').dnsSubdomain(db.secretName);
+  at.child('usernameKey').secretKey(db.usernameKey);
+  at.child('passwordKey').secretKey(db.passwordKey);
+  at.child('clientLabels').labels(db.clientLabels, true);
+  if (at.child('serverLabels').labels(db.serverLabels, true)) {
+    at.child('serverLabels').check(Object.keys(db.serverLabels ?? {}).length > 0, 'must select the database pods (an empty selector lets Squash reach every pod)', db.serverLabels);
   }
-  if (!v.check('exposure', exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', describeValue(exposure))) v.throwIfInvalid();
-  if (exposure.nodePort !== undefined) v.integer('exposure.nodePort', exposure.nodePort, 30000, 32767);
-  validateIngress(v, 'exposure.ingress', exposure.ingressOptions);
-  if (props.heapPercentage !== undefined) v.integer('heapPercentage', props.heapPercentage, 25, 90);
-  if (props.image !== undefined) v.image('image', props.image);
+  if (!v.child('exposure').check(exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', kindOf(exposure))) v.throwIfInvalid();
+  if (exposure.nodePort !== undefined) v.child('exposure', 'nodePort').integer(exposure.nodePort, 30000, 32767);
+  validateIngress(v.child('exposure', 'ingress'), exposure.ingressOptions);
+  if (props.heapPercentage !== undefined) v.child('heapPercentage').integer(props.heapPercentage, 25, 90);
+  if (props.image !== undefined) v.child('image').image(props.image);
   if (props.startupTimeout !== undefined) {
     // The startup probe's budget (failureThreshold x 10 s): 0 would be the API server's default (3, 30 s); Squash's
     // first start creates the schema.
     const seconds = props.startupTimeout.toMilliseconds() / 1000;
-    v.check('startupTimeout', Number.isFinite(seconds) && seconds >= 60 && seconds <= 24 * 3600,
-      'must be between 1 minute and 24 hours (the first start creates the database schema)', `${seconds}s`);
+    v.child('startupTimeout').check(Number.isFinite(seconds) && seconds >= 60 && seconds <= 24 * 3600,
+      'must be between 1 minute and 24 hours (the first start creates the database schema)', shown(`${seconds}s`));
   }
-  if (v.resources('resources', props.resources, SQUASH_DEFAULT_RESOURCES)) {
+  if (v.child('resources').resources(props.resources, SQUASH_DEFAULT_RESOURCES)) {
     // The heap is a share of the memory limit: below 512 MiB of heap Squash TM (Spring, Hibernate) does not start.
     const limit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
     const heapMiB = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * (props.heapPercentage ?? 70) / 100);
-    v.check('resources.memory.limit', heapMiB >= MIN_SQUASH_HEAP_MIB,
+    v.child('resources', 'memory', 'limit').check(heapMiB >= MIN_SQUASH_HEAP_MIB,
       `must leave a heap of at least ${MIN_SQUASH_HEAP_MIB} MiB at heapPercentage ${props.heapPercentage ?? 70} (it gives -Xmx${heapMiB}m)`, limit);
   }
   if (db.namespace !== namespace) {
-    v.check('database.connection.fqdn', isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
+    v.child('database', 'connection', 'fqdn').check(isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,
       `must be a fully qualified name reachable from namespace "${namespace}" (the database is in namespace "${db.namespace}")`, db.fqdn);
-    v.check('credentials', props.credentials !== undefined,
+    v.child('credentials').check(props.credentials !== undefined,
       `is required when the database is in another namespace ("${db.namespace}"): pods read Secrets of their own namespace only`, props.credentials);
   }
-  validateScheduling(v, 'scheduling.', props.scheduling);
+  validateScheduling(v.child('scheduling'), props.scheduling);
   v.throwIfInvalid();
 }
