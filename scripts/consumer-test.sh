@@ -18,6 +18,10 @@ for required in package/package.json package/README.md package/LICENSE package/A
   package/build/pkg/lib/index.js package/build/pkg/lib/index.d.ts package/build/pkg/imports/k8s.js package/build/pkg/imports/k8s.d.ts; do
   grep -qx "$required" <<<"$contents" || { echo "consumer-test: FAIL: $required missing from $tarball"; exit 1; }
 done
+# The scripts pods run, embedded into the YAML at synth from beside the compiled code (lib/core/script.ts).
+while IFS= read -r script; do
+  grep -qx "package/build/pkg/$script" <<<"$contents" || { echo "consumer-test: FAIL: $script missing from $tarball (build/pkg/$script)"; exit 1; }
+done < <(find lib -name '*.sh' -o -name '*.py' | sort)
 if grep -E '^package/(test|dist|scripts|\.ci|main\.ts)|\.test\.|^package/lib/|^package/imports/.*\.ts$' <<<"$contents" | grep -v '\.d\.ts$'; then
   echo "consumer-test: FAIL: the tarball holds tests, sources or generated output (above)"; exit 1
 fi

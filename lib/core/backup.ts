@@ -12,9 +12,10 @@ import { meta } from './metadata';
 import { hardenedPodSpec } from './pod';
 import { fixedResources, quantity } from './resources';
 import { PodAntiAffinity } from './scheduling';
+import { ScriptFile } from './script';
 import { RunAsUser } from './security';
-import { isCronSchedule } from './validation-rules';
 import { PropValidator } from './validation';
+import { isCronSchedule } from './validation-rules';
 import { emptyDir } from './volumes';
 
 /** Schedule, claim and retention of a backup CronJob. */
@@ -41,6 +42,9 @@ export interface BackupOptions {
   readonly retentionDays?: number;
 }
 
+/** Deletes the backups older than the retention, after a successful backup. */
+const RETENTION = ScriptFile.at(__dirname, 'backup-retention.sh');
+
 /** Where the backup claim is mounted in the job's container. */
 export const BACKUP_DIR = '/backup';
 
@@ -57,8 +61,8 @@ export interface BackupJobSpec {
   readonly image: string;
   readonly runAs: RunAsUser;
   readonly containerName: string;
-  /** The work: shell lines writing one file into BACKUP_DIR; retention is appended. */
-  readonly script: string[];
+  /** The work: a shell script (with -e) writing one file into BACKUP_DIR; the retention line is appended. */
+  readonly script: string;
   /** The backup files, for retention (e.g. `*.dump`). */
   readonly fileGlob: string;
   readonly env?: k8s.EnvVar[];
@@ -97,7 +101,7 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
     },
   });
   const serviceAccountName = batchIdentity(scope, s.id, { name: s.name, namespace: s.namespace, labels, selector, egress: s.egress });
-  const script = [...s.script, `find ${BACKUP_DIR} -name '${s.fileGlob}' -mtime +${s.options.retentionDays ?? 7} -delete`].join('\n');
+  const script = `${s.script}\n${RETENTION.render({ BACKUP_DIR, GLOB: s.fileGlob, RETENTION_DAYS: s.options.retentionDays ?? 7 })}`;
   return new k8s.KubeCronJob(scope, s.id, {
     metadata: meta(s.name, s.namespace, labels, BATCH_JOB_ANNOTATIONS),
     spec: {

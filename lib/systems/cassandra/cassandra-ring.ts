@@ -21,13 +21,13 @@ import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import {
-  API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, DECOMMISSIONED_MARKER, LOG_TOTAL_SIZE_CAP, NODETOOL, PATHS, VOLUME_SIZES,
+  API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES,
 } from './defaults';
 import { cassandraEnv } from './env';
 import { CASSANDRA_EXPORTER_CONFIG, cassandraExporter, EXPORTER_ENDPOINT } from './exporter';
 import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
 import { CassandraRingProps } from './props';
-import { authBootstrapScript, enableAuthScript, preStopScript, rackByOrdinalScript, zoneRackScript } from './scripts';
+import { authBootstrapScript, configInitScript, preStopScript, RackSource, readinessScript } from './scripts';
 import { apiCredentialsVolume, defaultSeedCount, nodeReaderName, spreadReplicas } from './topology';
 import { validateCassandraProps } from './validate';
 
@@ -161,9 +161,8 @@ export class CassandraRing extends Construct {
     this.seeds = Array.from({ length: seedCount }, (_, i) => `${name}-${i}.${serviceAddress}`);
 
     // The rack of this node, written where the image's entrypoint leaves it alone when CASSANDRA_RACK is unset.
-    const rackSource = this.rackNames.length === 1 ? undefined
-      : lookupZone ? zoneRackScript(zones!)
-        : rackByOrdinalScript(this.rackNames);
+    const rackSource: RackSource | undefined = this.rackNames.length === 1 ? undefined
+      : lookupZone ? { zones: zones! } : { racks: this.rackNames };
     const volumes: k8s.Volume[] = [
       emptyDir('config', VOLUME_SIZES.config),
       emptyDir('tmp', VOLUME_SIZES.tmp),
@@ -198,19 +197,7 @@ export class CassandraRing extends Construct {
         ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
       command: ['/bin/sh', '-ec'],
-      args: [[
-        `cp -R ${PATHS.config}/. ${PATHS.configSeed}/`,
-        `if [ -f ${PATHS.configSeed}/logback.xml ]; then sed -i 's#<totalSizeCap>[^<]*</totalSizeCap>#<totalSizeCap>${LOG_TOTAL_SIZE_CAP}</totalSizeCap>#g' ${PATHS.configSeed}/logback.xml; fi`,
-        ...(auth ? enableAuthScript(`${PATHS.configSeed}/cassandra.yaml`) : []),
-        // A node decommissioned by a scale-down and brought back by a scale-up: its ranges belong to other nodes now, and
-        // Cassandra would refuse to start on its old system keyspace. It bootstraps as a new node.
-        `if [ -f ${DECOMMISSIONED_MARKER} ]; then echo "$POD_NAME was decommissioned: clearing ${PATHS.data} to bootstrap as a new node"; find ${PATHS.data} -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi`,
-        ...(rackSource ? [
-          ...rackSource,
-          `sed -i "s/^rack=.*/rack=$rack/" ${PATHS.configSeed}/cassandra-rackdc.properties`,
-          'echo "$POD_NAME: rack $rack"',
-        ] : []),
-      ].join('\n')],
+      args: [configInitScript({ auth, rack: rackSource })],
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         ...(lookupZone ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
@@ -262,7 +249,7 @@ export class CassandraRing extends Construct {
         heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
       }),
       // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP).
-      readinessProbe: shellProbe(`${NODETOOL} status | grep -E "^UN\\s+\${POD_IP}\\s"`,
+      readinessProbe: shellProbe(readinessScript(),
         { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
       // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },

@@ -54,12 +54,6 @@ export const CASSANDRA_PORTS: ClusterPort[] = [
 export const CASSANDRA_USER: RunAsUser = { uid: 999, gid: 999, fsGroup: 999 };
 
 /**
- * nodetool starts a JVM whose -Xmx is $MAX_HEAP_SIZE when set: without this prefix every probe would start a
- * second JVM entitled to the server's whole heap, inside the same memory limit. 128m is nodetool's own default.
- */
-export const NODETOOL = 'MAX_HEAP_SIZE=128m nodetool';
-
-/**
  * Logback keeps up to 5 GB of rotated logs per file appender (system.log, debug.log, audit.log): more than any
  * sensible emptyDir. The init container lowers that cap so the log volume can never fill up (3 x (200 MB + the
  * 50 MB active file) + 100 MB of GC logs < 1 GiB).

@@ -17,7 +17,7 @@ import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { CONSUL_DEFAULT_IMAGE, CONSUL_DEFAULT_RESOURCES, CONSUL_TOKEN_FILE, PATHS } from './defaults';
 import { ConsulClusterProps } from './props';
-import { consulReadinessScript, secretConfigFiles } from './scripts';
+import { readinessScript, snapshotScript, startScript } from './scripts';
 import { CONSUL_MANAGED_KEYS, consulPorts, consulServerConfig, ConsulServerConfigInput } from './server-config';
 import { validateConsulProps } from './validate';
 
@@ -95,21 +95,21 @@ export class ConsulCluster extends Construct {
     }
     // Values Consul reads only from its configuration (the gossip key, the ACL tokens), from Secrets: one mechanism.
     const acl = props.acl;
-    const fromSecrets = secretConfigFiles([
+    const start = startScript([
       ...(props.gossipKey ? [{
-        prop: 'gossipKey', volume: 'gossip', mountPath: PATHS.gossip, ref: props.gossipKey, file: 'key',
-        charset: 'A-Za-z0-9+/=', config: 'gossip.json', format: '{"encrypt": "%s"}',
+        kind: 'gossip-key' as const, prop: 'gossipKey', volume: 'gossip', mountPath: PATHS.gossip, ref: props.gossipKey, file: 'key',
+        charset: 'A-Za-z0-9+/=', config: 'gossip.json',
       }] : []),
       ...(acl ? [{
         // The servers' own agent token is the management token: a server holds the whole state anyway, and it
         // needs node:write on itself (catalogue registration, anti-entropy) and more for its internal operations.
-        prop: 'acl.managementToken', volume: 'acl-token', mountPath: PATHS.aclToken, ref: acl.managementToken, file: 'token',
-        charset: 'A-Za-z0-9-', config: 'acl.json', format: '{"acl": {"tokens": {"initial_management": "%s", "agent": "%s"}}}',
+        kind: 'acl-token' as const, prop: 'acl.managementToken', volume: 'acl-token', mountPath: PATHS.aclToken, ref: acl.managementToken, file: 'token',
+        charset: 'A-Za-z0-9-', config: 'acl.json',
         tokenFile: CONSUL_TOKEN_FILE,
       }] : []),
     ]);
-    volumes.push(...fromSecrets.volumes);
-    volumeMounts.push(...fromSecrets.volumeMounts);
+    volumes.push(...start.volumes);
+    volumeMounts.push(...start.volumeMounts);
 
     // Peer addresses depend only on names known now, so the config is computed before the StatefulSet exists.
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
@@ -150,7 +150,7 @@ export class ConsulCluster extends Construct {
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
-      args: [`${fromSecrets.script}exec consul agent -config-dir=${PATHS.config} -node="$POD_NAME" -advertise="$POD_IP"${fromSecrets.flags}`],
+      args: [start.script],
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
         { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
@@ -164,7 +164,7 @@ export class ConsulCluster extends Construct {
         // ... with the management token, read from the file (the value is in no env var).
         ...(acl ? [{ name: 'CONSUL_HTTP_TOKEN_FILE', value: CONSUL_TOKEN_FILE }] : []),
       ],
-      readinessProbe: shellProbe(consulReadinessScript(retryJoin, tls ? { caFile: `${PATHS.tlsCa}/tls.crt`, serverName } : undefined),
+      readinessProbe: shellProbe(readinessScript(retryJoin, tls ? { caFile: `${PATHS.tlsCa}/tls.crt`, serverName } : undefined),
         { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 15, failureThreshold: 2 }),
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('server') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       volumes,
@@ -217,12 +217,7 @@ export class ConsulCluster extends Construct {
         image: props.image ?? CONSUL_DEFAULT_IMAGE,
         runAs: props.runAs ?? { uid: 100, gid: 1000 },
         containerName: 'consul-snapshot',
-        // `consul snapshot save` asks the leader (through whichever server answers) and verifies the file it wrote.
-        script: [
-          `out=${BACKUP_DIR}/consul-$(date -u +%Y%m%dT%H%M%SZ).snap`,
-          'consul snapshot save "$out.partial"',
-          'mv "$out.partial" "$out"',
-        ],
+        script: snapshotScript(BACKUP_DIR),
         fileGlob: '*.snap',
         env: [
           // Any server: the headless Service resolves to every one.

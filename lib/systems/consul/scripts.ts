@@ -1,13 +1,24 @@
-// Internal: the scripts a Consul server pod runs: the start script (values from Secrets into config files) and the
-// readiness probe.
+// Internal: the scripts a Consul pod runs, from the script files beside this one: the server's start script (values
+// from Secrets into config files, then the agent), its readiness probe, and the snapshot CronJob's work.
 import { Size } from 'cdk8s';
 import * as k8s from '../../../imports/k8s';
+import { ScriptFile } from '../../core/script';
 import { SecretKeyRef } from '../../core/secret-key-ref';
 import { emptyDir } from '../../core/volumes';
 import { PATHS } from './defaults';
 
+const GOSSIP_KEY = ScriptFile.at(__dirname, 'gossip-key.sh');
+const ACL_TOKEN = ScriptFile.at(__dirname, 'acl-token.sh');
+const START = ScriptFile.at(__dirname, 'start.sh');
+const LEADER_HTTP = ScriptFile.at(__dirname, 'leader-http.sh');
+const LEADER_HTTPS = ScriptFile.at(__dirname, 'leader-https.sh');
+const READINESS = ScriptFile.at(__dirname, 'readiness.sh');
+const SNAPSHOT = ScriptFile.at(__dirname, 'snapshot.sh');
+
 /** A value of a Secret that Consul reads only from its configuration, written into a config file at start. */
 export interface SecretConfigFile {
+  /** The script that writes it: gossip-key.sh or acl-token.sh. */
+  readonly kind: 'gossip-key' | 'acl-token';
   /** The prop that names the Secret (for the start script's error). */
   readonly prop: string;
   /** Name of the Secret volume. */
@@ -21,69 +32,43 @@ export interface SecretConfigFile {
   readonly charset: string;
   /** Name of the config file on the memory volume. */
   readonly config: string;
-  /** printf format of the config file: each `%s` is the value. */
-  readonly format: string;
-  /** Also write the bare value to this file (for `CONSUL_HTTP_TOKEN_FILE`). */
+  /** With acl-token.sh: also the bare value into this file (for `CONSUL_HTTP_TOKEN_FILE`). */
   readonly tokenFile?: string;
 }
 
 /**
- * Each Secret key mounted (mode 0440: root and the fsGroup), and a start script that writes its value into a config
- * file on one memory-backed volume (`-config-file`): never an env var, and never on a command line (which any
- * process of the node could read in /proc); printf is a shell builtin. umask 077: the files are readable by the
- * consul user only. A value with characters outside its charset stops the start, without printing it.
+ * Each Secret key mounted (mode 0440: root and the fsGroup) and the volumes for the start script, which writes each
+ * value into a config file on one memory-backed volume (gossip-key.sh, acl-token.sh), then starts the agent with
+ * those files (start.sh).
  */
-export function secretConfigFiles(files: SecretConfigFile[]): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[]; script: string; flags: string } {
-  if (files.length === 0) return { volumes: [], volumeMounts: [], script: '', flags: '' };
+export function startScript(files: SecretConfigFile[]): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[]; script: string } {
   const volumes: k8s.Volume[] = [];
   const volumeMounts: k8s.VolumeMount[] = [];
-  const script: string[] = [];
+  const blocks: string[] = [];
   for (const f of files) {
     volumes.push({ name: f.volume, secret: { secretName: f.ref.secretName, defaultMode: 0o440, items: [{ key: f.ref.key, path: f.file }] } });
     volumeMounts.push({ name: f.volume, mountPath: f.mountPath, readOnly: true });
-    const values = ' "$v"'.repeat(f.format.split('%s').length - 1);
-    script.push(
-      '(',
-      '  umask 077',
-      `  v=$(cat ${f.mountPath}/${f.file})`,
-      `  case "$v" in ''|*[!${f.charset}]*) echo '${f.prop}: the value of Secret ${f.ref.secretName}, key ${f.ref.key}, is empty or has characters other than ${f.charset}' >&2; exit 1 ;; esac`,
-      `  printf '${f.format}\\n'${values} > ${PATHS.secretConfig}/${f.config}`,
-      ...(f.tokenFile ? [`  printf '%s' "$v" > ${f.tokenFile}`] : []),
-      ')',
-    );
+    const params = {
+      FILE: `${f.mountPath}/${f.file}`, CHARSET: f.charset, PROP: f.prop, SECRET: f.ref.secretName, KEY: f.ref.key,
+      CONFIG: `${PATHS.secretConfig}/${f.config}`,
+    };
+    blocks.push(f.kind === 'acl-token' ? ACL_TOKEN.render({ ...params, TOKEN_FILE: f.tokenFile! }) : GOSSIP_KEY.render(params));
   }
-  volumes.push(emptyDir('secret-config', Size.mebibytes(1), true));
-  volumeMounts.push({ name: 'secret-config', mountPath: PATHS.secretConfig });
-  return { volumes, volumeMounts, script: script.join('\n') + '\n', flags: files.map((f) => ` -config-file=${PATHS.secretConfig}/${f.config}`).join('') };
+  if (files.length > 0) {
+    volumes.push(emptyDir('secret-config', Size.mebibytes(1), true));
+    volumeMounts.push({ name: 'secret-config', mountPath: PATHS.secretConfig });
+  }
+  const start = START.render({ CONFIG_DIR: PATHS.config, FLAGS: files.map((f) => ` -config-file=${PATHS.secretConfig}/${f.config}`).join('') });
+  return { volumes, volumeMounts, script: blocks.map((b) => `${b}\n`).join('') + start };
 }
 
-/**
- * The readiness probe of a Consul server: Ready when autopilot counts this server, at this pod's IP, a healthy voter
- * under a known leader, so a rollout (one server at a time) never outruns Raft: a restarted server rejoins as a non-voter and is promoted by autopilot
- * some seconds later, and only then may the next one go. While no server answers with a leader (the first
- * bootstrap, or every server down) there is no quorum to protect and `bootstrap_expect` needs the next server:
- * Ready, as soon as the local agent answers.
- */
-export function consulReadinessScript(peers: string[], tls?: { caFile: string; serverName: string }): string {
-  const leader = tls
-    ? `leader() { curl -s --max-time 2 --cacert ${tls.caFile} --connect-to "${tls.serverName}:8501:$1:8501" https://${tls.serverName}:8501/v1/status/leader; }`
-    : 'leader() { curl -s --max-time 2 "http://$1:8500/v1/status/leader"; }';
-  return [
-    leader,
-    'here=$(leader 127.0.0.1)',
-    'if [ "$here" != \'""\' ]; then',
-    // This incarnation's own entry: a restarted pod has a new IP, and until the leader has replaced the old entry
-    // (still a voter) by the new one (a non-voter), matching the name alone would pass too early. Autopilot's state
-    // (what `consul operator autopilot state` and the health endpoint report) rather than the Raft configuration:
-    // it is refreshed every 2 s, so a probe on the Raft configuration alone passed before autopilot counted the
-    // server a healthy voter.
-    '  case "$POD_IP" in *:*) addr="[$POD_IP]:8300" ;; *) addr="$POD_IP:8300" ;; esac',
-    '  consul operator autopilot state -format=json | jq -e --arg node "$POD_NAME" --arg addr "$addr" \'any(.Servers[]; .Name == $node and .Address == $addr and .Healthy and (.Status == "voter" or .Status == "leader"))\' >/dev/null',
-    '  exit',
-    'fi',
-    `for peer in ${peers.join(' ')}; do`,
-    '  case "$peer" in "$POD_NAME".*) continue ;; esac',
-    '  case "$(leader "$peer")" in \'"\'?*\'"\') exit 1 ;; esac',
-    'done',
-  ].join('\n');
+/** The readiness probe of a Consul server (readiness.sh, after the leader function of leader-http(s).sh). */
+export function readinessScript(peers: string[], tls?: { caFile: string; serverName: string }): string {
+  const leader = tls ? LEADER_HTTPS.render({ CA_FILE: tls.caFile, SERVER_NAME: tls.serverName }) : LEADER_HTTP.render();
+  return `${leader}\n${READINESS.render({ PEERS: peers })}`;
+}
+
+/** The snapshot CronJob's work (snapshot.sh): one verified snapshot file into `backupDir`. */
+export function snapshotScript(backupDir: string): string {
+  return SNAPSHOT.render({ BACKUP_DIR: backupDir });
 }

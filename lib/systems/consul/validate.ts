@@ -5,10 +5,10 @@ import { validateIngress } from '../../core/ingress';
 import { validateMetrics } from '../../core/metrics';
 import { validateScheduling } from '../../core/scheduling';
 import { PropValidator } from '../../core/validation';
+import { shown } from '../../core/validation-error';
 import { CONSUL_DEFAULT_RESOURCES } from './defaults';
 import { ConsulClusterProps } from './props';
 import { CONSUL_MANAGED_KEYS } from './server-config';
-import { shown } from '../../core/validation-error';
 
 export function validateConsulProps(
 scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {

@@ -21,6 +21,7 @@ import {
   DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION,
 } from './defaults';
 import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
+import { backupScript, preStopScript, readinessScript } from './scripts';
 import { DynamicStorage, HostPathStorage, HostPathStorageOptions, PostgresStorage } from './storage';
 import { validatePostgresProps } from './validate';
 
@@ -84,7 +85,6 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     }
 
     const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs) : undefined;
-    const isReady = `pg_isready -U "$(cat ${PG_USER_FILE})" -d "dbname=${props.database}" -h 127.0.0.1 -p 5432`;
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
       serviceName: `${name}-hl`,
@@ -105,11 +105,11 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
         // A subdirectory, so the volume's lost+found does not make initdb refuse a "non-empty" directory.
         { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
       ],
-      readinessProbe: shellProbe(isReady, { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
+      readinessProbe: shellProbe(readinessScript(props.database), { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
       // TCP only: the server accepts connections (and says "starting up") during crash recovery, which must not be killed.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       // SIGTERM is a "smart" shutdown that waits for every client; stop fast instead, then let the kubelet finish.
-      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'pg_ctl stop -D "$PGDATA" -m fast -w -t 50'] } } },
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', preStopScript()] } } },
       terminationGracePeriod: Duration.seconds(60),
       // One pod: a budget of one unavailable lets drains proceed (minAvailable 1 would block them forever).
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
@@ -236,12 +236,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       image,
       runAs,
       containerName: 'pg-dump',
-      script: [
-        `export PGPASSWORD="$(cat ${PG_PASSWORD_FILE})"`,
-        `out=${BACKUP_DIR}/${c.database}-$(date -u +%Y%m%dT%H%M%SZ).dump`,
-        `pg_dump -h ${c.host} -p ${c.port} -U "$(cat ${PG_USER_FILE})" -d ${c.database} -Fc -f "$out.partial"`,
-        'mv "$out.partial" "$out"',
-      ],
+      script: backupScript({ backupDir: BACKUP_DIR, host: c.host, port: c.port, database: c.database }),
       fileGlob: '*.dump',
       volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
       volumes: [credentialsVolume('credentials', c)],

@@ -18,6 +18,7 @@ import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
 import { PostgresWithSecrets } from '../postgres/postgres-with-secrets';
 import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_HOME } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
+import { waitForDatabaseScript } from './scripts';
 import { validateSquashProps } from './validate';
 
 /**
@@ -99,16 +100,14 @@ export class SquashApp extends Construct {
         { name: 'tmp', mountPath: '/tmp' },
       ],
     });
-    // Wait for the database instead of crash-looping into a long back-off. pg_isready sends no password, but the
-    // server logs every connection attempt for a role that does not exist: it asks as Squash's own database user,
-    // read from the credentials Secret (the user name only is mounted).
+    // Wait for the database instead of crash-looping into a long back-off (wait-for-database.sh says why and how).
     const waitForDb = hardenedContainer({
       name: 'wait-for-database',
       image: POSTGRES_DEFAULT_IMAGE,
       runAs,
       resources: undefined,
       defaultResources: fixedResources(['10m', '100m'], Size.mebibytes(32), [Size.mebibytes(8), Size.mebibytes(64)]),
-      command: ['/bin/sh', '-ec', `until pg_isready -h ${dbHost} -p ${db.port} -d "dbname=${db.database}" -U "$(cat ${DB_USER_DIR}/username)" -t 5; do echo "waiting for ${dbHost}:${db.port}"; sleep 5; done`],
+      command: ['/bin/sh', '-ec', waitForDatabaseScript({ host: dbHost, port: db.port, database: db.database, userFile: `${DB_USER_DIR}/username` })],
       volumeMounts: [{ name: 'db-user', mountPath: DB_USER_DIR, readOnly: true }],
     });
 
