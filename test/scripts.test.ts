@@ -1,8 +1,10 @@
 // Every shell or python script a pod or Job runs is a file next to its system (lib/**/*.sh, lib/**/*.py), embedded
 // into the YAML at synth. Here every script the synthesized YAML carries (containers' command and args, exec probes,
 // lifecycle hooks) is taken from the objects of main.ts, test/variants.ts and the configurations below, and checked
-// with shellcheck (every severity: no finding) and python3 -m py_compile; the script files are checked as they are
-// too; and every script file must have been emitted by one of those configurations, so none goes unchecked.
+// with shellcheck (every severity: no finding) and python3 -m py_compile, and every script file must have been
+// emitted by one of those configurations, so none goes unchecked. The shell files are checked as they are emitted,
+// not as they are written: most are fragments of one script (a variable set in one is read in the next) with
+// __NAME__ placeholders, which shellcheck would misread; the .py file is compiled as it is written too.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -92,6 +94,20 @@ test('every script file of lib/ is emitted by one of the configurations (none go
   expect(files.filter((f) => !rendered.has(f)).map((f) => path.relative(LIB, f))).toEqual([]);
 });
 
+test('shellcheck finds nothing in any emitted script (every severity)', () => {
+  const shellcheck = tool('shellcheck');
+  const unique = [...new Map(emitted.map((e) => [`${e.shell}\0${e.text}`, e])).values()];
+  const files = unique.map((e, i) => {
+    const file = path.join(work, `emitted-${String(i).padStart(3, '0')}.${e.shell}`);
+    fs.writeFileSync(file, `#!/bin/${e.shell}\n# ${e.where}\n${e.text}\n`);
+    return file;
+  });
+  const run = spawnSync(shellcheck, ['-f', 'gcc', ...files], { encoding: 'utf-8' });
+  expect(run.error).toBeUndefined();
+  expect(run.stdout + run.stderr).toBe('');
+  expect(run.status).toBe(0);
+});
+
 test('python3 -m py_compile accepts every emitted python script and every .py file', () => {
   const python = tool('python3');
   const embedded = emitted.flatMap((e) => [...e.text.matchAll(/python3 -c '([^']*)'/g)].map((m) => m[1]));
@@ -104,4 +120,11 @@ test('python3 -m py_compile accepts every emitted python script and every .py fi
   const run = spawnSync(python, ['-m', 'py_compile', ...files, ...libFiles('.py')], { encoding: 'utf-8', env: { ...process.env, PYTHONPYCACHEPREFIX: path.join(work, 'pycache') } });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
+});
+
+test('the check can fail: shellcheck reports a script with a finding', () => {
+  const file = path.join(work, 'bad.sh');
+  fs.writeFileSync(file, '#!/bin/sh\nfor i in $(seq 1 3); do echo x; done\n');
+  const run = spawnSync(tool('shellcheck'), ['-f', 'gcc', file], { encoding: 'utf-8' });
+  expect(run.stdout).toMatch(/SC2034/);
 });

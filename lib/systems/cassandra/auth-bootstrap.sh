@@ -55,6 +55,6 @@ if can_login default; then
   run superuser "$W/lock.cql"
 fi
 # Roles and credentials are cached for a few seconds (roles_validity, credentials_validity): wait for the lock.
-for i in $(seq 1 30); do can_login default || break; sleep 2; done
+for _ in $(seq 1 30); do can_login default || break; sleep 2; done
 if can_login default; then echo "the default superuser still logs in" >&2; exit 1; fi
 echo "role $user is the superuser; the default role cannot log in; system_auth: NetworkTopologyStrategy __DATACENTER__=__RF__"
