@@ -91,7 +91,7 @@ export abstract class Credentials {
    * Reference a Secret created out of band (e.g. `kubectl create secret generic`): nothing secret is synthesized.
    * The default for GitOps.
    * @param secretName name of the Secret, in the system's namespace
-   * @param keys its keys (default `user` and `password`, as in seed 004)
+   * @param keys its keys (default `user` and `password`)
    */
   public static fromExistingSecret(secretName: string, keys: CredentialsSecretKeys = {}): Credentials {
     return new ExistingSecretCredentials(secretName, { username: keys?.username ?? DEFAULT_KEYS.username, password: keys?.password ?? DEFAULT_KEYS.password });

@@ -21,7 +21,7 @@ import { validateStatefulClusterProps } from './validate-stateful-cluster';
 import { guardValidation, requireProps } from './validation';
 
 /**
- * The "pet set" of seed 001, done once for every stateful system: a headless governing Service, a StatefulSet whose
+ * The "pet set" of the Kubernetes documentation (a StatefulSet today), done once for every stateful system: a headless governing Service, a StatefulSet whose
  * pods have stable names (`name-0 … name-(N-1)`) and DNS names, per-pod storage from volumeClaimTemplates that is
  * retained on delete and scale-down, a PodDisruptionBudget, the recommended labels, and a restricted security
  * context by default.

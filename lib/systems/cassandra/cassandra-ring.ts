@@ -32,7 +32,7 @@ import { apiCredentialsVolume, defaultSeedCount, nodeReaderName, spreadReplicas 
 import { validateCassandraProps } from './validate';
 
 /**
- * An Apache Cassandra datacenter (seed 003's StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
+ * An Apache Cassandra datacenter (a StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
  * K8ssandra add): ONE StatefulSet on the {@link StatefulCluster} core, whatever the racks, so that every change
  * (scaling by any amount, a config change, an image upgrade) takes one node down at a time, OrderedReady; a headless
  * Service that publishes not-ready addresses (nodes gossip before they are ready), a ClusterIP Service for CQL
@@ -156,7 +156,7 @@ export class CassandraRing extends Construct {
     const labels = recommendedLabels(labelOptions);
     const serviceAddress = `${name}.${this.namespace}.svc.${clusterDomain}`;
 
-    // Seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth, like seed 003's.
+    // Seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth.
     const seedCount = props.seedCount ?? defaultSeedCount(replicas, this.rackNames.length);
     this.seeds = Array.from({ length: seedCount }, (_, i) => `${name}-${i}.${serviceAddress}`);
 

@@ -12,8 +12,8 @@ import { ClusterPort } from '../../core/stateful-cluster-props';
 export const CASSANDRA_DEFAULT_IMAGE = 'cassandra:5.0.9';
 
 /**
- * Pod label naming the rack of a ring with ONE rack: part of its StatefulSet's selector since the first release, so
- * it stays (a selector cannot change). With several racks every rack shares one StatefulSet and the label is absent.
+ * Pod label naming the rack of a ring with ONE rack: part of its StatefulSet's selector, which cannot change. With
+ * several racks every rack shares one StatefulSet and the label is absent.
  */
 export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
 
@@ -23,7 +23,7 @@ export const CASSANDRA_RACK_LABEL = 'cassandra.apache.org/rack';
  * on Maven Central), in Bitnami's image of it, whose versioned tags live in the frozen `bitnamilegacy` repository
  * since Bitnami ended its free catalog (August 2025): mirror it into your registry. It runs beside the official
  * image unchanged, reading JMX on 127.0.0.1:7199 (the image's LOCAL_JMX default), so the node's JVM options stay as
- * they are. Criteo's cassandra_exporter, the earlier default, is unmaintained since 2022.
+ * they are. (Criteo's cassandra_exporter is not used: unmaintained since 2022.)
  */
 export const CASSANDRA_EXPORTER_DEFAULT_IMAGE = 'bitnamilegacy/jmx-exporter:0.20.0';
 

@@ -10,7 +10,7 @@ import { PodAntiAffinity, SchedulingOptions } from '../../core/scheduling';
 export interface CassandraRingProps {
   /**
    * Name of the ring: the StatefulSet, the headless Service, the PodDisruptionBudget and the NetworkPolicy are
-   * `name` (pods `name-0 …`, as in seed 003, whatever the racks), the CQL Service `<name>-client`.
+   * `name` (pods `name-0 …`, whatever the racks), the CQL Service `<name>-client`.
    * @default 'cassandra'
    */
   readonly name?: string;

@@ -22,7 +22,7 @@ import { CONSUL_MANAGED_KEYS, consulPorts, consulServerConfig, ConsulServerConfi
 import { validateConsulProps } from './validate';
 
 /**
- * A Consul server cluster (seeds 000 and 002, with what HashiCorp's consul-k8s chart adds): a StatefulSet of an odd
+ * A Consul server cluster, with what HashiCorp's consul-k8s chart adds: a StatefulSet of an odd
  * number of servers with stable names and per-pod data, `bootstrap_expect` and `retry_join` on the servers' stable
  * DNS names (computed at synth, no init container), graceful leave, a leader-aware readiness probe, a disruption
  * budget that keeps quorum, the UI behind a Service and optionally an Ingress, and optional gossip encryption and TLS

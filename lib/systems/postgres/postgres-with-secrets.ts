@@ -194,7 +194,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     return { container, endpoint };
   }
 
-  /** Seed 004's static PersistentVolume + claim, bound to each other; returns the claim name. */
+  /** A static hostPath PersistentVolume and its claim, bound to each other (single-node clusters); returns the claim name. */
   private hostPathVolume(name: string, namespace: string, labels: Record<string, string>, o: HostPathStorageOptions): string {
     const storageClassName = o.storageClassName ?? 'manual';
     const claimName = `${name}-pvc`;

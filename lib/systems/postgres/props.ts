@@ -88,11 +88,11 @@ export interface PostgresWithSecretsProps {
   readonly image?: string;
   /**
    * Name of the ClusterIP Service clients use.
-   * @default - `<name>-service` (seed 004's `postgres-service`)
+   * @default - `<name>-service` (`postgres-service`)
    */
   readonly serviceName?: string;
   /**
-   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (seed 004's alias `postgres`).
+   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (e.g. `postgres`, for clients configured with that host name).
    * @default - no alias
    */
   readonly aliasServiceName?: string;

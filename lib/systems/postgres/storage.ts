@@ -14,7 +14,7 @@ export abstract class PostgresStorage {
   }
 
   /**
-   * A static PersistentVolume on a node's filesystem plus its claim, as seed 004 does on minikube. Single-node test
+   * A static PersistentVolume on a node's filesystem plus its claim, for a single-node cluster such as minikube. Single-node test
    * clusters only: the data lives on whichever node the path is on.
    */
   public static hostPath(options: HostPathStorageOptions): PostgresStorage {

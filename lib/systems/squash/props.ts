@@ -10,7 +10,7 @@ import { IPostgresDatabase } from '../postgres/connection';
 /** How Squash TM is reached from outside the cluster. */
 export class SquashExposure {
   /**
-   * A NodePort Service, as seed 004 does (minikube: `minikube service squash-tm`).
+   * A NodePort Service (on minikube: `minikube service squash-tm`).
    * @param nodePort a fixed port in 30000-32767 (default: one the cluster picks)
    */
   public static nodePort(nodePort?: number): SquashExposure {

@@ -22,10 +22,10 @@ import { waitForDatabaseScript } from './scripts';
 import { validateSquashProps } from './validate';
 
 /**
- * Squash TM (test management) on PostgreSQL, as seed 004 deploys it: one Deployment whose database settings come
- * from the database's connection and credentials Secret, exposed through a NodePort (the seed's default) or an
- * Ingress. It waits for the database in an init container, gives the first start (schema creation) minutes through a
- * startup probe, keeps the JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
+ * Squash TM (test management) on PostgreSQL: one Deployment whose database settings come from the database's
+ * connection and credentials Secret, exposed through a NodePort (the default) or an Ingress. It waits for the
+ * database in an init container, gives the first start (schema creation) minutes through a startup probe, keeps the
+ * JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
  */
 export class SquashApp extends Construct {
   /** The Squash TM image deployed unless `image` says otherwise. */
@@ -155,7 +155,7 @@ export class SquashApp extends Construct {
     this.service = new k8s.KubeService(this, 'service', {
       metadata: meta(name, namespace, labels, isNodePort ? {
         'kube-score/ignore': 'service-type',
-        'ignore-check.kube-linter.io/exposed-services': 'NodePort asked for explicitly (seed 004); prefer SquashExposure.ingress()',
+        'ignore-check.kube-linter.io/exposed-services': 'NodePort asked for explicitly (SquashExposure.nodePort()); prefer SquashExposure.ingress()',
       } : undefined),
       spec: {
         type: exposure.serviceType,
