@@ -36,7 +36,7 @@ export {
   SealedPostgresCredentialsOptions, PlaintextPostgresCredentialsOptions, PostgresBackupOptions, PostgresMetricsOptions,
 } from './systems/postgres/props';
 export { PostgresStorage, HostPathStorageOptions } from './systems/postgres/storage';
-export { PostgresConnection, IPostgresDatabase } from './systems/postgres/connection';
+export { ExternalPostgresDatabase, IPostgresDatabase, PostgresConnection } from './systems/postgres/connection';
 export { SquashApp } from './systems/squash/squash-app';
 export { SquashAppProps, SquashExposure } from './systems/squash/props';
 export { CassandraRing } from './systems/cassandra/cassandra-ring';

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SealedSecret, SquashApp,
+  AppNamespace, CassandraRing, ConsulCluster, ExternalPostgresDatabase, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SealedSecret, SquashApp,
   SquashExposure, StatefulCluster, StatefulClusterProps,
 } from '../lib';
 import { errorOf } from './util';
@@ -17,7 +17,7 @@ const credentials = PostgresCredentials.fromExistingSecret('pg');
 const sc = (p: Partial<StatefulClusterProps>) => (c: Construct) => new StatefulCluster(c, 'web', { ...web, ...p } as StatefulClusterProps);
 const pg = (p: object) => (c: Construct) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials, ...p });
 const external = (connection: object) => (c: Construct) => new SquashApp(c, 'squash', {
-  database: { connection: { host: 'db', fqdn: 'db.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'test', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'db-client': 'true' }, serverLabels: { app: 'db' }, ...connection } } as any,
+  database: new ExternalPostgresDatabase({ host: 'db', fqdn: 'db.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'test', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'db-client': 'true' }, serverLabels: { app: 'db' }, ...connection } as any),
   exposure: SquashExposure.clusterIp(),
 });
 const any = (x: unknown) => x as any;

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  PostgresCredentials, PostgresStorage, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure,
+  ExternalPostgresDatabase, PostgresCredentials, PostgresStorage, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure,
+  StatefulCluster,
 } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
@@ -297,7 +298,11 @@ describe('SquashApp', () => {
       const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
       new SquashApp(c, 'squash', { database: pg, namespace: 'qa', credentials: PostgresCredentials.fromExistingSecret('squash-db') });
     });
-    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress[1].from).toEqual([
+    // the rule for clients: the one on port 5432 from anything but the database's own pods
+    const clients = find(objs, 'NetworkPolicy', 'postgres').spec.ingress.filter((r: any) => !r.from.some((p: any) => p.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'postgres'));
+    expect(clients).toHaveLength(1);
+    expect(clients[0].ports).toEqual([{ port: 'postgres', protocol: 'TCP' }]);
+    expect(clients[0].from).toEqual([
       { podSelector: { matchLabels: { 'postgres-client': 'true' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'qa' } }, podSelector: { matchLabels: { 'postgres-client': 'true' } } },
     ]);
@@ -305,6 +310,39 @@ describe('SquashApp', () => {
     const c = container(find(objs, 'Deployment'));
     expect(c.env).toContainEqual({ name: 'SQTM_DB_HOST', value: 'postgres-service.db.svc.cluster.local' });
     expect(c.env).toContainEqual({ name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'squash-db', key: 'password' } } });
+  });
+
+  test('a database made elsewhere (ExternalPostgresDatabase): its NetworkPolicy is not ours; the peer it must admit is listed', () => {
+    const connection = { host: 'pg', fqdn: 'pg.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'data', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'pg-client': 'true' }, serverLabels: { app: 'pg' } };
+    const elsewhere = new ExternalPostgresDatabase(connection);
+    const inNamespace = new ExternalPostgresDatabase({ ...connection, namespace: 'qa' });
+    const objs = synth((c) => {
+      new SquashApp(c, 'squash', { database: elsewhere, credentials: PostgresCredentials.fromExistingSecret('squash-db') });
+      new SquashApp(c, 'squash2', { name: 'squash-two', database: inNamespace });
+    }, 'qa');
+    expect(elsewhere.clientPeers).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'qa' } }, podSelector: { matchLabels: { 'pg-client': 'true' } } }]);
+    // in its own namespace, the client labels are what its policy must admit: nothing to ask
+    expect(inNamespace.clientPeers).toEqual([]);
+    expect(all(objs, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['squash-tm', 'squash-two']);
+    expect(find(objs, 'Deployment', 'squash-tm').spec.template.metadata.labels).toMatchObject({ 'pg-client': 'true' });
+  });
+
+  test('a plain { connection } object (from JavaScript) is refused: it could not admit Squash', () => {
+    expect(errorOf((c) => new SquashApp(c, 'sq', { database: { connection: { host: 'x' } } as any })))
+      .toMatch(/prop "database" must be a PostgresWithSecrets or an ExternalPostgresDatabase; got an object of another class/);
+  });
+
+  test('allowFrom adds to the rule for clients whenever it is called; a cluster without client ports refuses it', () => {
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', minimal);
+      pg.allowFrom({ ipBlock: { cidr: '10.1.0.0/16' } });
+      new StatefulCluster(c, 'peers-only', { name: 'peers', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }], clientPorts: [] });
+    });
+    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress[1].from).toContainEqual({ ipBlock: { cidr: '10.1.0.0/16' } });
+    expect(() => synth((c) => {
+      new StatefulCluster(c, 'peers-only', { name: 'peers', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }], clientPorts: [] })
+        .allowClientsFrom({ podSelector: {} });
+    })).toThrow(/allowClientsFrom\(\): this cluster's NetworkPolicy has no rule for clients/);
   });
 
   test('main.ts Squash chart: its own namespace, fromExistingSecret, nothing secret', () => {
@@ -335,8 +373,8 @@ describe('bad input', () => {
     ['NodePort below the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(8080) }), /test\/sq: invalid props[\s\S]*prop "exposure.nodePort" must be an integer between 30000 and 32767; got 8080/],
     ['NodePort above the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(40000) }), /prop "exposure.nodePort" must be an integer between 30000 and 32767; got 40000/],
     ['Ingress host that is not a DNS name', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.ingress({ host: 'squash tm' }) }), /prop "exposure.ingress.host" must be a DNS name.*got "squash tm"/],
-    ['database in another namespace without a reachable address', (c) => new SquashApp(c, 'sq', { database: { connection: conn }, credentials: existing }), /prop "database.connection.fqdn" must be a fully qualified name reachable from namespace "default" \(the database is in namespace "db"\); got ""/],
-    ['database in another namespace without credentials of its own', (c) => new SquashApp(c, 'sq', { database: { connection: { ...conn, fqdn: 'postgres-service.db.svc.cluster.local' } } }), /prop "credentials" is required when the database is in another namespace/],
+    ['database in another namespace without a reachable address', (c) => new SquashApp(c, 'sq', { database: new ExternalPostgresDatabase(conn), credentials: existing }), /prop "database.connection.fqdn" must be a fully qualified name reachable from namespace "default" \(the database is in namespace "db"\); got ""/],
+    ['database in another namespace without credentials of its own', (c) => new SquashApp(c, 'sq', { database: new ExternalPostgresDatabase({ ...conn, fqdn: 'postgres-service.db.svc.cluster.local' }) }), /prop "credentials" is required when the database is in another namespace/],
   ])('%s', (_case, build, expected) => {
     expect(errorOf(build)).toMatch(expected);
   });

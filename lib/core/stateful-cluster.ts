@@ -1,5 +1,6 @@
 // StatefulCluster, the generic core every system is built on: a headless governing Service, a StatefulSet with stable
 // pod names and per-pod storage, a PodDisruptionBudget, a NetworkPolicy, a ServiceAccount, and peer DNS helpers.
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import * as monitoring from '../../imports/monitoring.coreos.com';
@@ -38,6 +39,10 @@ export class StatefulCluster extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The NetworkPolicy (undefined when `networkPolicy` is false). */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** Who may reach the client ports: `allowedClients`, and the peers {@link allowClientsFrom} adds; rendered at synth. */
+  private readonly clientPeers: k8s.NetworkPolicyPeer[];
+  /** Whether the NetworkPolicy has a rule for clients (there are client ports and a policy). */
+  private readonly hasClientRule: boolean;
   /** The PodDisruptionBudget (undefined with `DisruptionBudget.none()`). */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The prometheus-operator PodMonitor (when `metrics.podMonitor` is set). */
@@ -163,10 +168,12 @@ export class StatefulCluster extends Construct {
       },
     });
 
+    this.clientPeers = [...(props.allowedClients ?? [{ podSelector: {} }])];
+    this.hasClientRule = (props.networkPolicy ?? true) && clientPortsOf(ports, props).length > 0;
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: clusterNetworkPolicy(this.selectorLabels, ports, props),
+        spec: clusterNetworkPolicy(this.selectorLabels, ports, props, Lazy.any({ produce: () => this.clientPeers }) as unknown as k8s.NetworkPolicyPeer[]),
       });
     }
 
@@ -184,6 +191,19 @@ export class StatefulCluster extends Construct {
         },
       });
     }
+  }
+
+  /**
+   * Admits `peer` to the client ports, after construction: the rule for clients of the NetworkPolicy is rendered at
+   * synth, with every peer added by then. This is how a client construct (SquashApp) is admitted by the system it
+   * uses (PostgresWithSecrets.allowFrom), whatever its namespace.
+   * @param peer the pods (and namespaces) to admit
+   */
+  public allowClientsFrom(peer: k8s.NetworkPolicyPeer): void {
+    if (!this.hasClientRule) {
+      throw new Error(`${this.node.path}: allowClientsFrom(): this cluster's NetworkPolicy has no rule for clients (networkPolicy is false, or no client port)`);
+    }
+    this.clientPeers.push(peer);
   }
 
   /** Stable DNS name of pod `i`: `name-i.<service>.<namespace>.svc.<clusterDomain>`. */
@@ -205,16 +225,22 @@ export class StatefulCluster extends Construct {
   }
 }
 
+/** The ports clients may reach: `clientPorts`, or every port. */
+function clientPortsOf(ports: ClusterPort[], props: StatefulClusterProps): ClusterPort[] {
+  return props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
+}
+
 /**
  * Ingress only from peers (every port) and from the allowed clients (client ports);
  * egress only to DNS, to peers, and to what the construct adds.
  */
-function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps): k8s.NetworkPolicySpec {
+function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps,
+  clients: k8s.NetworkPolicyPeer[]): k8s.NetworkPolicySpec {
   const portRef = (p: ClusterPort) => policyPort(p.name, p.protocol ?? TCP);
-  const open = props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
   const peers = [{ podSelector: { matchLabels: selector } }];
   const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: peers, ports: ports.map(portRef) }];
-  if (open.length > 0) ingress.push({ from: props.allowedClients ?? [{ podSelector: {} }], ports: open.map(portRef) });
+  const open = clientPortsOf(ports, props);
+  if (open.length > 0) ingress.push({ from: clients, ports: open.map(portRef) });
   ingress.push(...(props.extraIngress ?? []), ...metricsIngress(props.metrics));
   const egress: k8s.NetworkPolicyEgressRule[] = ports.length > 0 ? [{ to: peers, ports: ports.map(portRef) }] : [];
   egress.push(...(props.allowedEgress ?? []));

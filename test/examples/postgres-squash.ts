@@ -10,7 +10,7 @@ const postgres = new PostgresWithSecrets(chart, 'postgres', {
   aliasServiceName: 'postgres',                                                // seed 004's ExternalName alias
 });
 new SquashApp(chart, 'squash', {
-  database: postgres,                                    // or { connection } for a database made elsewhere
+  database: postgres,                                    // or an ExternalPostgresDatabase, made elsewhere
   exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx' }),
   // exposure: SquashExposure.nodePort(30080),           // seed 004's default
 });

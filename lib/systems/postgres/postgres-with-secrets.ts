@@ -1,4 +1,4 @@
-import { Duration, JsonPatch, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob } from '../../core/backup';
@@ -17,9 +17,7 @@ import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { IPostgresDatabase, PostgresConnection } from './connection';
-import {
-  DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION,
-} from './defaults';
+import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION } from './defaults';
 import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
 import { backupScript, preStopScript, readinessScript } from './scripts';
 import { DynamicStorage, HostPathStorage, HostPathStorageOptions, PostgresStorage } from './storage';
@@ -161,12 +159,12 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   }
 
   /**
-   * Admits more clients to port 5432 after construction (for example a client in another namespace).
+   * Admits more clients to port 5432 after construction (for example a client in another namespace): the peer is
+   * added to the rule for clients of the database's NetworkPolicy.
    * @param peer the pods (and namespaces) to admit
    */
   public allowFrom(peer: k8s.NetworkPolicyPeer): void {
-    // The clients rule is the second ingress rule of the StatefulCluster's policy (the first admits the peers).
-    this.cluster.networkPolicy!.addJsonPatch(JsonPatch.add('/spec/ingress/1/from/-', k8s.toJson_NetworkPolicyPeer(peer)));
+    this.cluster.allowClientsFrom(peer);
   }
 
   /**

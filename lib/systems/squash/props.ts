@@ -38,7 +38,7 @@ export class SquashExposure {
 
 /** Properties of a {@link SquashApp}. */
 export interface SquashAppProps {
-  /** The PostgreSQL database: a {@link PostgresWithSecrets}, or `{ connection }` for one made elsewhere. */
+  /** The PostgreSQL database: a {@link PostgresWithSecrets} of this app, or an {@link ExternalPostgresDatabase} made elsewhere. */
   readonly database: IPostgresDatabase;
   /**
    * Name of the Deployment, Service and other objects.

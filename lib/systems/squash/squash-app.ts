@@ -15,7 +15,6 @@ import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
-import { PostgresWithSecrets } from '../postgres/postgres-with-secrets';
 import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_HOME } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
 import { waitForDatabaseScript } from './scripts';
@@ -111,9 +110,11 @@ export class SquashApp extends Construct {
       volumeMounts: [{ name: 'db-user', mountPath: DB_USER_DIR, readOnly: true }],
     });
 
-    // Carry the database's client labels everywhere; in another namespace the database must also admit this one.
+    // Carry the database's client labels everywhere (what admits a client in the database's namespace); in another
+    // namespace the database must also admit this namespace's pods with those labels: asked of the database, which
+    // adds them to its NetworkPolicy (PostgresWithSecrets) or lists them for its owner (ExternalPostgresDatabase).
     const podLabels = { ...labels, ...db.clientLabels };
-    if (!sameNamespace && props.database instanceof PostgresWithSecrets) {
+    if (!sameNamespace) {
       props.database.allowFrom({
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
         podSelector: { matchLabels: db.clientLabels },

@@ -8,14 +8,16 @@ import { validateScheduling } from '../../core/scheduling';
 import { PropValidator } from '../../core/validation';
 import { kindOf, shown } from '../../core/validation-error';
 import { isDnsSubdomain } from '../../core/validation-rules';
-import { PG_IDENTIFIER } from '../postgres/connection';
+import { PG_IDENTIFIER, IPostgresDatabase } from '../postgres/connection';
 import { MIN_SQUASH_HEAP_MIB, SQUASH_DEFAULT_RESOURCES } from './defaults';
 import { SquashAppProps, SquashExposure } from './props';
 
 export function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
   const v = new PropValidator(scope);
   const db = props.database?.connection;
-  if (!v.child('database').check(db !== undefined, 'must be a PostgresWithSecrets or { connection }', props.database)) {
+  const database: unknown = props.database;
+  if (!v.child('database').check(db !== undefined && typeof (database as IPostgresDatabase).allowFrom === 'function',
+    'must be a PostgresWithSecrets or an ExternalPostgresDatabase', kindOf(database))) {
     v.throwIfInvalid();
   }
   if (props.name !== undefined) v.child('name').dns1035Label(props.name, 47);
