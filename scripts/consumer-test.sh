@@ -50,5 +50,6 @@ for (const f of [...want, "Kustomization"]) if (!fs.existsSync(process.argv[2] +
 const kinds = fs.readFileSync(process.argv[2] + "/platform.k8s.yaml", "utf8").match(/^kind: \w+/gm);
 if (!kinds.includes("kind: StatefulSet")) throw new Error("no StatefulSet in platform.k8s.yaml");
 if (r.consul[0] !== "consul-0.consul.platform.svc.cluster.local") throw new Error("consul: " + r.consul);
+if (!(r.planRules > 20)) throw new Error("cdk8s-stateful-constructs/plan: " + r.planRules + " rules");
 console.log("consumer-test: OK - packed library installed, compiled with strict TypeScript, 2 charts synthesized");
 ' "$out" "$work/out"

@@ -4,6 +4,7 @@ import { App, Chart, Size } from 'cdk8s';
 import {
   AppNamespace, CassandraRing, ConsulCluster, Manifests, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure,
 } from 'cdk8s-stateful-constructs';
+import { PLAN_RULES } from 'cdk8s-stateful-constructs/plan';
 
 const app = new App();
 
@@ -32,4 +33,5 @@ console.log(JSON.stringify({
   cassandra: cassandra.contactPoints,
   postgres: postgres.connection.fqdn,
   squash: squash.contextPath,
+  planRules: PLAN_RULES.length, // the TypeScript-only subpath of the package
 }));
