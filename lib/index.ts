@@ -21,6 +21,7 @@ export {
 } from './core/stateful-cluster-props';
 export { DisruptionBudget } from './core/disruption-budget';
 export { RunAsUser } from './core/security';
+export { Endpoint } from './core/endpoint';
 export { PodAntiAffinity, SchedulingOptions } from './core/scheduling';
 export {
   Credentials, CredentialsSecretKeys, SealedCredentialsOptions, PlaintextCredentialsOptions, CredentialsBinding, CredentialsBindOptions,

@@ -94,7 +94,7 @@ describe('CassandraRing authentication (on by default)', () => {
 
   test('a Job replaces the default superuser: Secret <name>-superuser by default, mounted 0440, never in env or args', () => {
     const { ring: r, objs } = ring();
-    expect(r.superuserCredentials).toEqual({ secretName: 'cassandra-superuser', usernameKey: 'user', passwordKey: 'password' });
+    expect(r.credentials).toEqual({ secretName: 'cassandra-superuser', usernameKey: 'user', passwordKey: 'password' });
     const job = find(objs, 'Job');
     expect(job.metadata.name).toMatch(/^cassandra-auth-[0-9a-f]{8}$/);
     const pod = job.spec.template.spec;
@@ -160,7 +160,7 @@ describe('CassandraRing authentication (on by default)', () => {
   test('unsafeDisableAuthentication: the image\'s AllowAll defaults, no Job, no superuser', () => {
     const { ring: r, objs } = ring({ unsafeDisableAuthentication: true });
     expect(all(objs, 'Job')).toEqual([]);
-    expect(r.superuserCredentials).toBeUndefined();
+    expect(r.credentials).toBeUndefined();
     expect(find(objs, 'StatefulSet').spec.template.spec.initContainers[0].args[0]).not.toContain('PasswordAuthenticator');
   });
 

@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CassandraRing, CassandraRingProps, Credentials } from '../lib';
 
@@ -154,8 +154,8 @@ describe('CassandraRing', () => {
     expect(cql.spec.type).toBe('ClusterIP');
     expect(cql.spec.selector).toEqual(RING_SELECTOR);
     expect(cql.spec.ports).toEqual([{ name: 'cql', port: 9042, targetPort: 'cql', protocol: 'TCP' }]);
-    expect(r.service).toBeDefined();
-    expect(r.cqlService).toBeDefined();
+    expect(r.service).toBe(r.cluster.service);
+    expect(ApiObject.of(r.clientService).name).toBe('cassandra-client');
   });
 
   test('container ports 7000 intra-node, 7001 TLS, 7199 JMX, 9042 CQL', () => {
@@ -324,8 +324,7 @@ describe('CassandraRing', () => {
   test('contact points: the CQL Service in the chart\'s namespace', () => {
     const { ring: r } = ring({}, 'prod');
     expect(r.contactPoints).toEqual(['cassandra-client.prod.svc.cluster.local:9042']);
-    expect(r.cqlHost).toBe('cassandra-client.prod.svc.cluster.local');
-    expect(r.cqlPort).toBe(9042);
+    expect(r.endpoint).toEqual({ hostname: 'cassandra-client.prod.svc.cluster.local', port: 9042, socketAddress: 'cassandra-client.prod.svc.cluster.local:9042' });
   });
 
   describe('several racks', () => {

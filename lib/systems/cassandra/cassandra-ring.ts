@@ -20,9 +20,7 @@ import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
-import {
-  API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES,
-} from './defaults';
+import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES } from './defaults';
 import { cassandraEnv } from './env';
 import { CASSANDRA_EXPORTER_CONFIG, cassandraExporter, EXPORTER_ENDPOINT } from './exporter';
 import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
@@ -30,6 +28,7 @@ import { CassandraRingProps } from './props';
 import { authBootstrapScript, configInitScript, preStopScript, RackSource, readinessScript } from './scripts';
 import { apiCredentialsVolume, defaultSeedCount, nodeReaderName, spreadReplicas } from './topology';
 import { validateCassandraProps } from './validate';
+import { Endpoint } from '../../core/endpoint';
 
 /**
  * An Apache Cassandra datacenter (a StatefulSet, with what the Kubernetes tutorial, the Bitnami chart and
@@ -83,8 +82,10 @@ export class CassandraRing extends Construct {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The headless governing Service (`name`), publishing not-ready addresses. */
   public readonly service: k8s.KubeService;
-  /** The ClusterIP Service for CQL clients (`<name>-client`, port 9042), over every Ready node. */
-  public readonly cqlService: k8s.KubeService;
+  /** The ClusterIP Service CQL clients use (`<name>-client`, port 9042), over every Ready node. */
+  public readonly clientService: k8s.KubeService;
+  /** Where CQL clients connect: the client Service's fully qualified name, port 9042. */
+  public readonly endpoint: Endpoint;
   /** The PodDisruptionBudget: at most one node down at a time. */
   public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy. */
@@ -102,7 +103,7 @@ export class CassandraRing extends Construct {
    * Where the superuser's name and password are (the Secret and its keys), for clients and operators; undefined with
    * `unsafeDisableAuthentication`.
    */
-  public readonly superuserCredentials?: CredentialsBinding;
+  public readonly credentials?: CredentialsBinding;
   /** The Job that replaces the default superuser (undefined with `unsafeDisableAuthentication`). */
   public readonly authBootstrapJob?: k8s.KubeJob;
   /**
@@ -111,10 +112,6 @@ export class CassandraRing extends Construct {
    * every node from `system.peers`.
    */
   public readonly contactPoints: string[];
-  /** DNS name of the CQL Service. */
-  public readonly cqlHost: string;
-  /** CQL port. */
-  public readonly cqlPort: number;
   /** `cluster_name`. */
   public readonly clusterName: string;
   /** Datacenter name. */
@@ -295,7 +292,7 @@ export class CassandraRing extends Construct {
       }));
     }
 
-    this.cqlService = new k8s.KubeService(this, 'cql', {
+    this.clientService = new k8s.KubeService(this, 'cql', {
       metadata: meta(`${name}-client`, this.namespace, labels),
       spec: {
         type: 'ClusterIP',
@@ -303,13 +300,12 @@ export class CassandraRing extends Construct {
         ports: [{ name: 'cql', port: CASSANDRA_CQL_PORT, targetPort: k8s.IntOrString.fromString('cql'), protocol: 'TCP' }],
       },
     });
-    this.cqlHost = `${name}-client.${this.namespace}.svc.${clusterDomain}`;
-    this.cqlPort = CASSANDRA_CQL_PORT;
-    this.contactPoints = [`${this.cqlHost}:${this.cqlPort}`];
+    this.endpoint = new Endpoint(`${name}-client.${this.namespace}.svc.${clusterDomain}`, CASSANDRA_CQL_PORT);
+    this.contactPoints = [this.endpoint.socketAddress];
 
     if (auth) {
       const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
-      this.superuserCredentials = (props.superuser ?? Credentials.fromExistingSecret(`${name}-superuser`))
+      this.credentials = (props.superuser ?? Credentials.fromExistingSecret(`${name}-superuser`))
         .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
       this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas));
     }
@@ -343,7 +339,7 @@ export class CassandraRing extends Construct {
           runAs: CASSANDRA_USER,
           resources: undefined,
           defaultResources: fixedResources(['100m', '500m'], Size.mebibytes(256), [Size.mebibytes(16), Size.mebibytes(64)]),
-          command: ['/bin/bash', '-ec', authBootstrapScript({ host: this.cqlHost, port: this.cqlPort, datacenter: this.datacenter, rf })],
+          command: ['/bin/bash', '-ec', authBootstrapScript({ host: this.endpoint.hostname, port: this.endpoint.port, datacenter: this.datacenter, rf })],
           // cqlsh keeps its history and reads its cqlshrc under HOME: the memory volume, never the read-only root.
           env: [{ name: 'HOME', value: AUTH_WORK_DIR }],
           volumeMounts: [
@@ -352,7 +348,7 @@ export class CassandraRing extends Construct {
           ],
         })],
         volumes: [
-          credentialsVolume('superuser', this.superuserCredentials!),
+          credentialsVolume('superuser', this.credentials!),
           emptyDir('work', Size.mebibytes(16), true),
         ],
       }),

@@ -20,6 +20,7 @@ import { ConsulClusterProps } from './props';
 import { readinessScript, snapshotScript, startScript } from './scripts';
 import { CONSUL_MANAGED_KEYS, consulPorts, consulServerConfig, ConsulServerConfigInput } from './server-config';
 import { validateConsulProps } from './validate';
+import { Endpoint } from '../../core/endpoint';
 
 /**
  * A Consul server cluster, with what HashiCorp's consul-k8s chart adds: a StatefulSet of an odd
@@ -48,10 +49,17 @@ export class ConsulCluster extends Construct {
 
   /** The StatefulCluster core: headless Service, StatefulSet, PodDisruptionBudget, NetworkPolicy. */
   public readonly cluster: StatefulCluster;
-  /** The headless Service (`name`). */
-  public readonly service: k8s.KubeService;
-  /** The StatefulSet. */
+  /** The StatefulSet (`name`): the servers `name-0 … name-(N-1)`. */
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service (`name`), publishing not-ready addresses: the servers' stable DNS names. */
+  public readonly service: k8s.KubeService;
+  /**
+   * The Service clients use: the headless Service itself (Consul clients and agents reach the servers by the
+   * Service's name, which resolves to every server, or by their stable names; there is no separate client Service).
+   */
+  public readonly clientService: k8s.KubeService;
+  /** The HTTP API (HTTPS with TLS) for clients in the cluster: `<name>.<namespace>.svc.<clusterDomain>`, 8500 (8501). */
+  public readonly endpoint: Endpoint;
   /** The ConfigMap with `server.json`. */
   public readonly config: k8s.KubeConfigMap;
   /** The server configuration written to the ConfigMap. */
@@ -62,7 +70,7 @@ export class ConsulCluster extends Construct {
   public readonly ingress?: k8s.KubeIngress;
   /** Consul datacenter. */
   public readonly datacenter: string;
-  /** Base URL of the HTTP API for clients in the cluster (through the headless Service). */
+  /** Base URL of the HTTP API for clients in the cluster: `http://` (`https://` with TLS) and the {@link endpoint}. */
   public readonly httpAddress: string;
   /** The snapshot CronJob, when asked. */
   public readonly snapshotJob?: k8s.KubeCronJob;
@@ -196,8 +204,10 @@ export class ConsulCluster extends Construct {
       annotations: IMAGE_USER_EXCEPTION,
     });
     this.service = this.cluster.service!;
+    this.clientService = this.service;
     this.statefulSet = this.cluster.statefulSet;
-    this.httpAddress = `${apiPort.scheme}://${this.cluster.serviceAddress}:${apiPort.port}`;
+    this.endpoint = new Endpoint(this.cluster.serviceAddress, apiPort.port);
+    this.httpAddress = `${apiPort.scheme}://${this.endpoint.socketAddress}`;
 
     this.config = new k8s.KubeConfigMap(this, 'config', {
       metadata: meta(`${name}-config`, namespace, this.cluster.labels),

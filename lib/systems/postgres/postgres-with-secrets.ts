@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob } from '../../core/backup';
 import { hardenedContainer } from '../../core/container';
-import { credentialsVolume } from '../../core/credentials';
+import { credentialsVolume, CredentialsBinding } from '../../core/credentials';
 import { DisruptionBudget } from '../../core/disruption-budget';
 import { recommendedLabels } from '../../core/labels';
 import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
@@ -22,6 +22,7 @@ import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps
 import { backupScript, preStopScript, readinessScript } from './scripts';
 import { DynamicStorage, HostPathStorage, HostPathStorageOptions, PostgresStorage } from './storage';
 import { validatePostgresProps } from './validate';
+import { Endpoint } from '../../core/endpoint';
 
 /**
  * PostgreSQL as a single writer (a StatefulSet of one: never two pods on one ReadWriteOnce volume), with credentials
@@ -36,11 +37,19 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
 
   /** The StatefulCluster core (StatefulSet of one, headless Service, PDB, NetworkPolicy). */
   public readonly cluster: StatefulCluster;
-  /** The ClusterIP Service clients use. */
+  /** The StatefulSet of one (`name`, pod `<name>-0`). */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service governing the StatefulSet (`<name>-hl`). */
   public readonly service: k8s.KubeService;
+  /** The ClusterIP Service clients use (`serviceName`, default `<name>-service`). */
+  public readonly clientService: k8s.KubeService;
   /** The ExternalName alias, when asked. */
   public readonly aliasService?: k8s.KubeService;
-  /** How to reach the database. */
+  /** Where clients connect: the client Service's fully qualified name, port 5432. */
+  public readonly endpoint: Endpoint;
+  /** Where the database owner's user name and password are: the Secret and its keys. */
+  public readonly credentials: CredentialsBinding;
+  /** How to reach the database (what SquashApp reads): the endpoint, the database, the Secret, the client labels. */
   public readonly connection: PostgresConnection;
   /** The backup CronJob, when asked. */
   public readonly backupJob?: k8s.KubeCronJob;
@@ -124,7 +133,9 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector',
       `the ${name}-client=true peer admits any client pod of this namespace that carries the label (connection.clientLabels); it may match none until one is deployed`);
 
-    this.service = new k8s.KubeService(this, 'service', {
+    this.statefulSet = this.cluster.statefulSet;
+    this.service = this.cluster.service!;
+    this.clientService = new k8s.KubeService(this, 'service', {
       metadata: meta(serviceName, namespace, this.cluster.labels),
       spec: {
         type: 'ClusterIP',
@@ -133,6 +144,8 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       },
     });
     const fqdn = `${serviceName}.${namespace}.svc.${this.cluster.clusterDomain}`;
+    this.endpoint = new Endpoint(fqdn, 5432);
+    this.credentials = credentials;
     if (props.aliasServiceName) {
       this.aliasService = new k8s.KubeService(this, 'alias', {
         metadata: meta(props.aliasServiceName, namespace, this.cluster.labels),

@@ -7,7 +7,7 @@ import { checkUniqueObjectIdentities } from '../../core/identity';
 import { imageVersion } from '../../core/image';
 import { createIngress, ingressControllerRule } from '../../core/ingress';
 import { recommendedLabels, selectorLabelsOf } from '../../core/labels';
-import { meta, resolveNamespace } from '../../core/metadata';
+import { meta, resolveNamespace, DEFAULT_CLUSTER_DOMAIN } from '../../core/metadata';
 import { networkPolicySpec, policyPort } from '../../core/network-policy';
 import { hardenedPodSpec } from '../../core/pod';
 import { fixedResources, resolveResources } from '../../core/resources';
@@ -19,6 +19,7 @@ import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCE
 import { SquashAppProps, SquashExposure } from './props';
 import { waitForDatabaseScript } from './scripts';
 import { validateSquashProps } from './validate';
+import { Endpoint } from '../../core/endpoint';
 
 /**
  * Squash TM (test management) on PostgreSQL: one Deployment whose database settings come from the database's
@@ -32,8 +33,12 @@ export class SquashApp extends Construct {
 
   /** The Deployment (one replica). */
   public readonly deployment: k8s.KubeDeployment;
-  /** The Service (NodePort or ClusterIP). */
-  public readonly service: k8s.KubeService;
+  /** The Service clients use (NodePort or ClusterIP, `name`). */
+  public readonly clientService: k8s.KubeService;
+  /** Where clients in the cluster connect: the Service's fully qualified name, port 8080 (the UI under {@link contextPath}). */
+  public readonly endpoint: Endpoint;
+  /** Where Squash TM's database user name and password are: the Secret and its keys. */
+  public readonly credentials: CredentialsBinding;
   /** The Ingress, with `SquashExposure.ingress()`. */
   public readonly ingress?: k8s.KubeIngress;
   /** URL path of the application. */
@@ -57,6 +62,8 @@ export class SquashApp extends Construct {
     const credentials: CredentialsBinding = props.credentials
       ? props.credentials.bind(this, { namespace, defaultSecretName: `${name}-db-credentials`, labels })
       : { secretName: db.secretName, usernameKey: db.usernameKey, passwordKey: db.passwordKey };
+    this.credentials = credentials;
+    this.endpoint = new Endpoint(`${name}.${namespace}.svc.${DEFAULT_CLUSTER_DOMAIN}`, 8080);
     const dbHost = sameNamespace ? db.host : db.fqdn;
     const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
     const heap = props.heapPercentage ?? 70;
@@ -153,7 +160,7 @@ export class SquashApp extends Construct {
     });
 
     const isNodePort = exposure.serviceType === 'NodePort';
-    this.service = new k8s.KubeService(this, 'service', {
+    this.clientService = new k8s.KubeService(this, 'service', {
       metadata: meta(name, namespace, labels, isNodePort ? {
         'kube-score/ignore': 'service-type',
         'ignore-check.kube-linter.io/exposed-services': 'NodePort asked for explicitly (SquashExposure.nodePort()); prefer SquashExposure.ingress()',
