@@ -6,10 +6,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, Manifests, PostgresCredentials, PostgresWithSecrets, StatefulCluster, k8s,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, k8s, Manifests, PostgresWithSecrets, StatefulCluster,
 } from '../lib';
 
-const existing = PostgresCredentials.fromExistingSecret('postgres-credentials');
+const existing = Credentials.fromExistingSecret('postgres-credentials');
 const web = { image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }] };
 
 /** The error of `app.synth()` and of `Manifests.write`, which must agree; neither may write a file. */

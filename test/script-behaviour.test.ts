@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets } from '../lib';
+import { CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets } from '../lib';
 import { container, find, Manifest, synth } from './util';
 
 let tmp: string;
@@ -252,7 +252,7 @@ describe('Consul start script: values from Secrets into config files the consul 
 describe('backup retention: files older than retentionDays deleted after a successful backup only', () => {
   const backupScript = (): string => {
     const cron = find(synth((c) => new PostgresWithSecrets(c, 'postgres', {
-      database: 'shop', credentials: PostgresCredentials.fromExistingSecret('pg'), backup: { retentionDays: 7, size: Size.gibibytes(1) },
+      database: 'shop', credentials: Credentials.fromExistingSecret('pg'), backup: { retentionDays: 7, size: Size.gibibytes(1) },
     }), 'shop'), 'CronJob');
     const c = container(cron);
     expect(c.command.slice(0, 2)).toEqual(['/bin/sh', '-ec']);

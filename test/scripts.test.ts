@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SquashApp } from '../lib';
+import { CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets, SquashApp } from '../lib';
 import { renderedScriptFiles } from '../lib/core/script';
 
 const LIB = path.join(__dirname, '..', 'lib');
@@ -22,9 +22,9 @@ function branches(app: App): App {
   const b = new Chart(app, 'ring-open', { namespace: 'open' });
   new CassandraRing(b, 'cassandra', { replicas: 1, unsafeDisableAuthentication: true });
   const c = new Chart(app, 'consul-gossip', { namespace: 'gossip' });
-  new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'gossip', key: 'key' }, snapshot: {} });
+  new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'gossip', key: 'key' }, backup: {} });
   const d = new Chart(app, 'pg', { namespace: 'pg' });
-  const pg = new PostgresWithSecrets(d, 'postgres', { database: 'app', credentials: PostgresCredentials.fromExistingSecret('pg'), backup: {} });
+  const pg = new PostgresWithSecrets(d, 'postgres', { database: 'app', credentials: Credentials.fromExistingSecret('pg'), backup: {} });
   new SquashApp(d, 'squash', { database: pg });
   return app;
 }

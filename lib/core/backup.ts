@@ -17,24 +17,18 @@ import { RunAsUser } from './security';
 import { PropValidator } from './validation';
 import { isCronSchedule } from './validation-rules';
 import { emptyDir } from './volumes';
+import { StorageOptions, validateStorage } from './storage';
 
-/** Schedule, claim and retention of a backup CronJob. */
-export interface BackupOptions {
+/**
+ * Schedule, claim and retention of a backup CronJob: the claim's `size` and `storageClassName` as every claim's
+ * (StorageOptions; default size 10 GiB for PostgreSQL, 2 GiB for Consul).
+ */
+export interface BackupOptions extends StorageOptions {
   /**
    * Cron schedule (UTC).
    * @default - the system's: '0 3 * * *' (PostgreSQL), '0 * * * *' (Consul)
    */
   readonly schedule?: string;
-  /**
-   * Size of the backup claim.
-   * @default - the system's: Size.gibibytes(10) (PostgreSQL), Size.gibibytes(2) (Consul)
-   */
-  readonly size?: Size;
-  /**
-   * StorageClass of the backup claim.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
   /**
    * Backups older than this many days are deleted after a successful backup.
    * @default 7
@@ -156,7 +150,6 @@ export function validateBackup(v: PropValidator, b: BackupOptions | undefined): 
     v.child('schedule').check(isCronSchedule(b.schedule),
       'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
   }
-  if (b.storageClassName !== undefined) v.child('storageClassName').dnsSubdomain(b.storageClassName);
-  if (b.size !== undefined) v.child('size').size(b.size);
+  validateStorage(v, b);
   if (b.retentionDays !== undefined) v.child('retentionDays').integer(b.retentionDays, 1, 3650);
 }

@@ -37,18 +37,34 @@ export interface SchedulingOptions {
   /**
    * Spread the pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort: nodes without a
    * zone label still take pods).
-   * @default - per system: on for the quorum and ring systems (Consul, Cassandra), off for single pods
+   * @default - per system: on for the quorum and ring systems (Consul, Cassandra), off for single pods and for StatefulCluster
    */
   readonly spreadAcrossZones?: boolean;
+  /**
+   * How strictly the pods are kept off the same node (`kubernetes.io/hostname`).
+   * @default - per system: PodAntiAffinity.REQUIRED for Consul and Cassandra (two members on one node would fail
+   * together), PodAntiAffinity.NONE for PostgreSQL (one pod), PodAntiAffinity.PREFERRED for Squash TM and StatefulCluster
+   */
+  readonly antiAffinity?: PodAntiAffinity;
 }
 
-/** The pod options of `scheduling`, with the system's own default for the zone spread. */
-export function schedulingOf(o: SchedulingOptions | undefined, spreadByDefault: boolean) {
+/** The scheduling controls with a system's defaults filled in. */
+export interface ResolvedScheduling {
+  readonly priorityClassName?: string;
+  readonly tolerations?: k8s.Toleration[];
+  readonly nodeSelector?: { [key: string]: string };
+  readonly spreadAcrossZones: boolean;
+  readonly antiAffinity: PodAntiAffinity;
+}
+
+/** `scheduling` with the system's own defaults for the zone spread and the anti-affinity. */
+export function resolveScheduling(o: SchedulingOptions | undefined, defaults: { spreadAcrossZones: boolean; antiAffinity: PodAntiAffinity }): ResolvedScheduling {
   return {
     priorityClassName: o?.priorityClassName,
     tolerations: o?.tolerations,
     nodeSelector: o?.nodeSelector,
-    spreadAcrossZones: o?.spreadAcrossZones ?? spreadByDefault,
+    spreadAcrossZones: o?.spreadAcrossZones ?? defaults.spreadAcrossZones,
+    antiAffinity: o?.antiAffinity ?? defaults.antiAffinity,
   };
 }
 
@@ -63,10 +79,9 @@ const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
  * The scheduling controls (`SchedulingOptions`, or the same props of StatefulCluster) as the API server checks them,
  * at `v`'s path: `v.child('scheduling')` for the systems' `scheduling` prop, `v` itself for StatefulCluster's.
  */
-export function validateScheduling(v: PropValidator, o: {
-  priorityClassName?: unknown; tolerations?: unknown; nodeSelector?: unknown; spreadAcrossZones?: unknown;
-} | undefined): void {
+export function validateScheduling(v: PropValidator, o: SchedulingOptions | undefined): void {
   if (o === undefined) return;
+  if (o.antiAffinity !== undefined) v.child('antiAffinity').oneOf(o.antiAffinity, Object.values(PodAntiAffinity));
   v.child('nodeSelector').labels(o.nodeSelector);
   if (o.priorityClassName !== undefined) v.child('priorityClassName').dnsSubdomain(o.priorityClassName);
   if (o.spreadAcrossZones !== undefined) v.child('spreadAcrossZones').check(typeof o.spreadAcrossZones === 'boolean', 'must be true or false', o.spreadAcrossZones);

@@ -5,7 +5,7 @@ import * as k8s from '../../imports/k8s';
 import { DisruptionBudget } from './disruption-budget';
 import { cpu } from './kplus';
 import { ClusterMetrics } from './metrics';
-import { PodAntiAffinity } from './scheduling';
+import { SchedulingOptions } from './scheduling';
 import { RunAsUser } from './security';
 
 /** How the StatefulSet controller creates and deletes pods. */
@@ -154,41 +154,21 @@ export interface StatefulClusterProps {
    */
   readonly disruptionBudget?: DisruptionBudget;
   /**
-   * Pod anti-affinity across nodes (`kubernetes.io/hostname`).
-   * @default PodAntiAffinity.PREFERRED
+   * Where the pods may run: a PriorityClass, tolerations, a node selector, the spread across zones and across nodes.
+   * @default - no priority class, toleration or node selector; no zone spread; PodAntiAffinity.PREFERRED
    */
-  readonly antiAffinity?: PodAntiAffinity;
+  readonly scheduling?: SchedulingOptions;
   /**
    * Pods to keep this cluster's pods away from (for example every rack of a ring, when each rack is its own StatefulSet).
    * @default - this cluster's own pods (`selectorLabels`)
    */
   readonly antiAffinitySelector?: { [key: string]: string };
   /**
-   * Spread pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort).
-   * @default false
-   */
-  readonly spreadAcrossZones?: boolean;
-  /**
    * Run only in these zones (a required node affinity on `topology.kubernetes.io/zone`), spread evenly over them
    * (maxSkew 1, `DoNotSchedule`: a pod stays Pending rather than unbalance the zones).
    * @default - any zone
    */
   readonly zones?: string[];
-  /**
-   * Node labels the pods must run on.
-   * @default - any node
-   */
-  readonly nodeSelector?: { [key: string]: string };
-  /**
-   * PriorityClass of the pods (it must exist in the cluster).
-   * @default - the cluster's default priority
-   */
-  readonly priorityClassName?: string;
-  /**
-   * Tolerations of the pods (e.g. for nodes tainted for databases).
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
   /**
    * CPU and memory of the container. Anything left out takes the default.
    * @default - cpu 100m request / 500m limit, memory 128Mi request and limit, ephemeral storage 64Mi request / 1Gi limit

@@ -15,11 +15,10 @@ import { DEFAULT_CLUSTER_DOMAIN, meta, resolveNamespace } from './metadata';
 import { metricsAnnotations, metricsIngress, podMonitorOf } from './metrics';
 import { networkPolicySpec, policyPort } from './network-policy';
 import { hardenedPodSpec } from './pod';
-import {
-  ClusterPort, DEFAULT_RESOURCES, DEFAULT_RUN_AS, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy,
-} from './stateful-cluster-props';
+import { ClusterPort, DEFAULT_RESOURCES, DEFAULT_RUN_AS, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy } from './stateful-cluster-props';
 import { validateStatefulClusterProps } from './validate-stateful-cluster';
 import { guardValidation, requireProps } from './validation';
+import { resolveScheduling, PodAntiAffinity } from './scheduling';
 
 /**
  * The "pet set" of the Kubernetes documentation (a StatefulSet today), done once for every stateful system: a headless governing Service, a StatefulSet whose
@@ -155,13 +154,9 @@ export class StatefulCluster extends Construct {
             containers: [container, ...(props.sidecars ?? [])],
             initContainers: props.initContainers,
             volumes: props.volumes,
-            antiAffinity: props.antiAffinity,
+            ...resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.PREFERRED }),
             antiAffinitySelector: props.antiAffinitySelector,
-            spreadAcrossZones: props.spreadAcrossZones,
             zones: props.zones,
-            nodeSelector: props.nodeSelector,
-            priorityClassName: props.priorityClassName,
-            tolerations: props.tolerations,
             terminationGracePeriod: props.terminationGracePeriod,
           }),
         },

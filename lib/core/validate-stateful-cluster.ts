@@ -2,10 +2,8 @@
 import { Construct } from 'constructs';
 import { TCP } from './kplus';
 import { validateMetrics } from './metrics';
-import { PodAntiAffinity, validateScheduling } from './scheduling';
-import {
-  DEFAULT_RESOURCES, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy,
-} from './stateful-cluster-props';
+import { validateScheduling } from './scheduling';
+import { DEFAULT_RESOURCES, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy } from './stateful-cluster-props';
 import { INT32_MAX } from './validation-rules';
 import { PropValidator } from './validation';
 
@@ -22,9 +20,8 @@ export function validateStatefulClusterProps(scope: Construct, props: StatefulCl
   v.child('image').image(props.image);
   v.child('resources').resources(props.resources, DEFAULT_RESOURCES);
   if (props.zones !== undefined) v.child('zones').labelValues(props.zones);
-  validateScheduling(v, props);
+  validateScheduling(v.child('scheduling'), props.scheduling);
   v.child('allowedClients').networkPeers(props.allowedClients);
-  if (props.antiAffinity !== undefined) v.child('antiAffinity').oneOf(props.antiAffinity, Object.values(PodAntiAffinity));
   if (props.antiAffinitySelector !== undefined) v.child('antiAffinitySelector').labels(props.antiAffinitySelector, true);
   if (props.podManagementPolicy !== undefined) v.child('podManagementPolicy').oneOf(props.podManagementPolicy, Object.values(PodManagementPolicy));
   if (props.updateStrategy !== undefined) v.child('updateStrategy').oneOf(props.updateStrategy, Object.values(StatefulUpdateStrategy));

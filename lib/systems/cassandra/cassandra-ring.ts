@@ -14,8 +14,8 @@ import { policyPort } from '../../core/network-policy';
 import { hardenedPodSpec } from '../../core/pod';
 import { shellProbe } from '../../core/probes';
 import { fixedResources, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
-import { IMAGE_USER_EXCEPTION } from '../../core/security';
+import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
@@ -124,6 +124,8 @@ export class CassandraRing extends Construct {
   public readonly heapNewSize: Size;
   /** Namespace of every object. */
   public readonly namespace: string;
+  /** The user the ring's pods run as (`runAs`, or the image's uid/gid 999). */
+  private readonly runAs: RunAsUser;
   /** Labels selecting every pod of the ring. */
   public readonly selectorLabels: { [key: string]: string };
 
@@ -133,6 +135,7 @@ export class CassandraRing extends Construct {
     const name = props.name ?? 'cassandra';
     const replicas = props.replicas ?? 3;
     const image = props.image ?? CASSANDRA_DEFAULT_IMAGE;
+    this.runAs = props.runAs ?? CASSANDRA_USER;
     this.namespace = resolveNamespace(this, props.namespace);
     const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
     this.clusterName = props.clusterName ?? name;
@@ -185,7 +188,7 @@ export class CassandraRing extends Construct {
     const initContainer = hardenedContainer({
       name: 'config',
       image,
-      runAs: CASSANDRA_USER,
+      runAs: this.runAs,
       resources: undefined,
       defaultResources: {
         cpu: { request: cpu('50m'), limit: cpu('200m') },
@@ -217,13 +220,12 @@ export class CassandraRing extends Construct {
       ports: CASSANDRA_PORTS,
       // Nodes must resolve the seeds and gossip before any of them is Ready.
       publishNotReadyAddresses: true,
-      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
+      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storage?.size ?? Size.gibibytes(10), storageClassName: props.storage?.storageClassName }],
       // One node at a time, over every rack: Cassandra refuses concurrent bootstraps, and a rollout or scale-down
       // must never take two replicas of a token range down together.
       podManagementPolicy: PodManagementPolicy.ORDERED_READY,
-      antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
       antiAffinitySelector: this.selectorLabels,
-      ...schedulingOf(props.scheduling, true),
+      scheduling: resolveScheduling(props.scheduling, { spreadAcrossZones: true, antiAffinity: PodAntiAffinity.REQUIRED }),
       zones: zones ? this.rackNames.map((rack) => zones[rack]) : undefined,
       // K8ssandra's minAvailable = size - 1, written so that it also holds while scaling.
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
@@ -236,7 +238,7 @@ export class CassandraRing extends Construct {
       // (443), or the API server's own port once the Service is resolved to an endpoint.
       allowedEgress: [{ ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }, { port: k8s.IntOrString.fromNumber(6443), protocol: 'TCP' }] }],
       resources,
-      runAs: CASSANDRA_USER,
+      runAs: this.runAs,
       containerName: 'cassandra',
       env: cassandraEnv({
         seeds: this.seeds,
@@ -258,7 +260,7 @@ export class CassandraRing extends Construct {
       volumes,
       volumeMounts,
       initContainers: [initContainer],
-      sidecars: props.metrics ? [cassandraExporter(props.metrics)] : undefined,
+      sidecars: props.metrics ? [cassandraExporter(props.metrics, this.runAs)] : undefined,
       metrics: props.metrics ? { ...props.metrics, endpoint: EXPORTER_ENDPOINT } : undefined,
       annotations: IMAGE_USER_EXCEPTION,
     });
@@ -305,7 +307,7 @@ export class CassandraRing extends Construct {
 
     if (auth) {
       const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
-      this.credentials = (props.superuser ?? Credentials.fromExistingSecret(`${name}-superuser`))
+      this.credentials = (props.credentials ?? Credentials.fromExistingSecret(`${name}-superuser`))
         .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
       this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas));
     }
@@ -329,14 +331,14 @@ export class CassandraRing extends Construct {
       metadata: { labels },
       spec: hardenedPodSpec({
         serviceAccountName,
-        runAs: CASSANDRA_USER,
+        runAs: this.runAs,
         selector,
         restartPolicy: 'OnFailure',
         antiAffinity: PodAntiAffinity.NONE,
         containers: [hardenedContainer({
           name: 'auth-bootstrap',
           image,
-          runAs: CASSANDRA_USER,
+          runAs: this.runAs,
           resources: undefined,
           defaultResources: fixedResources(['100m', '500m'], Size.mebibytes(256), [Size.mebibytes(16), Size.mebibytes(64)]),
           command: ['/bin/bash', '-ec', authBootstrapScript({ host: this.endpoint.hostname, port: this.endpoint.port, datacenter: this.datacenter, rf })],

@@ -5,8 +5,9 @@ import { hardenedContainer } from '../../core/container';
 import { MetricsEndpoint } from '../../core/metrics';
 import { exporterProbes } from '../../core/probes';
 import { fixedResources } from '../../core/resources';
-import { CASSANDRA_EXPORTER_DEFAULT_IMAGE, CASSANDRA_USER } from './defaults';
+import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from './defaults';
 import { CassandraMetricsOptions } from './props';
+import { RunAsUser } from '../../core/security';
 
 /** Where the metrics image keeps the exporter's jar (Bitnami's layout; the image's entrypoint is `java -jar` of it). */
 export const EXPORTER_JAR = '/opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar';
@@ -53,11 +54,11 @@ export const CASSANDRA_EXPORTER_CONFIG = [
 ].join('\n');
 
 /** The JMX exporter sidecar: the image's own command (`java -jar` of its exporter), on 8080, with our configuration. */
-export function cassandraExporter(o: CassandraMetricsOptions): k8s.Container {
+export function cassandraExporter(o: CassandraMetricsOptions, runAs: RunAsUser): k8s.Container {
   return hardenedContainer({
     name: 'metrics',
     image: o.image ?? CASSANDRA_EXPORTER_DEFAULT_IMAGE,
-    runAs: CASSANDRA_USER,
+    runAs,
     resources: o.resources,
     defaultResources: EXPORTER_DEFAULT_RESOURCES,
     command: ['java', '-XX:MaxRAMPercentage=50', '-XX:+UseSerialGC', '-XX:-UsePerfData',

@@ -1,19 +1,23 @@
 // The props of CassandraRing and the options they take.
 import { Duration, Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../../../imports/k8s';
 import { Credentials } from '../../core/credentials';
 import { MetricsOptions } from '../../core/metrics';
-import { PodAntiAffinity, SchedulingOptions } from '../../core/scheduling';
+import { StorageOptions } from '../../core/storage';
+import { StatefulSystemProps } from '../../core/system-props';
 
-/** Properties of a {@link CassandraRing}. */
-export interface CassandraRingProps {
-  /**
-   * Name of the ring: the StatefulSet, the headless Service, the PodDisruptionBudget and the NetworkPolicy are
-   * `name` (pods `name-0 …`, whatever the racks), the CQL Service `<name>-client`.
-   * @default 'cassandra'
-   */
-  readonly name?: string;
+/**
+ * Properties of a {@link CassandraRing}. The shared props ({@link StatefulSystemProps}) take Cassandra's defaults:
+ * `name` 'cassandra' (the StatefulSet, the headless Service, the PodDisruptionBudget and the NetworkPolicy; pods
+ * `cassandra-0 …` whatever the racks; the CQL Service `<name>-client`), `image` {@link CassandraRing.DEFAULT_IMAGE}
+ * (the official image: the construct relies on its entrypoint's `CASSANDRA_*` variables, its uid/gid 999 and its
+ * configuration in `/etc/cassandra`), `resources` 500m/2 CPU, 2Gi memory and 512Mi/2Gi ephemeral storage (the memory
+ * limit sizes the JVM heap, see `maxHeapSize`, and must be at least 1 GiB; the ephemeral-storage limit must hold the
+ * log, tmp and config volumes, at least 1.5 GiB), `runAs` uid/gid 999, `scheduling` spread across zones (with
+ * `zones`, strictly over those zones) and a required anti-affinity (two replicas of the same data on one machine would
+ * fail together), `allowedClients` every pod of the namespace, to CQL (9042) only.
+ */
+export interface CassandraRingProps extends StatefulSystemProps {
   /**
    * Number of Cassandra nodes in the datacenter, over all racks. With `racks`, they are spread as evenly as
    * possible, the first racks taking one more when the division is not exact (7 over 3 racks: 3, 2, 2).
@@ -21,22 +25,6 @@ export interface CassandraRingProps {
    * @default 3
    */
   readonly replicas?: number;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * Cluster DNS domain used in the seed addresses and contact points.
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
-  /**
-   * Cassandra image, pinned to a tag or digest. The construct relies on the official image's entrypoint
-   * (`CASSANDRA_*` variables), its uid/gid 999 and its configuration in `/etc/cassandra`.
-   * @default CASSANDRA_DEFAULT_IMAGE
-   */
-  readonly image?: string;
   /**
    * `cluster_name` of cassandra.yaml. Every node of the ring must agree, and it cannot change once data exists
    * (a node whose system keyspace holds another name refuses to start).
@@ -79,22 +67,11 @@ export interface CassandraRingProps {
    */
   readonly seedCount?: number;
   /**
-   * Size of each node's data volume (`/var/lib/cassandra`: data, commitlog, hints, saved caches).
-   * @default Size.gibibytes(10)
+   * Each node's data volume (`/var/lib/cassandra`: data, commitlog, hints, saved caches), retained on delete and
+   * scale-down.
+   * @default - 10 GiB from the cluster's default StorageClass
    */
-  readonly storageSize?: Size;
-  /**
-   * StorageClass of the data volumes.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * CPU, memory and ephemeral storage of each node. An amount given alone (a request without a limit, or the
-   * reverse) is used for both. The memory limit sizes the JVM heap (see `maxHeapSize`); it must be at least 1 GiB.
-   * The ephemeral-storage limit must hold the log, tmp and config volumes (at least 1.5 GiB).
-   * @default - cpu 500m request / 2 limit, memory 2Gi request and limit, ephemeral storage 512Mi request / 2Gi limit
-   */
-  readonly resources?: kplus.ContainerResources;
+  readonly storage?: StorageOptions;
   /**
    * JVM heap (`MAX_HEAP_SIZE`). At most half the memory limit: Cassandra also needs off-heap memory (chunk cache,
    * bloom filters, compression metadata, network buffers, metaspace, thread stacks).
@@ -110,22 +87,6 @@ export interface CassandraRingProps {
    * @default - max(memory limit / 64, 256 MiB), at most a quarter of the heap (see {@link CassandraRing.heapSizes})
    */
   readonly heapNewSize?: Size;
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector, and the spread across zones.
-   * @default - spread across zones (best effort; with `zones`, strictly over those zones); no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
-  /**
-   * Pod anti-affinity across nodes (`kubernetes.io/hostname`). Required by default:
-   * two replicas of the same data on one machine would fail together.
-   * @default PodAntiAffinity.REQUIRED
-   */
-  readonly antiAffinity?: PodAntiAffinity;
-  /**
-   * Who may reach CQL (9042). The nodes always reach each other on every port.
-   * @default - every pod of the same namespace
-   */
-  readonly allowedClients?: k8s.NetworkPolicyPeer[];
   /**
    * Time a node has to shut down. A node that restarts (rolling update, deleted pod, eviction, scale to 0) runs
    * `nodetool drain` (flushes every memtable) in its preStop hook; a node removed by a scale-down (its ordinal is no
@@ -149,9 +110,9 @@ export interface CassandraRingProps {
    * The superuser role that replaces the image's well-known `cassandra`/`cassandra` at the first bootstrap
    * (`PasswordAuthenticator` and `CassandraAuthorizer` are on): an existing Secret (the GitOps default), a
    * SealedSecret sealed at synth, or explicit unsafe plaintext, the same contract as PostgreSQL's credentials.
-   * @default Credentials.fromExistingSecret(`<name>-superuser`) (keys `user` and `password`)
+   * @default - Credentials.fromExistingSecret('<name>-superuser') (keys `user` and `password`)
    */
-  readonly superuser?: Credentials;
+  readonly credentials?: Credentials;
   /**
    * UNSAFE: keep the image's `AllowAllAuthenticator` and `AllowAllAuthorizer`, so that every pod the NetworkPolicy
    * admits reads and writes every keyspace without a password. For throwaway rings only.
@@ -166,7 +127,7 @@ export interface CassandraMetricsOptions extends MetricsOptions {
    * The JMX exporter image: Bitnami's jmx-exporter 0.x, or a copy with its layout (a Java 17 `java` on the PATH, the
    * standalone exporter jar at /opt/bitnami/jmx-exporter/jmx_prometheus_httpserver.jar), e.g. a mirror in your
    * registry. Its configuration comes from the ConfigMap `<name>-jmx-exporter-<hash>` this construct writes.
-   * @default CASSANDRA_EXPORTER_DEFAULT_IMAGE
+   * @default CassandraRing.DEFAULT_EXPORTER_IMAGE
    */
   readonly image?: string;
   /**

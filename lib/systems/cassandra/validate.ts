@@ -11,6 +11,7 @@ import { MIN_EPHEMERAL_LIMIT } from './defaults';
 import { EXPORTER_DEFAULT_RESOURCES } from './exporter';
 import { cassandraHeapSizes, isSize, kibibytes, mebibytes } from './heap';
 import { CassandraRingProps } from './props';
+import { validateStorage } from '../../core/storage';
 
 /** Written unquoted into cassandra.yaml / cassandra-rackdc.properties by the image's `sed`. */
 const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
@@ -33,6 +34,7 @@ export function validateCassandraProps(scope: Construct, props: CassandraRingPro
   if (props.namespace !== undefined) v.child('namespace').dnsLabel(props.namespace);
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   v.child('image').image(r.image);
+  v.child('runAs').runAs(props.runAs);
   v.child('replicas').integer(r.replicas, 1, 1000);
   if (props.clusterName !== undefined) {
     v.child('clusterName').check(typeof props.clusterName === 'string' && CASSANDRA_NAME.test(props.clusterName),
@@ -81,8 +83,7 @@ export function validateCassandraProps(scope: Construct, props: CassandraRingPro
   }
 
   // Storage.
-  if (props.storageSize !== undefined) v.child('storageSize').size(props.storageSize);
-  if (props.storageClassName !== undefined) v.child('storageClassName').dnsSubdomain(props.storageClassName);
+  validateStorage(v.child('storage'), props.storage);
 
   // Resources and heap.
   const memory = r.resources.memory!;
@@ -107,9 +108,9 @@ export function validateCassandraProps(scope: Construct, props: CassandraRingPro
   }
   validateScheduling(v.child('scheduling'), props.scheduling);
   validateMetrics(v.child('metrics'), props.metrics);
-  if (props.superuser !== undefined) {
-    v.child('superuser').check(props.superuser instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', kindOf(props.superuser));
-    v.child('superuser').check(!props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', shown('a Credentials'));
+  if (props.credentials !== undefined) {
+    v.child('credentials').check(props.credentials instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', kindOf(props.credentials));
+    v.child('credentials').check(!props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', shown('a Credentials'));
   }
   if (props.unsafeDisableAuthentication !== undefined) v.child('unsafeDisableAuthentication').check(typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);
   if (props.metrics?.image !== undefined) v.child('metrics', 'image').image(props.metrics.image);

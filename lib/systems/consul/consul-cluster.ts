@@ -9,7 +9,7 @@ import { DEFAULT_CLUSTER_DOMAIN, meta, resolveNamespace } from '../../core/metad
 import { policyPort } from '../../core/network-policy';
 import { shellProbe } from '../../core/probes';
 import { resolveResources } from '../../core/resources';
-import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
+import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
@@ -72,8 +72,8 @@ export class ConsulCluster extends Construct {
   public readonly datacenter: string;
   /** Base URL of the HTTP API for clients in the cluster: `http://` (`https://` with TLS) and the {@link endpoint}. */
   public readonly httpAddress: string;
-  /** The snapshot CronJob, when asked. */
-  public readonly snapshotJob?: k8s.KubeCronJob;
+  /** The backup (snapshot) CronJob `<name>-snapshot`, when asked. */
+  public readonly backupJob?: k8s.KubeCronJob;
 
   constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
     super(scope, id);
@@ -148,13 +148,12 @@ export class ConsulCluster extends Construct {
       // also passes while no server knows a leader, so the first bootstrap (bootstrap_expect waits for every server)
       // and a restart after a full outage go ahead one server at a time instead of deadlocking.
       podManagementPolicy: PodManagementPolicy.ORDERED_READY,
-      antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
       // A quorum survives a zone outage only when its servers are spread over zones.
-      ...schedulingOf(props.scheduling, true),
+      scheduling: resolveScheduling(props.scheduling, { spreadAcrossZones: true, antiAffinity: PodAntiAffinity.REQUIRED }),
       // Quorum of N = floor(N/2)+1 survives one voluntary disruption for N >= 3; with one server there is no quorum to keep,
       // and maxUnavailable 0 would block node drains forever.
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
-      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storageSize ?? Size.gibibytes(10), storageClassName: props.storageClassName }],
+      claims: [{ name: 'data', mountPath: PATHS.data, size: props.storage?.size ?? Size.gibibytes(10), storageClassName: props.storage?.storageClassName }],
       runAs: props.runAs ?? { uid: 100, gid: 1000 },
       resources: resolveResources(props.resources, CONSUL_DEFAULT_RESOURCES),
       command: ['/bin/sh', '-ec'],
@@ -187,7 +186,7 @@ export class ConsulCluster extends Construct {
       extraIngress: [
         ...(props.uiIngress && ui ? [ingressControllerRule(apiPort.name, props.uiIngress)] : []),
         // The snapshot job's pods reach the API port, also when allowedClients leaves them out.
-        ...(props.snapshot ? [{ from: [{ podSelector: { matchLabels: backupSelector(snapshotLabels) } }], ports: [policyPort(apiPort.name)] }] : []),
+        ...(props.backup ? [{ from: [{ podSelector: { matchLabels: backupSelector(snapshotLabels) } }], ports: [policyPort(apiPort.name)] }] : []),
       ],
       podAnnotations: {
         'checksum/config': configHash(configJson),
@@ -214,12 +213,12 @@ export class ConsulCluster extends Construct {
       data: { 'server.json': configJson },
     });
 
-    if (props.snapshot) {
+    if (props.backup) {
       const secretVolumes = [
         ...(tls ? [{ name: 'tls-ca', secret: { secretName: tls.caSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }] } }] : []),
         ...(acl ? [{ name: 'acl-token', secret: { secretName: acl.managementToken.secretName, defaultMode: 0o440, items: [{ key: acl.managementToken.key, path: 'token' }] } }] : []),
       ];
-      this.snapshotJob = backupCronJob(this, {
+      this.backupJob = backupCronJob(this, {
         id: 'snapshot',
         name: `${name}-snapshot`,
         namespace,
@@ -242,7 +241,7 @@ export class ConsulCluster extends Construct {
         volumes: secretVolumes,
         volumeMounts: secretVolumes.map((v) => ({ name: v.name, mountPath: v.name === 'tls-ca' ? PATHS.tlsCa : PATHS.aclToken, readOnly: true })),
         egress: [{ to: [{ podSelector: { matchLabels: this.cluster.selectorLabels } }], ports: [policyPort(apiPort.name)] }],
-        options: props.snapshot,
+        options: props.backup,
         defaultSchedule: '0 * * * *',
         defaultSize: Size.gibibytes(2),
       });

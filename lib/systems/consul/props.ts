@@ -1,13 +1,11 @@
 // The props of ConsulCluster and the options they take.
-import { Duration, Size } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../../../imports/k8s';
+import { Duration } from 'cdk8s';
 import { BackupOptions } from '../../core/backup';
 import { IngressOptions } from '../../core/ingress';
 import { MetricsOptions } from '../../core/metrics';
-import { PodAntiAffinity, SchedulingOptions } from '../../core/scheduling';
 import { SecretKeyRef } from '../../core/secret-key-ref';
-import { RunAsUser } from '../../core/security';
+import { StorageOptions } from '../../core/storage';
+import { StatefulSystemProps } from '../../core/system-props';
 
 /** TLS for the Consul servers, from Secrets created out of band (e.g. by cert-manager or `consul tls cert create`). */
 export interface ConsulTlsOptions {
@@ -35,58 +33,29 @@ export interface ConsulAclOptions {
   readonly managementToken: SecretKeyRef;
 }
 
-/** Properties of a {@link ConsulCluster}. */
-export interface ConsulClusterProps {
-  /**
-   * Name of the StatefulSet and headless Service: pods are `name-0 … name-(N-1)`.
-   * @default 'consul'
-   */
-  readonly name?: string;
+/**
+ * Properties of a {@link ConsulCluster}. The shared props ({@link StatefulSystemProps}) take Consul's defaults:
+ * `name` 'consul' (pods `consul-0 …`), `image` {@link ConsulCluster.DEFAULT_IMAGE}, `resources` 100m/500m CPU and
+ * 200Mi memory (the consul-k8s chart's), `runAs` uid 100 / gid 1000 (the consul image's user), `scheduling` spread
+ * across zones with required anti-affinity (two servers on one node would lose quorum together), `allowedClients`
+ * every pod of the namespace, to the client ports (HTTP/HTTPS, gRPC, DNS, server RPC, LAN gossip).
+ */
+export interface ConsulClusterProps extends StatefulSystemProps {
   /**
    * Number of servers. Must be odd: Raft tolerates (N-1)/2 failures, so an even count adds no fault tolerance.
    * @default 3
    */
   readonly replicas?: number;
   /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * Consul image, pinned.
-   * @default CONSUL_DEFAULT_IMAGE
-   */
-  readonly image?: string;
-  /**
    * Consul datacenter name.
    * @default 'dc1'
    */
   readonly datacenter?: string;
   /**
-   * Cluster DNS domain used in the `retry_join` addresses.
-   * @default 'cluster.local'
+   * Each server's data volume (`/consul/data`), retained on delete and scale-down.
+   * @default - 10 GiB from the cluster's default StorageClass
    */
-  readonly clusterDomain?: string;
-  /**
-   * Size of each server's data volume (`/consul/data`).
-   * @default Size.gibibytes(10)
-   */
-  readonly storageSize?: Size;
-  /**
-   * StorageClass of the data volumes.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * CPU and memory of each server.
-   * @default - cpu 100m request / 500m limit, memory 200Mi request and limit (the consul-k8s chart's values)
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * The user the servers run as.
-   * @default - uid 100, gid 1000 (the consul image's own user)
-   */
-  readonly runAs?: RunAsUser;
+  readonly storage?: StorageOptions;
   /**
    * Enable the web UI and create the `<name>-ui` ClusterIP Service in front of it.
    * @default true
@@ -117,21 +86,6 @@ export interface ConsulClusterProps {
    */
   readonly acl?: ConsulAclOptions;
   /**
-   * Who may reach the servers' client ports (HTTP/HTTPS, gRPC, DNS, server RPC, LAN gossip).
-   * @default - every pod of the same namespace
-   */
-  readonly allowedClients?: k8s.NetworkPolicyPeer[];
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector, and the spread across zones.
-   * @default - spread across zones (best effort); no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
-  /**
-   * Pod anti-affinity across nodes. Required by default: two servers on one node would lose quorum together.
-   * @default PodAntiAffinity.REQUIRED
-   */
-  readonly antiAffinity?: PodAntiAffinity;
-  /**
    * Prometheus metrics from Consul's own endpoint, `/v1/agent/metrics` on the API port (Prometheus' Accept header,
    * or `?format=prometheus`, selects the text format): `telemetry.prometheus_retention_time` is set, the pods carry
    * the `prometheus.io/*` annotations, and the NetworkPolicy lets `scrapers` reach the API port, nothing else;
@@ -142,13 +96,14 @@ export interface ConsulClusterProps {
    */
   readonly metrics?: ConsulMetricsOptions;
   /**
-   * Snapshots of the whole state (KV, catalogue, ACLs, sessions, prepared queries): a CronJob running
-   * `consul snapshot save` against the servers (with the management token when `acl` is on, and the CA with TLS) into
-   * its own retained claim `<name>-snapshot`, one file `consul-<UTC time>.snap` a run, deleting files older than
-   * `retentionDays` after a successful run. Restore with `consul snapshot restore` (see the README).
-   * @default - no snapshots
+   * Backups: snapshots of the whole state (KV, catalogue, ACLs, sessions, prepared queries), by a CronJob
+   * `<name>-snapshot` running `consul snapshot save` against the servers (with the management token when `acl` is
+   * on, and the CA with TLS) into its own retained claim `<name>-snapshot`, one file `consul-<UTC time>.snap` a run,
+   * deleting files older than `retentionDays` after a successful run. Restore with `consul snapshot restore` (see
+   * the README).
+   * @default - no backup
    */
-  readonly snapshot?: ConsulSnapshotOptions;
+  readonly backup?: ConsulBackupOptions;
   /**
    * Extra agent configuration merged into the generated JSON (e.g. `telemetry`, `autopilot`; ACLs come from `acl`).
    * The keys the construct manages (see {@link ConsulCluster.MANAGED_KEYS}) cannot be overridden.
@@ -158,10 +113,10 @@ export interface ConsulClusterProps {
 }
 
 /**
- * Options of {@link ConsulClusterProps.snapshot}: schedule (default hourly, `'0 * * * *'`, as consul-k8s's snapshot
- * agent), claim size (default 2 GiB), StorageClass and retention (default 7 days).
+ * Options of {@link ConsulClusterProps.backup} (snapshots): schedule (default hourly, `'0 * * * *'`, as
+ * consul-k8s's snapshot agent), claim size (default 2 GiB), StorageClass and retention (default 7 days).
  */
-export interface ConsulSnapshotOptions extends BackupOptions {}
+export interface ConsulBackupOptions extends BackupOptions {}
 
 /** Options of {@link ConsulClusterProps.metrics}. */
 export interface ConsulMetricsOptions extends MetricsOptions {

@@ -9,6 +9,7 @@ import { shown } from '../../core/validation-error';
 import { CONSUL_DEFAULT_RESOURCES } from './defaults';
 import { ConsulClusterProps } from './props';
 import { CONSUL_MANAGED_KEYS } from './server-config';
+import { validateStorage } from '../../core/storage';
 
 export function validateConsulProps(
 scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
@@ -16,11 +17,12 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   if (props.name !== undefined) v.child('name').dns1035Label(props.name, 52);
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   if (props.image !== undefined) v.child('image').image(props.image);
+  v.child('runAs').runAs(props.runAs);
   v.child('resources').resources(props.resources, CONSUL_DEFAULT_RESOURCES);
   v.child('replicas').check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 99 && replicas % 2 === 1,
     'must be an odd integer between 1 and 99 (Raft quorum: an even count adds no fault tolerance; 3 or 5 is the usual choice)', replicas);
   v.child('datacenter').dnsLabel(datacenter);
-  if (props.storageSize !== undefined) v.child('storageSize').size(props.storageSize);
+  validateStorage(v.child('storage'), props.storage);
   validateIngress(v.child('uiIngress'), props.uiIngress);
   v.child('uiIngress').check(!(props.uiIngress && props.ui === false), 'needs the UI: set ui to true or drop uiIngress', shown('ui: false'));
   if (props.tls) {
@@ -60,7 +62,7 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
     const telemetry = Object.keys(props.extraConfig ?? {}).filter((k) => k.toLowerCase() === 'telemetry');
     v.child('extraConfig').check(telemetry.length === 0, 'must not set telemetry when metrics is on (metrics writes it)', telemetry);
   }
-  validateBackup(v.child('snapshot'), props.snapshot);
+  validateBackup(v.child('backup'), props.backup);
   validateScheduling(v.child('scheduling'), props.scheduling);
   v.throwIfInvalid();
 }

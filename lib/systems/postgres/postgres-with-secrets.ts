@@ -11,7 +11,7 @@ import { MetricsEndpoint } from '../../core/metrics';
 import { policyPort } from '../../core/network-policy';
 import { exporterProbes, shellProbe } from '../../core/probes';
 import { quantity, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
+import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
@@ -20,7 +20,6 @@ import { IPostgresDatabase, PostgresConnection } from './connection';
 import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION } from './defaults';
 import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
 import { backupScript, preStopScript, readinessScript } from './scripts';
-import { DynamicStorage, HostPathStorage, HostPathStorageOptions, PostgresStorage } from './storage';
 import { validatePostgresProps } from './validate';
 import { Endpoint } from '../../core/endpoint';
 
@@ -60,9 +59,9 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     const name = props.name ?? 'postgres';
     const namespace = resolveNamespace(this, props.namespace);
     const serviceName = props.serviceName ?? `${name}-service`;
-    const storage = props.storage ?? PostgresStorage.dynamic(Size.gibibytes(8));
     const runAs = props.runAs ?? { uid: 999, gid: 999 };
-    guardValidation(this, () => validatePostgresProps(this, props, storage));
+    guardValidation(this, () => validatePostgresProps(this, props));
+    const storage = { size: props.storage?.size ?? Size.gibibytes(8), storageClassName: props.storage?.storageClassName };
 
     const appLabels = { app: 'postgres', instance: name, component: 'database' };
     const labels = recommendedLabels({ ...appLabels, version: undefined });
@@ -82,13 +81,12 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       { name: 'shm', mountPath: '/dev/shm' },
     ];
     let claims;
-    if (storage instanceof HostPathStorage) {
-      const claimName = this.hostPathVolume(name, namespace, labels, storage.options);
+    if (props.storage?.hostPath !== undefined) {
+      const claimName = this.hostPathVolume(name, namespace, labels, { ...storage, path: props.storage.hostPath });
       volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
       volumeMounts.push({ name: 'data', mountPath: DATA_DIR });
     } else {
-      const dynamic = storage as DynamicStorage;
-      claims = [{ name: 'data', mountPath: DATA_DIR, size: dynamic.size, storageClassName: dynamic.storageClassName }];
+      claims = [{ name: 'data', mountPath: DATA_DIR, ...storage }];
     }
 
     const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs) : undefined;
@@ -98,6 +96,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       replicas: 1,
       namespace,
       image: props.image ?? POSTGRES_DEFAULT_IMAGE,
+      clusterDomain: props.clusterDomain,
       appLabels,
       ports: [{ name: 'postgres', port: 5432 }],
       claims,
@@ -120,8 +119,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       terminationGracePeriod: Duration.seconds(60),
       // One pod: a budget of one unavailable lets drains proceed (minAvailable 1 would block them forever).
       disruptionBudget: DisruptionBudget.maxUnavailable(1),
-      antiAffinity: PodAntiAffinity.NONE,
-      ...schedulingOf(props.scheduling, false),
+      scheduling: resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.NONE }),
       clientPorts: ['postgres'],
       allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
       sidecars: metrics ? [metrics.container] : undefined,
@@ -206,7 +204,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   }
 
   /** A static hostPath PersistentVolume and its claim, bound to each other (single-node clusters); returns the claim name. */
-  private hostPathVolume(name: string, namespace: string, labels: Record<string, string>, o: HostPathStorageOptions): string {
+  private hostPathVolume(name: string, namespace: string, labels: Record<string, string>, o: { path: string; size: Size; storageClassName?: string }): string {
     const storageClassName = o.storageClassName ?? 'manual';
     const claimName = `${name}-pvc`;
     const pv = new k8s.KubePersistentVolume(this, 'pv', {

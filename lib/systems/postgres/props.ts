@@ -1,52 +1,11 @@
 // The props of PostgresWithSecrets and the options they take.
 import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../../../imports/k8s';
 import { BackupOptions } from '../../core/backup';
-import {
-  Credentials, CredentialsBinding, CredentialsBindOptions, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
-} from '../../core/credentials';
+import { Credentials } from '../../core/credentials';
 import { MetricsOptions } from '../../core/metrics';
-import { SchedulingOptions } from '../../core/scheduling';
-import { RunAsUser } from '../../core/security';
-import { PostgresStorage } from './storage';
-
-/**
- * Keys of the credentials Secret.
- * @deprecated use {@link CredentialsSecretKeys} (the same keys, shared by every system)
- */
-export interface PostgresSecretKeys extends CredentialsSecretKeys {}
-
-/**
- * Options of {@link Credentials.sealed}.
- * @deprecated use {@link SealedCredentialsOptions}
- */
-export interface SealedPostgresCredentialsOptions extends SealedCredentialsOptions {}
-
-/**
- * Options of {@link Credentials.unsafePlaintext}.
- * @deprecated use {@link PlaintextCredentialsOptions}
- */
-export interface PlaintextPostgresCredentialsOptions extends PlaintextCredentialsOptions {}
-
-/**
- * Where a database's credentials ended up.
- * @deprecated use {@link CredentialsBinding}
- */
-export interface PostgresCredentialsBinding extends CredentialsBinding {}
-
-/**
- * Context a credentials source is bound in.
- * @deprecated use {@link CredentialsBindOptions}
- */
-export interface PostgresCredentialsBindOptions extends CredentialsBindOptions {}
-
-/**
- * PostgreSQL's name for {@link Credentials}, the credentials contract every system shares:
- * `PostgresCredentials.fromExistingSecret()`, `.sealed()` and `.unsafePlaintext()` are `Credentials`' own.
- * @deprecated use {@link Credentials}
- */
-export abstract class PostgresCredentials extends Credentials {}
+import { StatefulSystemProps } from '../../core/system-props';
+import { PostgresStorageOptions } from './storage';
 
 /** A `pg_dump` CronJob writing into its own retained claim (schedule default '0 3 * * *', claim default 10 GiB). */
 export interface PostgresBackupOptions extends BackupOptions {}
@@ -55,7 +14,7 @@ export interface PostgresBackupOptions extends BackupOptions {}
 export interface PostgresMetricsOptions extends MetricsOptions {
   /**
    * The postgres_exporter image.
-   * @default POSTGRES_EXPORTER_DEFAULT_IMAGE
+   * @default PostgresWithSecrets.DEFAULT_EXPORTER_IMAGE
    */
   readonly image?: string;
   /**
@@ -65,64 +24,41 @@ export interface PostgresMetricsOptions extends MetricsOptions {
   readonly resources?: kplus.ContainerResources;
 }
 
-/** Properties of a {@link PostgresWithSecrets}. */
-export interface PostgresWithSecretsProps {
+/**
+ * Properties of a {@link PostgresWithSecrets}. The shared props ({@link StatefulSystemProps}) take PostgreSQL's
+ * defaults: `name` 'postgres' (pod `postgres-0`, prefix of every object), `image`
+ * {@link PostgresWithSecrets.DEFAULT_IMAGE}, `resources` 250m/1 CPU and 512Mi memory, `runAs` uid/gid 999 (the
+ * postgres image's user), `scheduling` without zone spread or anti-affinity (one pod), `allowedClients` none: port
+ * 5432 admits the pods carrying `connection.clientLabels` in the same namespace, and the peers given here.
+ */
+export interface PostgresWithSecretsProps extends StatefulSystemProps {
   /** Name of the database to create (`POSTGRES_DB`). */
   readonly database: string;
-  /** Where the user name and password come from. */
+  /** Where the database owner's user name and password come from. */
   readonly credentials: Credentials;
-  /**
-   * Name of the StatefulSet (pod `<name>-0`) and prefix of every object.
-   * @default 'postgres'
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * PostgreSQL image, pinned.
-   * @default POSTGRES_DEFAULT_IMAGE
-   */
-  readonly image?: string;
   /**
    * Name of the ClusterIP Service clients use.
    * @default - `<name>-service` (`postgres-service`)
    */
   readonly serviceName?: string;
   /**
-   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (e.g. `postgres`, for clients configured with that host name).
+   * Also create an ExternalName Service with this name pointing at the ClusterIP Service (e.g. `postgres`, for
+   * clients configured with that host name).
    * @default - no alias
    */
   readonly aliasServiceName?: string;
   /**
-   * Where the data directory lives.
-   * @default PostgresStorage.dynamic(Size.gibibytes(8))
+   * The data directory's storage: a claim from a StorageClass (retained on delete), or with `hostPath` a static
+   * PersistentVolume on a node's directory.
+   * @default - 8 GiB from the cluster's default StorageClass
    */
-  readonly storage?: PostgresStorage;
-  /**
-   * CPU and memory.
-   * @default - cpu 250m request / 1 limit, memory 512Mi request and limit
-   */
-  readonly resources?: kplus.ContainerResources;
+  readonly storage?: PostgresStorageOptions;
   /**
    * Size of the memory-backed `/dev/shm` (the container runtime's 64MB default is too small for parallel queries).
    * It counts against the memory limit.
    * @default Size.mebibytes(256)
    */
   readonly sharedMemorySize?: Size;
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
-   * one pod, and is off unless asked for).
-   * @default - no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
-  /**
-   * Pods allowed to reach port 5432, besides pods carrying `connection.clientLabels` in the same namespace.
-   * @default - none
-   */
-  readonly allowedClients?: k8s.NetworkPolicyPeer[];
   /**
    * Nightly `pg_dump` into its own retained claim.
    * @default - no backup
@@ -135,9 +71,4 @@ export interface PostgresWithSecretsProps {
    * @default - no metrics
    */
   readonly metrics?: PostgresMetricsOptions;
-  /**
-   * The user PostgreSQL runs as.
-   * @default - uid 999, gid 999 (the postgres image's own user)
-   */
-  readonly runAs?: RunAsUser;
 }

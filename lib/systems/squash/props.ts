@@ -1,11 +1,9 @@
 // The props of SquashApp and how it is exposed.
 import { Duration } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
 import { Credentials } from '../../core/credentials';
 import { IngressOptions } from '../../core/ingress';
-import { SchedulingOptions } from '../../core/scheduling';
-import { RunAsUser } from '../../core/security';
 import { IPostgresDatabase } from '../postgres/connection';
+import { SystemProps } from '../../core/system-props';
 
 /** How Squash TM is reached from outside the cluster. */
 export class SquashExposure {
@@ -36,35 +34,20 @@ export class SquashExposure {
     public readonly ingressOptions?: IngressOptions) {}
 }
 
-/** Properties of a {@link SquashApp}. */
-export interface SquashAppProps {
+/**
+ * Properties of a {@link SquashApp}. The shared props ({@link SystemProps}) take Squash TM's defaults: `name`
+ * 'squash-tm', `image` {@link SquashApp.DEFAULT_IMAGE}, `resources` 500m/2 CPU and 2Gi memory (about what Squash TM
+ * recommends), `runAs` uid/gid 10001, `scheduling` without zone spread, with a preferred anti-affinity; `clusterDomain`
+ * is the domain of the {@link SquashApp.endpoint}.
+ */
+export interface SquashAppProps extends SystemProps {
   /** The PostgreSQL database: a {@link PostgresWithSecrets} of this app, or an {@link ExternalPostgresDatabase} made elsewhere. */
   readonly database: IPostgresDatabase;
-  /**
-   * Name of the Deployment, Service and other objects.
-   * @default 'squash-tm'
-   */
-  readonly name?: string;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * Squash TM image, pinned.
-   * @default SQUASH_DEFAULT_IMAGE
-   */
-  readonly image?: string;
   /**
    * How Squash TM is reached.
    * @default SquashExposure.nodePort()
    */
   readonly exposure?: SquashExposure;
-  /**
-   * CPU and memory.
-   * @default - cpu 500m request / 2 limit, memory 2Gi request and limit
-   */
-  readonly resources?: kplus.ContainerResources;
   /**
    * Share of the memory limit the JVM heap may use (`-XX:MaxRAMPercentage`).
    * @default 70
@@ -81,15 +64,4 @@ export interface SquashAppProps {
    * @default - the database's Secret (same namespace only)
    */
   readonly credentials?: Credentials;
-  /**
-   * The user Squash TM runs as.
-   * @default - uid 10001, gid 10001
-   */
-  readonly runAs?: RunAsUser;
-  /**
-   * Scheduling controls: a PriorityClass, tolerations, a node selector (the spread across zones means little for
-   * one pod, and is off unless asked for).
-   * @default - no priority class, toleration or node selector
-   */
-  readonly scheduling?: SchedulingOptions;
 }

@@ -11,7 +11,7 @@ import { meta, resolveNamespace, DEFAULT_CLUSTER_DOMAIN } from '../../core/metad
 import { networkPolicySpec, policyPort } from '../../core/network-policy';
 import { hardenedPodSpec } from '../../core/pod';
 import { fixedResources, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, schedulingOf } from '../../core/scheduling';
+import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
@@ -63,7 +63,7 @@ export class SquashApp extends Construct {
       ? props.credentials.bind(this, { namespace, defaultSecretName: `${name}-db-credentials`, labels })
       : { secretName: db.secretName, usernameKey: db.usernameKey, passwordKey: db.passwordKey };
     this.credentials = credentials;
-    this.endpoint = new Endpoint(`${name}.${namespace}.svc.${DEFAULT_CLUSTER_DOMAIN}`, 8080);
+    this.endpoint = new Endpoint(`${name}.${namespace}.svc.${props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`, 8080);
     const dbHost = sameNamespace ? db.host : db.fqdn;
     const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
     const heap = props.heapPercentage ?? 70;
@@ -145,8 +145,7 @@ export class SquashApp extends Construct {
             serviceAccountName: sa.name,
             runAs,
             selector,
-            antiAffinity: PodAntiAffinity.PREFERRED,
-            ...schedulingOf(props.scheduling, false),
+            ...resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.PREFERRED }),
             terminationGracePeriod: Duration.seconds(60),
             initContainers: [waitForDb],
             containers: [squash],

@@ -21,6 +21,7 @@ export function validateSquashProps(scope: Construct, props: SquashAppProps, exp
     v.throwIfInvalid();
   }
   if (props.name !== undefined) v.child('name').dns1035Label(props.name, 47);
+  if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   v.child('runAs').runAs(props.runAs);
   // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.
   const at = v.child('database', 'connection');
