@@ -32,7 +32,7 @@ export { SecretKeyRef } from './core/secret-key-ref';
 export {
   Credentials, CredentialsBinding, CredentialsBindOptions, CredentialsSecretKeys, PlaintextCredentialsOptions, SealedCredentialsOptions,
 } from './core/credentials';
-export { ClusterMetrics, MetricsEndpoint, MetricsOptions, PodMonitorOptions } from './core/metrics';
+export { ClusterMetrics, MetricsEndpoint, MetricsOptions, MetricsTlsOptions, PodMonitorOptions } from './core/metrics';
 export { BackupOptions } from './core/backup';
 export { IngressOptions } from './core/ingress';
 export { PropValidationError } from './core/validation-error';

@@ -152,7 +152,7 @@ describe('CassandraRing authentication (on by default)', () => {
   });
 
   test('sealed credentials: a SealedSecret, and the password is nowhere in the output', () => {
-    const objs = ring({ credentials: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'Very-Secret-Pw-19' }) }).objs;
+    const objs = ring({ credentials: Credentials.sealedSecret({ certificate: CERT, username: 'orders_admin', password: 'Very-Secret-Pw-19' }) }).objs;
     expect(find(objs, 'SealedSecret').metadata.name).toBe('cassandra-superuser');
     expect(JSON.stringify(objs)).not.toContain('Very-Secret-Pw-19');
   });
@@ -166,7 +166,7 @@ describe('CassandraRing authentication (on by default)', () => {
 
   test.each<[string, CassandraRingProps, RegExp]>([
     ['superuser and unsafeDisableAuthentication', { credentials: Credentials.fromExistingSecret('x'), unsafeDisableAuthentication: true }, /prop "credentials" must not be given with unsafeDisableAuthentication/],
-    ['a superuser that is not Credentials', { credentials: { secretName: 'x' } as any }, /prop "credentials" must come from Credentials.fromExistingSecret\(\), .sealed\(\) or .unsafePlaintext\(\)/],
+    ['a superuser that is not Credentials', { credentials: { secretName: 'x' } as any }, /prop "credentials" must come from Credentials.fromExistingSecret\(\), .sealedSecret\(\) or .unsafePlaintext\(\)/],
     ['a plaintext superuser with a short password', { credentials: Credentials.unsafePlaintext({ username: 'admin', password: 'short' }) }, /prop "credentials.password" must be at least 8 characters; got <redacted>/],
   ])('refused: %s', (_name, props, message) => {
     expect(errorOf((c) => new CassandraRing(c, 'cassandra', props))).toMatch(message);

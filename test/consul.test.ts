@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ConsulCluster, ConsulClusterProps, PodAntiAffinity } from '../lib';
 
-const consulServerConfig = ConsulCluster.serverConfig;
+const consulServerConfig = ConsulCluster.buildServerConfig;
 import { Manifest, container, errorOf, find, synth } from './util';
 
 const configOf = (objs: Manifest[]) => JSON.parse(find(objs, 'ConfigMap').data['server.json']);

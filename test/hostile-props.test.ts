@@ -64,7 +64,7 @@ describe('hostile props are refused with path, prop, rule and value', () => {
     ['a Secret key of 300 characters', (c) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials: Credentials.fromExistingSecret('pg', { username: 'u'.repeat(300) }) }), /prop "credentials.keys.username" must be a Secret key \(1 to 253/],
     ['a Secret key ".."', (c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'g', key: '..' } }), /prop "gossipKey.key" must be a Secret key/],
     // SealedSecret
-    ['a kubernetes.io/tls SealedSecret without tls.crt and tls.key', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, type: 'kubernetes.io/tls', stringData: { a: 'b' } }), /prop "stringData" must hold the keys a kubernetes.io\/tls Secret requires; missing; got \["tls.crt","tls.key"\]/],
+    ['a kubernetes.io/tls SealedSecret without tls.crt and tls.key', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, secretType: 'kubernetes.io/tls', stringData: { a: 'b' } }), /prop "stringData" must hold the keys a kubernetes.io\/tls Secret requires; missing; got \["tls.crt","tls.key"\]/],
     ['a SealedSecret over 1 MiB', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, stringData: { big: 'x'.repeat(2 * 1024 * 1024) } }), /prop "stringData" must hold at most 1 MiB/],
     // counts and namespaces
     ['Consul replicas past 99', (c) => new ConsulCluster(c, 'consul', { replicas: 101 }), /prop "replicas" must be an odd integer between 1 and 99/],

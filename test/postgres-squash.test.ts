@@ -147,7 +147,7 @@ describe('Credentials: the password never reaches the output unless asked for in
   const b64 = Buffer.from(PASSWORD).toString('base64');
   const kinds: Array<[string, Credentials, boolean]> = [
     ['fromExistingSecret', Credentials.fromExistingSecret('postgres-credentials'), false],
-    ['sealed', Credentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }), false],
+    ['sealed', Credentials.sealedSecret({ certificate: CERT, username: USERNAME, password: PASSWORD }), false],
     ['unsafePlaintext', Credentials.unsafePlaintext({ username: USERNAME, password: PASSWORD }), true],
   ];
   test.each(kinds)('%s', (_kind, credentials, plaintext) => {
@@ -178,7 +178,7 @@ describe('Credentials: the password never reaches the output unless asked for in
 
   test('sealed: a strict-scope SealedSecret named <name>-credentials, used by both workloads', () => {
     const objs = synth((c) => {
-      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials: Credentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }) });
+      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials: Credentials.sealedSecret({ certificate: CERT, username: USERNAME, password: PASSWORD }) });
       new SquashApp(c, 'squash', { database: pg });
     }, 'squash');
     const sealed = find(objs, 'SealedSecret');
@@ -361,7 +361,7 @@ describe('bad input', () => {
   test.each<[string, (c: any) => void, RegExp]>([
     ['empty database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: '' }), /test\/pg: invalid props[\s\S]*prop "database" must be a PostgreSQL identifier.*got ""/],
     ['invalid database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: 'squash-tm' }), /prop "database" must be a PostgreSQL identifier.*got "squash-tm"/],
-    ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.sealed({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
+    ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.sealedSecret({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
     ['credentials whose user and password keys are the same', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.fromExistingSecret('pg', { username: 'creds', password: 'creds' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.keys.password" must differ from keys.username.*got "creds"/],
     ['a Squash memory limit that leaves no heap (-Xmx44m)', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), resources: { memory: { limit: Size.mebibytes(64) } } }), /test\/sq: invalid props[\s\S]*prop "resources.memory.limit" must leave a heap of at least 512 MiB at heapPercentage 70 \(it gives -Xmx44m\)/],
     ['a plaintext Secret name that is not a DNS name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.unsafePlaintext({ username: 'squash', password: 'long-enough-1', secretName: 'Bad_Name' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],

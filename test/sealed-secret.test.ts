@@ -215,7 +215,7 @@ describe('SealedSecret construct', () => {
   });
 
   test('honours a custom Secret type', () => {
-    const { sealed } = synthSealed({ type: 'kubernetes.io/basic-auth', stringData: { username: 'u-1', password: 'p-1' } });
+    const { sealed } = synthSealed({ secretType: 'kubernetes.io/basic-auth', stringData: { username: 'u-1', password: 'p-1' } });
     expect(sealed.spec.template.type).toBe('kubernetes.io/basic-auth');
     expect(unseal(sealed, Buffer.from('squash/postgres-credentials'))).toEqual({ username: 'u-1', password: 'p-1' });
   });

@@ -59,7 +59,7 @@ test('values are shown once, without escaping noise; shown() and kindOf() print 
 
 test('from JavaScript, a missing credentials prop reads "got undefined", and an object is never printed (it may hold a password)', () => {
   expect(errorOf((c) => new PostgresWithSecrets(c, 'pg', { database: 'app' } as any)))
-    .toMatch(/prop "credentials" must come from Credentials\.fromExistingSecret\(\), \.sealed\(\) or \.unsafePlaintext\(\); got undefined$/m);
+    .toMatch(/prop "credentials" must come from Credentials\.fromExistingSecret\(\), \.sealedSecret\(\) or \.unsafePlaintext\(\); got undefined$/m);
   const plain = errorOf((c) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials: { username: 'u', password: 'hunter2hunter2' } } as any));
   expect(plain).toMatch(/prop "credentials" must come from .*; got an object of another class$/m);
   expect(plain).not.toContain('hunter2');

@@ -60,7 +60,7 @@ export function buildVariants(app: App): App {
   namespace(seed, 'squash-seed004');
   const pg = new PostgresWithSecrets(seed, 'postgres', {
     database: 'squashtm',
-    credentials: Credentials.sealed({ certificate: CERT, username: 'squash', password: 'not-a-real-password' }),
+    credentials: Credentials.sealedSecret({ certificate: CERT, username: 'squash', password: 'not-a-real-password' }),
     storage: { hostPath: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' },
     aliasServiceName: 'postgres',
     backup: { schedule: '0 3 * * *', retentionDays: 7 },
@@ -98,7 +98,7 @@ export function buildVariants(app: App): App {
     storage: { size: Size.gibibytes(100) },
     resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
     // The superuser that replaces cassandra/cassandra, sealed for the cluster at synth.
-    credentials: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
+    credentials: Credentials.sealedSecret({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
     // The JMX exporter sidecar on every node, and a PodMonitor.
     metrics: {
       scrapers: [PROMETHEUS],

@@ -21,7 +21,7 @@ export interface CredentialsSecretKeys {
   readonly password?: string;
 }
 
-/** Options of {@link Credentials.sealed}. */
+/** Options of {@link Credentials.sealedSecret}. */
 export interface SealedCredentialsOptions {
   /** The sealed-secrets controller's public certificate, PEM (`kubeseal --fetch-cert`). */
   readonly certificate: string;
@@ -102,7 +102,7 @@ export abstract class Credentials {
    * bound to the namespace and name (strict scope). Safe to commit; only the cluster's controller can open it.
    * Sealing is randomized, like kubeseal: each synth writes new ciphertext for the same values.
    */
-  public static sealed(options: SealedCredentialsOptions): Credentials {
+  public static sealedSecret(options: SealedCredentialsOptions): Credentials {
     return new SealedCredentials(options);
   }
 
@@ -166,7 +166,7 @@ class PlaintextCredentials extends Credentials {
     validateValues(scope, this.options.username, this.options.password, this.options.secretName);
     const secretName = this.options.secretName ?? o.defaultSecretName;
     process.emitWarning(`${scope.node.path}: Credentials.unsafePlaintext writes the password of Secret "${secretName}" `
-      + 'into the synthesized YAML. Use fromExistingSecret() or sealed() for anything you commit.', 'UnsafePlaintextSecret');
+      + 'into the synthesized YAML. Use fromExistingSecret() or sealedSecret() for anything you commit.', 'UnsafePlaintextSecret');
     new k8s.KubeSecret(scope, 'credentials', {
       metadata: meta(secretName, o.namespace, o.labels),
       type: 'Opaque',

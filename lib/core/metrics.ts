@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import * as monitoring from '../../imports/monitoring.coreos.com';
 import { meta } from './metadata';
+import { SecretKeyRef } from './secret-key-ref';
 import { policyPort } from './network-policy';
 import { PropValidator } from './validation';
 
@@ -53,16 +54,23 @@ export interface MetricsEndpoint {
    */
   readonly https?: boolean;
   /**
-   * For https: the Secret (in the same namespace) holding the CA under `tls.crt`, and the name the server's
-   * certificate is valid for.
+   * For https: the CA and the name the server's certificate is valid for.
    * @default - none
    */
-  readonly tls?: { readonly caSecretName: string; readonly serverName: string };
+  readonly tls?: MetricsTlsOptions;
   /**
-   * A Secret (in the same namespace) holding a token the scraper sends as `Authorization: Bearer <token>`.
+   * A Secret key (in the same namespace) holding a token the scraper sends as `Authorization: Bearer <token>`.
    * @default - no token
    */
-  readonly bearerToken?: { readonly secretName: string; readonly key: string };
+  readonly bearerToken?: SecretKeyRef;
+}
+
+/** How a scraper verifies a metrics endpoint served over HTTPS. */
+export interface MetricsTlsOptions {
+  /** The Secret (in the same namespace) holding the CA certificate under `tls.crt`. */
+  readonly caSecretName: string;
+  /** The name the server's certificate is valid for. */
+  readonly serverName: string;
 }
 
 /** What StatefulCluster needs to publish metrics: the user's options and the system's endpoint. */

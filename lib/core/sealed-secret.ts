@@ -87,7 +87,7 @@ export interface SealedSecretProps {
    *
    * @default 'Opaque'
    */
-  readonly type?: string;
+  readonly secretType?: string;
 
   /**
    * Labels copied to the SealedSecret and to the Secret template.
@@ -120,7 +120,7 @@ export class SealedSecret extends Construct {
     requireProps(this, props);
 
     const sealingScope = props.scope ?? SealedSecretScope.STRICT;
-    const type = props.type ?? 'Opaque';
+    const type = props.secretType ?? 'Opaque';
     const publicKey = guardValidation(this, () => validateProps(this, props, sealingScope, type));
     checkUniqueObjectIdentities(this);
 
@@ -179,7 +179,7 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
 
   const scopes: string[] = Object.values(SealedSecretScope);
   v.child('scope').check(scopes.includes(scope), `must be one of ${scopes.join(', ')} (SealedSecretScope)`, scope);
-  v.child('type').check(typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
+  v.child('secretType').check(typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
 
   const stringData: unknown = props.stringData;
   if (v.child('stringData').check(typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData),

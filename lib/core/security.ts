@@ -7,7 +7,10 @@ export interface RunAsUser {
   readonly uid: number;
   /** Numeric group id. */
   readonly gid: number;
-  /** Group that owns mounted volumes. @default gid */
+  /**
+   * Group that owns mounted volumes.
+   * @default - the gid
+   */
   readonly fsGroup?: number;
 }
 

@@ -4,6 +4,10 @@ import { Size } from 'cdk8s';
 /**
  * Thrown at synth time when a construct receives props it cannot turn into a safe deployment.
  * The message names the construct path, the prop, the rule and the value received.
+ *
+ * TypeScript and JavaScript only (jsii cannot extend Error): from Python, Java and Go the same message arrives as
+ * the language's exception for a JavaScript error.
+ * @jsii ignore
  */
 export class PropValidationError extends Error {
   /** Path of the construct whose props are invalid (e.g. `consul/consul`). */

@@ -20,7 +20,7 @@ import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
-import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES } from './defaults';
+import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES, CASSANDRA_EXPORTER_DEFAULT_IMAGE } from './defaults';
 import { cassandraEnv } from './env';
 import { CASSANDRA_EXPORTER_CONFIG, cassandraExporter, EXPORTER_ENDPOINT } from './exporter';
 import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
@@ -49,6 +49,9 @@ import { Endpoint } from '../../core/endpoint';
 export class CassandraRing extends Construct {
   /** The Cassandra image deployed unless `image` says otherwise. */
   public static readonly DEFAULT_IMAGE: string = CASSANDRA_DEFAULT_IMAGE;
+
+  /** Criteo's cassandra_exporter of the metrics sidecar unless `metrics.image` says otherwise (Bitnami's chart ships it). */
+  public static readonly DEFAULT_EXPORTER_IMAGE: string = CASSANDRA_EXPORTER_DEFAULT_IMAGE;
 
   /** Pod label naming the rack of a ring with one rack (in its StatefulSet's selector); absent with several racks. */
   public static readonly RACK_LABEL: string = CASSANDRA_RACK_LABEL;

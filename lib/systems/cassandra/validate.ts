@@ -109,7 +109,7 @@ export function validateCassandraProps(scope: Construct, props: CassandraRingPro
   validateScheduling(v.child('scheduling'), props.scheduling);
   validateMetrics(v.child('metrics'), props.metrics);
   if (props.credentials !== undefined) {
-    v.child('credentials').check(props.credentials instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', kindOf(props.credentials));
+    v.child('credentials').check(props.credentials instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealedSecret() or .unsafePlaintext()', kindOf(props.credentials));
     v.child('credentials').check(!props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', shown('a Credentials'));
   }
   if (props.unsafeDisableAuthentication !== undefined) v.child('unsafeDisableAuthentication').check(typeof props.unsafeDisableAuthentication === 'boolean', 'must be a boolean', props.unsafeDisableAuthentication);

@@ -43,7 +43,7 @@ export class ConsulCluster extends Construct {
    * The Consul server agent configuration (the JSON of `server.json`) for the given input: a pure function, so tests
    * (and, later, real agents) can use it on its own.
    */
-  public static serverConfig(input: ConsulServerConfigInput): { [key: string]: unknown } {
+  public static buildServerConfig(input: ConsulServerConfigInput): { [key: string]: unknown } {
     return consulServerConfig(input);
   }
 

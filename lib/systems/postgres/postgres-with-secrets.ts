@@ -34,6 +34,9 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   /** The PostgreSQL image deployed unless `image` says otherwise. */
   public static readonly DEFAULT_IMAGE: string = POSTGRES_DEFAULT_IMAGE;
 
+  /** The prometheus-community postgres_exporter of the metrics sidecar unless `metrics.image` says otherwise. */
+  public static readonly DEFAULT_EXPORTER_IMAGE: string = POSTGRES_EXPORTER_DEFAULT_IMAGE;
+
   /** The StatefulCluster core (StatefulSet of one, headless Service, PDB, NetworkPolicy). */
   public readonly cluster: StatefulCluster;
   /** The StatefulSet of one (`name`, pod `<name>-0`). */

@@ -16,7 +16,7 @@ export function validatePostgresProps(scope: Construct, props: PostgresWithSecre
   v.child('database').check(typeof props.database === 'string' && PG_IDENTIFIER.test(props.database),
     'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
   v.child('credentials').check(props.credentials instanceof Credentials,
-    'must come from Credentials.fromExistingSecret(), .sealed() or .unsafePlaintext()', kindOf(props.credentials));
+    'must come from Credentials.fromExistingSecret(), .sealedSecret() or .unsafePlaintext()', kindOf(props.credentials));
   if (props.name !== undefined) v.child('name').dns1035Label(props.name, 40);
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   if (props.serviceName !== undefined) v.child('serviceName').dns1035Label(props.serviceName);

@@ -28,8 +28,8 @@ export class SquashExposure {
   private constructor(
     /** Service type. */
     public readonly serviceType: string,
-    /** Fixed node port, if any. */
-    public readonly nodePort?: number,
+    /** The fixed node port of `nodePort(port)`, if one was given. */
+    public readonly fixedNodePort?: number,
     /** Ingress options, if any. */
     public readonly ingressOptions?: IngressOptions) {}
 }

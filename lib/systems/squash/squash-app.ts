@@ -167,7 +167,7 @@ export class SquashApp extends Construct {
       spec: {
         type: exposure.serviceType,
         selector,
-        ports: [{ name: 'http', port: 8080, targetPort: http, protocol: 'TCP', nodePort: exposure.nodePort }],
+        ports: [{ name: 'http', port: 8080, targetPort: http, protocol: 'TCP', nodePort: exposure.fixedNodePort }],
       },
     });
     if (exposure.ingressOptions) {

@@ -39,7 +39,7 @@ export function validateSquashProps(scope: Construct, props: SquashAppProps, exp
     at.child('serverLabels').check(Object.keys(db.serverLabels ?? {}).length > 0, 'must select the database pods (an empty selector lets Squash reach every pod)', db.serverLabels);
   }
   if (!v.child('exposure').check(exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', kindOf(exposure))) v.throwIfInvalid();
-  if (exposure.nodePort !== undefined) v.child('exposure', 'nodePort').integer(exposure.nodePort, 30000, 32767);
+  if (exposure.fixedNodePort !== undefined) v.child('exposure', 'nodePort').integer(exposure.fixedNodePort, 30000, 32767);
   validateIngress(v.child('exposure', 'ingress'), exposure.ingressOptions);
   if (props.heapPercentage !== undefined) v.child('heapPercentage').integer(props.heapPercentage, 25, 90);
   if (props.image !== undefined) v.child('image').image(props.image);
