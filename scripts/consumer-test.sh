@@ -14,8 +14,9 @@ version() { node -p "require('./node_modules/$1/package.json').version"; }
 echo "consumer-test: npm pack"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 contents=$(tar -tzf "$work/$tarball")
-for required in package/package.json package/README.md package/LICENSE package/API.md \
-  package/build/pkg/lib/index.js package/build/pkg/lib/index.d.ts package/build/pkg/imports/k8s.js package/build/pkg/imports/k8s.d.ts; do
+for required in package/package.json package/README.md package/LICENSE package/API.md package/CHANGELOG.md package/.jsii \
+  package/build/pkg/lib/index.js package/build/pkg/lib/index.d.ts package/build/pkg/lib/plan/index.js package/build/pkg/lib/plan/index.d.ts \
+  package/build/pkg/imports/k8s.js package/build/pkg/imports/k8s.d.ts; do
   grep -qx "$required" <<<"$contents" || { echo "consumer-test: FAIL: $required missing from $tarball"; exit 1; }
 done
 # The scripts pods run, embedded into the YAML at synth from beside the compiled code (lib/core/script.ts).
