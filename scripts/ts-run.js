@@ -23,7 +23,7 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'ts-run');
 const tsconfigPath = path.join(root, 'tsconfig.json');
 const generatedDir = path.join(root, 'imports') + path.sep;
 const version = (pkg) => require(path.join(root, 'node_modules', pkg, 'package.json')).version;
-const salt = ['v2', version('ts-node'), version('typescript'), fs.readFileSync(tsconfigPath, 'utf-8'), process.version].join('\0');
+const salt = ['v3', version('ts-node'), version('typescript'), fs.readFileSync(tsconfigPath, 'utf-8'), process.version].join('\0');
 const indexPath = path.join(cacheDir, `index-${crypto.createHash('sha256').update(salt).digest('hex').slice(0, 16)}.json`);
 
 /** filename -> [stat signature, cache key] of the sources hashed by earlier runs. */
@@ -82,11 +82,16 @@ require.extensions['.ts'] = function compileTs(module, filename) {
     output = fs.readFileSync(cached, 'utf-8');
   } catch {
     output = tsNode().compile(source ?? fs.readFileSync(filename, 'utf-8'), filename);
-    if (filename.startsWith(generatedDir)) {
+    output = output.replace(/\n\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]*)\s*$/, (_, map) => {
       // Generated code (imports/k8s.ts, 1.1 MB): its inline source map would cost every --enable-source-maps run
       // ~80 ms to parse, and a stack trace into generated code is as readable without it.
-      output = output.replace(/\n\/\/# sourceMappingURL=data:[^\n]*\s*$/, '\n');
-    }
+      if (filename.startsWith(generatedDir)) return '\n';
+      // Elsewhere the map stays, without the sources it embeds (tsconfig's inlineSources): a stack trace needs the
+      // mappings only (the .ts file is on disk), and Node parses every inline map at load under --enable-source-maps.
+      const parsed = JSON.parse(Buffer.from(map, 'base64').toString('utf-8'));
+      delete parsed.sourcesContent;
+      return `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(parsed)).toString('base64')}\n`;
+    });
     fs.mkdirSync(cacheDir, { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, output);
