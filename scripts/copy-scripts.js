@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Copies the script files of lib/ (*.sh, *.py: what pods and Jobs run, embedded into the YAML at synth from the
 // directory of the code that embeds them) next to the compiled JavaScript in build/pkg/lib/, so the package ships them.
-// usage: node scripts/copy-scripts.js   (run by npm run build)
+// usage: node scripts/copy-scripts.js [<lib dir of the compiled code>]   (run by npm run build: build/pkg/lib)
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const from = path.join(root, 'lib');
-const to = path.join(root, 'build', 'pkg', 'lib');
+const to = path.resolve(root, process.argv[2] ?? path.join('build', 'pkg', 'lib'));
 let count = 0;
 (function walk(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
