@@ -200,10 +200,15 @@ case "$1" in
       esac ;;
 esac
 `, { mode: 0o755 });
+    // sleep is recorded, not slept: the retry's pause is asserted instead of waited for.
+    fs.writeFileSync(path.join(bin, 'sleep'), `#!/bin/sh\necho "sleep $*" >> ${dir}/state\n`, { mode: 0o755 });
     const s = script(find(ring().objs, 'Job')).replace(/\/run\/secrets\/cassandra/g, secrets).replace(/\/run\/cqlsh/g, work);
     const out = execFileSync('/bin/bash', ['-ec', s], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: work }, stdio: 'pipe', timeout: 60_000 }).toString();
     expect(out).toContain('role ring_admin is the superuser');
-    expect(fs.readFileSync(path.join(dir, 'state'), 'utf-8').split('\n').filter((l) => l === 'setup')).toHaveLength(2);
+    const state = fs.readFileSync(path.join(dir, 'state'), 'utf-8').split('\n');
+    expect(state.filter((l) => l === 'setup')).toHaveLength(2);
+    // One pause of 5 s between the failed setup and its retry.
+    expect(state.slice(state.indexOf('setup'), state.lastIndexOf('setup'))).toEqual(['setup', 'sleep 5']);
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -50,7 +50,7 @@ export class CassandraRing extends Construct {
   /** The Cassandra image deployed unless `image` says otherwise. */
   public static readonly DEFAULT_IMAGE: string = CASSANDRA_DEFAULT_IMAGE;
 
-  /** Criteo's cassandra_exporter of the metrics sidecar unless `metrics.image` says otherwise (Bitnami's chart ships it). */
+  /** The Prometheus JMX exporter (Bitnami's build of jmx_prometheus_httpserver) of the metrics sidecar unless `metrics.image` says otherwise. */
   public static readonly DEFAULT_EXPORTER_IMAGE: string = CASSANDRA_EXPORTER_DEFAULT_IMAGE;
 
   /** Pod label naming the rack of a ring with one rack (in its StatefulSet's selector); absent with several racks. */
