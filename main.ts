@@ -3,7 +3,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './imports/k8s';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, Manifests, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, Manifests, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster,
 } from './lib';
 
 /** nginx server block: serve the per-pod `www` claim, and answer /healthz for the readiness probe. */
@@ -77,7 +77,7 @@ export class SquashChart extends Chart {
     super(scope, id, props);
     this.postgres = new PostgresWithSecrets(this, 'postgres', {
       database: 'squashtm',
-      credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+      credentials: Credentials.fromExistingSecret('postgres-credentials'),
       aliasServiceName: 'postgres',
     });
     this.squash = new SquashApp(this, 'squash', {

@@ -33,7 +33,7 @@ if [ "${#pages[@]}" -eq 0 ] || [ ! -f "$tmp/out/API.md" ]; then
   exit 1
 fi
 {
-  echo '<!-- Generated from lib/index.ts by `npm run docs` (scripts/api-docs.sh, typedoc.json). Do not edit by hand. -->'
+  echo '<!-- Generated from lib/index.ts and lib/plan/index.ts by `npm run docs` (scripts/api-docs.sh, typedoc.json). Do not edit by hand. -->'
   echo
   cat "$tmp/out/API.md"
   for page in "${pages[@]}"; do
@@ -41,7 +41,14 @@ fi
     printf '\n***\n\n<!-- %s -->\n\n' "$page"
     cat "$tmp/out/$page"
   done
-} | sed -e 's/[[:space:]]*$//' | cat -s > "$tmp/API.md"   # no trailing blanks, no runs of empty lines
+} | sed -e 's/[[:space:]]*$//' | cat -s > "$tmp/API.md.pages"   # no trailing blanks, no runs of empty lines
+# One file: links to another page become links to its heading (GitHub's anchors: lower case, punctuation dropped).
+node -e '
+const fs = require("fs");
+const text = fs.readFileSync(process.argv[1], "utf-8");
+const anchor = (page) => { const h = text.match(new RegExp("<!-- " + page + " -->\\n\\n# (.*)")); return h ? h[1].toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-") : null; };
+process.stdout.write(text.replace(/\]\(([^()#]+\.md)(#[^)]*)?\)/g, (m, page, hash) => { const a = anchor(page); return a ? `](${hash ?? "#" + a})` : m; }));
+' "$tmp/API.md.pages" > "$tmp/API.md"
 # exactly one newline at the end
 printf '%s\n' "$(cat "$tmp/API.md")" > "$tmp/API.md.norm"
 

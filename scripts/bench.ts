@@ -12,7 +12,7 @@ import { performance } from 'perf_hooks';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CassandraRing, ConsulCluster, PostgresConnection, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster,
+  CassandraRing, ConsulCluster, Credentials, ExternalPostgresDatabase, PostgresConnection, PostgresWithSecrets, SquashApp, SquashExposure, StatefulCluster,
 } from '../lib';
 
 function squashConnection(namespace: string): PostgresConnection {
@@ -27,11 +27,11 @@ function squashConnection(namespace: string): PostgresConnection {
 const CONSTRUCTS: Record<string, (chart: Construct, i: number) => void> = {
   StatefulCluster: (c, i) => new StatefulCluster(c, `web-${i}`, { namespace: `ns-${i}`, name: 'web', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', replicas: 2 }),
   ConsulCluster: (c, i) => new ConsulCluster(c, `consul-${i}`, { namespace: `ns-${i}` }),
-  PostgresWithSecrets: (c, i) => new PostgresWithSecrets(c, `postgres-${i}`, { namespace: `ns-${i}`, database: 'app', credentials: PostgresCredentials.fromExistingSecret('postgres-credentials') }),
+  PostgresWithSecrets: (c, i) => new PostgresWithSecrets(c, `postgres-${i}`, { namespace: `ns-${i}`, database: 'app', credentials: Credentials.fromExistingSecret('postgres-credentials') }),
   // The database is measured on its own above: here Squash gets a connection, so only SquashApp's objects count.
   SquashApp: (c, i) => new SquashApp(c, `squash-${i}`, {
     namespace: `ns-${i}`,
-    database: { connection: squashConnection(`ns-${i}`) },
+    database: new ExternalPostgresDatabase(squashConnection(`ns-${i}`)),
     exposure: SquashExposure.ingress({ host: 'squash.example.com' }),
   }),
   CassandraRing: (c, i) => new CassandraRing(c, `cassandra-${i}`, { namespace: `ns-${i}` }),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # npm run test:bindings: the library from Python, Java and Go, as their users get it.
 #
-#  1. jsii compiles the package (lib/, imports/) in a staging copy of the sources (the work tree is left as is),
-#     cached in .tools/bindings/jsii-<key> by a hash of those sources and of the compiler.
+#  1. npm run build (scripts/build.sh: tsc for the TypeScript-only plan, jsii for lib/ and imports/, the script files
+#     pods run copied beside the JavaScript, jsii's warnings checked) in a staging copy of the sources (the work tree
+#     is left as is), cached in .tools/bindings/jsii-<key> by a hash of those sources and of the compiler.
 #  2. jsii-pacmak (pinned: scripts/jsii-pacmak/) builds the Python wheel, the Java jar (Maven layout) and the Go
 #     module from it, cached in .tools/bindings/pkg-<key>, key = hash of the jsii assembly (.jsii), of every file
 #     of the npm tarball the bindings embed, and of the toolchain. A warm run compiles (jsii) and rebuilds nothing.
@@ -94,7 +95,7 @@ else
   fi
   # What `npm pack` and jsii read: the manifest, the sources, the docs the tarball ships, the TypeScript configs;
   # not what a compile in the work tree may have left beside the sources.
-  src_files=(package.json lib imports README.md LICENSE)
+  src_files=(package.json lib imports README.md LICENSE scripts/build.sh scripts/copy-scripts.js scripts/jsii-warnings.js)
   for f in API.md CHANGELOG.md tsconfig*.json; do [ -e "$f" ] && src_files+=("$f"); done
   sources() { find "${src_files[@]}" -type f ! -name '*.js' ! -name '*.d.ts' ! -name '*.js.map' ! -name '.jsii' ! -name '*.tsbuildinfo' -print0 | sort -z; }
   # The compiled package is cached by a hash of those files and of the compiler, so a warm run skips jsii too.
@@ -106,9 +107,9 @@ else
     rm -rf "$compiled" && mkdir -p "$compiled"
     sources | tar -cf - --null -T - | tar -xf - -C "$compiled"
     ln -s "$root/node_modules" "$compiled/node_modules"
-    timed "jsii $jsii_version (compile lib/ into the assembly)" bash -c "cd '$compiled' && '$root/node_modules/.bin/jsii' >'$work/jsii.log' 2>&1" \
+    timed "jsii $jsii_version (npm run build: compile lib/ into the assembly)" bash -c "cd '$compiled' && bash scripts/build.sh >'$work/jsii.log' 2>&1" \
       || { cat "$work/jsii.log" >&2; return 1; }
-    grep -E '^(Errors|warning)' "$work/jsii.log" >&2 || true
+    grep -E '^(Errors|warning|build:|copy-scripts:|jsii-warnings:)' "$work/jsii.log" >&2 || true
     rm "$compiled/node_modules"
     touch "$compiled/.done"
   }

@@ -14,10 +14,15 @@ version() { node -p "require('./node_modules/$1/package.json').version"; }
 echo "consumer-test: npm pack"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 contents=$(tar -tzf "$work/$tarball")
-for required in package/package.json package/README.md package/LICENSE package/API.md \
-  package/build/pkg/lib/index.js package/build/pkg/lib/index.d.ts package/build/pkg/imports/k8s.js package/build/pkg/imports/k8s.d.ts; do
+for required in package/package.json package/README.md package/LICENSE package/API.md package/CHANGELOG.md package/.jsii \
+  package/build/pkg/lib/index.js package/build/pkg/lib/index.d.ts package/build/pkg/lib/plan/index.js package/build/pkg/lib/plan/index.d.ts \
+  package/build/pkg/imports/k8s.js package/build/pkg/imports/k8s.d.ts; do
   grep -qx "$required" <<<"$contents" || { echo "consumer-test: FAIL: $required missing from $tarball"; exit 1; }
 done
+# The scripts pods run, embedded into the YAML at synth from beside the compiled code (lib/core/script.ts).
+while IFS= read -r script; do
+  grep -qx "package/build/pkg/$script" <<<"$contents" || { echo "consumer-test: FAIL: $script missing from $tarball (build/pkg/$script)"; exit 1; }
+done < <(find lib -name '*.sh' -o -name '*.py' | sort)
 if grep -E '^package/(test|dist|scripts|\.ci|main\.ts)|\.test\.|^package/lib/|^package/imports/.*\.ts$' <<<"$contents" | grep -v '\.d\.ts$'; then
   echo "consumer-test: FAIL: the tarball holds tests, sources or generated output (above)"; exit 1
 fi
@@ -46,5 +51,6 @@ for (const f of [...want, "Kustomization"]) if (!fs.existsSync(process.argv[2] +
 const kinds = fs.readFileSync(process.argv[2] + "/platform.k8s.yaml", "utf8").match(/^kind: \w+/gm);
 if (!kinds.includes("kind: StatefulSet")) throw new Error("no StatefulSet in platform.k8s.yaml");
 if (r.consul[0] !== "consul-0.consul.platform.svc.cluster.local") throw new Error("consul: " + r.consul);
+if (!(r.planRules > 20)) throw new Error("cdk8s-stateful-constructs/plan: " + r.planRules + " rules");
 console.log("consumer-test: OK - packed library installed, compiled with strict TypeScript, 2 charts synthesized");
 ' "$out" "$work/out"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compatibility check of lib/output/sealed-secret.ts against the real kubeseal binary (run by CI).
+# Compatibility check of lib/core/sealing.ts against the real kubeseal binary (run by CI).
 #
 #   1. seals known values with our code and the throwaway fixture certificate (test/fixtures), one SealedSecret per scope;
 #   2. `kubeseal --recovery-unseal` with the fixture private key must give back exactly those values (base64 `data`);
@@ -38,14 +38,14 @@ fixture() { node -r ts-node/register/transpile-only scripts/seal-fixture.ts "$@"
 echo "kubeseal-check: using $("$KUBESEAL" --version) at $KUBESEAL"
 
 # 1-2. our sealing -> kubeseal unsealing
-fixture seal "$TMP" || die "sealing with lib/output/sealed-secret.ts failed"
+fixture seal "$TMP" || die "sealing with lib/core/sealing.ts failed"
 for scope in "${SCOPES[@]}"; do
   if ! "$KUBESEAL" --recovery-unseal --recovery-private-key "$KEY" -o json \
       <"$TMP/$scope.yaml" >"$TMP/$scope.unsealed.json" 2>"$TMP/$scope.err"; then
-    die "kubeseal could not unseal the $scope SealedSecret sealed by lib/output/sealed-secret.ts: $(cat "$TMP/$scope.err")"
+    die "kubeseal could not unseal the $scope SealedSecret sealed by lib/core/sealing.ts: $(cat "$TMP/$scope.err")"
   fi
 done
-fixture verify "$TMP" || die "values unsealed by kubeseal differ from the values sealed by lib/output/sealed-secret.ts"
+fixture verify "$TMP" || die "values unsealed by kubeseal differ from the values sealed by lib/core/sealing.ts"
 
 # 3. strict scope binds the ciphertext to namespace and name
 for moved in moved-namespace moved-name; do
@@ -69,6 +69,6 @@ for scope in "${SCOPES[@]}"; do
       || die "kubeseal --raw failed for $scope/$key: $(cat "$TMP/raw.err")"
   done
 done
-fixture open "$TMP" || die "lib/output/sealed-secret.ts could not open values sealed by kubeseal --raw"
+fixture open "$TMP" || die "lib/core/sealing.ts could not open values sealed by kubeseal --raw"
 
-echo "kubeseal-check: OK - lib/output/sealed-secret.ts and $("$KUBESEAL" --version) agree in both directions for all scopes"
+echo "kubeseal-check: OK - lib/core/sealing.ts and $("$KUBESEAL" --version) agree in both directions for all scopes"

@@ -20,9 +20,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PlanObject } from '../lib/plan/diff';
-import { plan } from '../lib/plan/plan';
-import { formatPlan, kubernetesObjects, parseManifests, readManifests } from '../lib/plan/report';
+import { formatPlan, kubernetesObjects, parseManifests, plan, PlanObject, readManifests } from '../lib/plan';
 
 interface Args {
   against?: string;

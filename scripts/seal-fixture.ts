@@ -1,10 +1,10 @@
 // Helper of scripts/kubeseal-check.sh: the TypeScript half of the kubeseal compatibility check.
 //
-//   seal <dir>     seal the fixture values with lib/output/sealed-secret.ts and the fixture certificate: <dir>/<scope>.yaml
+//   seal <dir>     seal the fixture values with lib/core/sealing.ts and the fixture certificate: <dir>/<scope>.yaml
 //                  for each scope, strict-scope copies moved to another namespace / name (<dir>/moved-namespace.yaml,
 //                  <dir>/moved-name.yaml) that must NOT unseal, and the plaintexts as <dir>/plain/<key> for kubeseal --raw
 //   verify <dir>   check <dir>/<scope>.unsealed.json (from `kubeseal --recovery-unseal -o json`) against the fixture values
-//   open <dir>     open <dir>/raw/<scope>/<key> (from `kubeseal --raw`) with lib/output/sealed-secret.ts: the other direction
+//   open <dir>     open <dir>/raw/<scope>/<key> (from `kubeseal --raw`) with lib/core/sealing.ts: the other direction
 //
 // Run with: node -r ts-node/register/transpile-only scripts/seal-fixture.ts <command> ...
 // The fixture key pair in test/fixtures is a throwaway used only by tests and this check.
@@ -12,7 +12,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, Testing, Yaml } from 'cdk8s';
-import { SealedSecret, SealedSecretScope, hybridDecrypt, sealingLabel } from '../lib/output/sealed-secret';
+import { SealedSecret, SealedSecretScope, sealingLabel } from '../lib/core/sealed-secret';
+import { hybridDecrypt } from '../lib/core/sealing';
 
 const ROOT = path.resolve(__dirname, '..');
 const CERT = path.join(ROOT, 'test', 'fixtures', 'sealing-test-cert.pem');

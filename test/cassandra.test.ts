@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CassandraRing, CassandraRingProps, Credentials } from '../lib';
 
@@ -69,10 +69,11 @@ describe('CassandraRing', () => {
 
   test('all props snapshot (one rack)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'racks'>> = {
-      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true, antiAffinity: PodAntiAffinity.REQUIRED },
       metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], podMonitor: {}, image: 'registry.example.com/mirror/bitnami/jmx-exporter:0.20.0', resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } } },
-      superuser: Credentials.fromExistingSecret('events-admin', { username: 'name', password: 'secret' }),
+      credentials: Credentials.fromExistingSecret('events-admin', { username: 'name', password: 'secret' }),
       unsafeDisableAuthentication: false,
+      runAs: { uid: 999, gid: 999, fsGroup: 999 },
       name: 'events',
       replicas: 5,
       namespace: 'data',
@@ -83,8 +84,7 @@ describe('CassandraRing', () => {
       rack: 'r1',
       zones: { r1: 'eu-west-1a' },
       seedCount: 2,
-      storageSize: Size.gibibytes(100),
-      storageClassName: 'fast-ssd',
+      storage: { size: Size.gibibytes(100), storageClassName: 'fast-ssd' },
       resources: {
         cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(4) },
         memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) },
@@ -92,7 +92,6 @@ describe('CassandraRing', () => {
       },
       maxHeapSize: Size.gibibytes(3),
       heapNewSize: Size.mebibytes(600),
-      antiAffinity: PodAntiAffinity.REQUIRED,
       allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
       terminationGracePeriod: Duration.minutes(10),
     };
@@ -101,10 +100,11 @@ describe('CassandraRing', () => {
 
   test('multi-rack snapshot (all props)', () => {
     const allProps: Required<Omit<CassandraRingProps, 'rack'>> = {
-      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true, antiAffinity: PodAntiAffinity.REQUIRED },
       metrics: { scrapers: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
-      superuser: Credentials.fromExistingSecret('ring-admin'),
+      credentials: Credentials.fromExistingSecret('ring-admin'),
       unsafeDisableAuthentication: false,
+      runAs: { uid: 999, gid: 999, fsGroup: 999 },
       name: 'cassandra',
       replicas: 7,
       namespace: 'ring',
@@ -115,12 +115,10 @@ describe('CassandraRing', () => {
       racks: ['a', 'b', 'c'],
       zones: { a: 'zone-a', b: 'zone-b', c: 'zone-c' },
       seedCount: 3,
-      storageSize: Size.gibibytes(50),
-      storageClassName: 'ssd',
+      storage: { size: Size.gibibytes(50), storageClassName: 'ssd' },
       resources: { memory: { limit: Size.gibibytes(4) } },
       maxHeapSize: Size.gibibytes(1),
       heapNewSize: Size.mebibytes(256),
-      antiAffinity: PodAntiAffinity.REQUIRED,
       allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } } }],
       terminationGracePeriod: Duration.minutes(5),
     };
@@ -154,8 +152,8 @@ describe('CassandraRing', () => {
     expect(cql.spec.type).toBe('ClusterIP');
     expect(cql.spec.selector).toEqual(RING_SELECTOR);
     expect(cql.spec.ports).toEqual([{ name: 'cql', port: 9042, targetPort: 'cql', protocol: 'TCP' }]);
-    expect(r.service).toBeDefined();
-    expect(r.cqlService).toBeDefined();
+    expect(r.service).toBe(r.cluster.service);
+    expect(ApiObject.of(r.clientService).name).toBe('cassandra-client');
   });
 
   test('container ports 7000 intra-node, 7001 TLS, 7199 JMX, 9042 CQL', () => {
@@ -265,7 +263,7 @@ describe('CassandraRing', () => {
       { labelSelector: { matchLabels: RING_SELECTOR }, topologyKey: 'kubernetes.io/hostname' },
     ]);
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key).toBe('kubernetes.io/os');
-    const preferred = find(ring({ antiAffinity: PodAntiAffinity.PREFERRED }).objs, 'StatefulSet').spec.template.spec.affinity.podAntiAffinity;
+    const preferred = find(ring({ scheduling: { antiAffinity: PodAntiAffinity.PREFERRED } }).objs, 'StatefulSet').spec.template.spec.affinity.podAntiAffinity;
     expect(preferred.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels).toEqual(RING_SELECTOR);
   });
 
@@ -302,7 +300,7 @@ describe('CassandraRing', () => {
     expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].metadata.name', 'data');
     expect(sts).toHaveProperty('spec.volumeClaimTemplates[0].spec.resources.requests.storage', '10Gi');
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
-    const custom = find(ring({ storageSize: Size.gibibytes(200), storageClassName: 'ssd' }).objs, 'StatefulSet');
+    const custom = find(ring({ storage: { size: Size.gibibytes(200), storageClassName: 'ssd' } }).objs, 'StatefulSet');
     expect(custom.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'ssd', resources: { requests: { storage: '200Gi' } } });
   });
 
@@ -324,8 +322,7 @@ describe('CassandraRing', () => {
   test('contact points: the CQL Service in the chart\'s namespace', () => {
     const { ring: r } = ring({}, 'prod');
     expect(r.contactPoints).toEqual(['cassandra-client.prod.svc.cluster.local:9042']);
-    expect(r.cqlHost).toBe('cassandra-client.prod.svc.cluster.local');
-    expect(r.cqlPort).toBe(9042);
+    expect(r.endpoint).toEqual({ hostname: 'cassandra-client.prod.svc.cluster.local', port: 9042, socketAddress: 'cassandra-client.prod.svc.cluster.local:9042' });
   });
 
   describe('several racks', () => {
@@ -471,8 +468,8 @@ describe('CassandraRing', () => {
       ['invalid name', { name: 'Cassandra' }, /prop "name" must be a DNS-1035 label.*got "Cassandra"/],
       ['zero replicas', { replicas: 0 }, /prop "replicas" must be an integer between 1 and 1000; got 0/],
       ['unpinned image', { image: 'cassandra:latest' }, /prop "image" must be an image reference pinned to a tag.*got "cassandra:latest"/],
-      ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
-      ['grace period too short to drain', { terminationGracePeriod: Duration.seconds(10) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 30 \(nodetool drain flushes every memtable\); got "10s"/],
+      ['invalid storage size', { storage: { size: Size.mebibytes(0)  }}, /prop "storage.size" must be a Size of at least 1 MiB/],
+      ['grace period too short to drain', { terminationGracePeriod: Duration.seconds(10) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 30 \(nodetool drain flushes every memtable\); got 10s/],
     ])('%s', (_case, props, expected) => {
       const message = errorOf((c) => new CassandraRing(c, 'cassandra', props));
       expect(message).toContain('test/cassandra: invalid props');

@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ConsulCluster, ConsulClusterProps, PodAntiAffinity } from '../lib';
 
-const consulServerConfig = ConsulCluster.serverConfig;
+const consulServerConfig = ConsulCluster.buildServerConfig;
 import { Manifest, container, errorOf, find, synth } from './util';
 
 const configOf = (objs: Manifest[]) => JSON.parse(find(objs, 'ConfigMap').data['server.json']);
@@ -57,15 +57,14 @@ describe('ConsulCluster', () => {
 
   test('all props snapshot', () => {
     const all: Required<ConsulClusterProps> = {
-      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
+      scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true, antiAffinity: PodAntiAffinity.REQUIRED },
       name: 'registry',
       replicas: 5,
       namespace: 'infra',
       image: 'hashicorp/consul:1.20.2',
       datacenter: 'eu-west',
       clusterDomain: 'kube.local',
-      storageSize: Size.gibibytes(20),
-      storageClassName: 'fast-ssd',
+      storage: { size: Size.gibibytes(20), storageClassName: 'fast-ssd' },
       resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
       runAs: { uid: 100, gid: 1000, fsGroup: 1000 },
       ui: true,
@@ -73,9 +72,8 @@ describe('ConsulCluster', () => {
       gossipKey: { secretName: 'consul-gossip', key: 'key' },
       tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls', httpsOnly: true },
       acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
-      snapshot: { schedule: '30 * * * *', size: Size.gibibytes(5), storageClassName: 'backup', retentionDays: 14 },
+      backup: { schedule: '30 * * * *', size: Size.gibibytes(5), storageClassName: 'backup', retentionDays: 14 },
       allowedClients: [{ namespaceSelector: { matchLabels: { 'consul.example.com/client': 'true' } } }],
-      antiAffinity: PodAntiAffinity.REQUIRED,
       extraConfig: { autopilot: { min_quorum: 3 } },
       metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], retention: Duration.minutes(2) },
     };
@@ -313,7 +311,7 @@ describe('ConsulCluster', () => {
     });
 
     test('hourly `consul snapshot save` into a retained claim of its own, 7 days kept, the token from the Secret file when ACLs are on', () => {
-      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: {}, acl }), 'consul');
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { backup: {}, acl }), 'consul');
       const cj = find(objs, 'CronJob', 'consul-snapshot');
       expect(cj.spec).toMatchObject({ schedule: '0 * * * *', concurrencyPolicy: 'Forbid' });
       const pod = cj.spec.jobTemplate.spec.template.spec;
@@ -342,7 +340,7 @@ describe('ConsulCluster', () => {
 
     test('NetworkPolicies: the job reaches the servers\' API port (and DNS) only; the servers admit it even when allowedClients leaves it out', () => {
       const allowedClients = [{ podSelector: { matchLabels: { role: 'app' } } }];
-      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: {}, allowedClients }), 'consul');
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { backup: {}, allowedClients }), 'consul');
       const jobSelector = { 'app.kubernetes.io/name': 'consul', 'app.kubernetes.io/instance': 'consul', 'app.kubernetes.io/component': 'snapshot' };
       const own = find(objs, 'NetworkPolicy', 'consul-snapshot');
       expect(own.spec.podSelector).toEqual({ matchLabels: jobSelector });
@@ -353,7 +351,7 @@ describe('ConsulCluster', () => {
     });
 
     test('with TLS: HTTPS to the servers with the CA and the server name', () => {
-      const objs = synth((c) => new ConsulCluster(c, 'consul', { snapshot: { schedule: '15 */6 * * *', retentionDays: 30, size: Size.gibibytes(1), storageClassName: 'backup' }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { backup: { schedule: '15 */6 * * *', retentionDays: 30, size: Size.gibibytes(1), storageClassName: 'backup' }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
       const cj = find(objs, 'CronJob', 'consul-snapshot');
       const c = cj.spec.jobTemplate.spec.template.spec.containers[0];
       expect(cj.spec.schedule).toBe('15 */6 * * *');
@@ -369,10 +367,10 @@ describe('ConsulCluster', () => {
     });
 
     test.each<[string, any, RegExp]>([
-      ['a schedule that is not cron', { snapshot: { schedule: 'hourly' } }, /prop "snapshot.schedule" must be a 5-field cron expression.*got "hourly"/],
-      ['a retention of 0 days', { snapshot: { retentionDays: 0 } }, /prop "snapshot.retentionDays" must be an integer/],
-      ['an empty claim', { snapshot: { size: Size.mebibytes(0) } }, /prop "snapshot.size" must be a Size of at least 1 MiB/],
-      ['a StorageClass that is not a DNS subdomain', { snapshot: { storageClassName: 'Fast_SSD' } }, /prop "snapshot.storageClassName" must be a DNS-1123 subdomain.*got "Fast_SSD"/],
+      ['a schedule that is not cron', { backup: { schedule: 'hourly' } }, /prop "backup.schedule" must be a 5-field cron expression.*got "hourly"/],
+      ['a retention of 0 days', { backup: { retentionDays: 0 } }, /prop "backup.retentionDays" must be an integer/],
+      ['an empty claim', { backup: { size: Size.mebibytes(0) } }, /prop "backup.size" must be a Size of at least 1 MiB/],
+      ['a StorageClass that is not a DNS subdomain', { backup: { storageClassName: 'Fast_SSD' } }, /prop "backup.storageClassName" must be a DNS-1123 subdomain.*got "Fast_SSD"/],
     ])('refused: %s', (_case, props, expected) => {
       const message = errorOf((c) => new ConsulCluster(c, 'consul', props));
       expect(message).toContain('test/consul: invalid props');
@@ -424,13 +422,13 @@ describe('ConsulCluster', () => {
       ['zero replicas', { replicas: 0 }, /prop "replicas" must be an odd integer between 1 and 99.*got 0/],
       ['negative replicas', { replicas: -3 }, /prop "replicas" must be an odd integer between 1 and 99.*got -3/],
       ['invalid datacenter', { datacenter: 'DC_1' }, /prop "datacenter" must be a DNS-1123 label.*got "DC_1"/],
-      ['invalid storage size', { storageSize: Size.mebibytes(0) }, /prop "storageSize" must be a Size of at least 1 MiB/],
+      ['invalid storage size', { storage: { size: Size.mebibytes(0)  }}, /prop "storage.size" must be a Size of at least 1 MiB/],
       ['ingress host not a DNS name', { uiIngress: { host: 'consul_ui' } }, /prop "uiIngress.host" must be a DNS name.*got "consul_ui"/],
       ['ingress without the UI', { ui: false, uiIngress: { host: 'consul.example.com' } }, /prop "uiIngress" needs the UI/],
       ['TLS without a CA secret', { tls: { caSecretName: '', serverSecretName: 'srv' } }, /prop "tls.caSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
       ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
-      ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got "Size.gibibytes\(2\) \/ Size.gibibytes\(1\)"/],
+      ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got Size.gibibytes\(2\) \/ Size.gibibytes\(1\)/],
       ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1035 label/],
       ['extra config overriding a managed key', { extraConfig: { bootstrap_expect: 1 } }, /prop "extraConfig" must not set keys the construct manages.*got \["bootstrap_expect"\]/],
       ['extra config overriding a managed key in another letter case (consul reads `Server` as `server`)', { extraConfig: { Server: false } }, /prop "extraConfig" must not set keys the construct manages, in any letter case.*got \["Server"\]/],

@@ -6,18 +6,17 @@ import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SealedSecret, SquashApp,
-  SquashExposure, StatefulCluster, StatefulClusterProps,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, ExternalPostgresDatabase, PostgresWithSecrets, SealedSecret, SquashApp, SquashExposure, StatefulCluster, StatefulClusterProps,
 } from '../lib';
 import { errorOf } from './util';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
 const web: StatefulClusterProps = { name: 'web', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }] };
-const credentials = PostgresCredentials.fromExistingSecret('pg');
+const credentials = Credentials.fromExistingSecret('pg');
 const sc = (p: Partial<StatefulClusterProps>) => (c: Construct) => new StatefulCluster(c, 'web', { ...web, ...p } as StatefulClusterProps);
 const pg = (p: object) => (c: Construct) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials, ...p });
 const external = (connection: object) => (c: Construct) => new SquashApp(c, 'squash', {
-  database: { connection: { host: 'db', fqdn: 'db.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'test', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'db-client': 'true' }, serverLabels: { app: 'db' }, ...connection } } as any,
+  database: new ExternalPostgresDatabase({ host: 'db', fqdn: 'db.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'test', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'db-client': 'true' }, serverLabels: { app: 'db' }, ...connection } as any),
   exposure: SquashExposure.clusterIp(),
 });
 const any = (x: unknown) => x as any;
@@ -39,7 +38,7 @@ describe('hostile props are refused with path, prop, rule and value', () => {
     ['connection.serverLabels empty (egress to every pod)', external({ serverLabels: {} }), /prop "database.connection.serverLabels" must select the database pods/],
     ['Squash runAs uid 0', (c) => new SquashApp(c, 'squash', { database: new PostgresWithSecrets(c, 'pg', { database: 'app', credentials }), runAs: { uid: 0, gid: 0 } }), /prop "runAs.uid" must be an integer between 1 and 2147483647; got 0/],
     // enums and names the API server checks
-    ['antiAffinity not one of the enum', sc({ antiAffinity: any('REQUIRED') }), /prop "antiAffinity" must be one of "required", "preferred", "none"; got "REQUIRED"/],
+    ['antiAffinity not one of the enum', sc({ scheduling: { antiAffinity: any('REQUIRED') } }), /prop "scheduling.antiAffinity" must be one of "required", "preferred", "none"; got "REQUIRED"/],
     ['podManagementPolicy not one of the enum', sc({ podManagementPolicy: any('Sequential') }), /prop "podManagementPolicy" must be one of "OrderedReady", "Parallel"; got "Sequential"/],
     ['a port protocol in lower case', sc({ ports: [{ name: 'http', port: 8080, protocol: any('tcp') }] }), /prop "ports\[0\].protocol" must be one of "TCP", "UDP", "SCTP"; got "tcp"/],
     ['no access mode', sc({ claims: [{ name: 'd', mountPath: '/d', size: Size.gibibytes(1), accessModes: [] }] }), /prop "claims\[0\].accessModes" must be a non-empty list of ReadWriteOnce/],
@@ -61,11 +60,11 @@ describe('hostile props are refused with path, prop, rule and value', () => {
     ['a cron schedule with TZ=', pg({ backup: { schedule: 'TZ=UTC 0 3 * * *' } }), /prop "backup.schedule" must be a 5-field cron expression/],
     ['a backup storage class with upper case', pg({ backup: { storageClassName: 'Fast_SSD' } }), /prop "backup.storageClassName" must be a DNS-1123 subdomain.*got "Fast_SSD"/],
     ['a backup retention of 1e15 days', pg({ backup: { retentionDays: 1e15 } }), /prop "backup.retentionDays" must be an integer between 1 and 3650/],
-    ['a hostPath with ".."', pg({ storage: PostgresStorage.hostPath({ path: '/data/../etc', size: Size.gibibytes(1) }) }), /prop "storage.path" must be an absolute directory on the node, not "\/", without ".."/],
-    ['a Secret key of 300 characters', (c) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials: PostgresCredentials.fromExistingSecret('pg', { username: 'u'.repeat(300) }) }), /prop "credentials.keys.username" must be a Secret key \(1 to 253/],
+    ['a hostPath with ".."', pg({ storage: { hostPath: '/data/../etc', size: Size.gibibytes(1) } }), /prop "storage.hostPath" must be an absolute directory on the node, not "\/", without ".."/],
+    ['a Secret key of 300 characters', (c) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials: Credentials.fromExistingSecret('pg', { username: 'u'.repeat(300) }) }), /prop "credentials.keys.username" must be a Secret key \(1 to 253/],
     ['a Secret key ".."', (c) => new ConsulCluster(c, 'consul', { gossipKey: { secretName: 'g', key: '..' } }), /prop "gossipKey.key" must be a Secret key/],
     // SealedSecret
-    ['a kubernetes.io/tls SealedSecret without tls.crt and tls.key', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, type: 'kubernetes.io/tls', stringData: { a: 'b' } }), /prop "stringData" must hold the keys a kubernetes.io\/tls Secret requires; missing; got \["tls.crt","tls.key"\]/],
+    ['a kubernetes.io/tls SealedSecret without tls.crt and tls.key', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, secretType: 'kubernetes.io/tls', stringData: { a: 'b' } }), /prop "stringData" must hold the keys a kubernetes.io\/tls Secret requires; missing; got \["tls.crt","tls.key"\]/],
     ['a SealedSecret over 1 MiB', (c) => new SealedSecret(c, 's', { name: 's', namespace: 'test', certificate: CERT, stringData: { big: 'x'.repeat(2 * 1024 * 1024) } }), /prop "stringData" must hold at most 1 MiB/],
     // counts and namespaces
     ['Consul replicas past 99', (c) => new ConsulCluster(c, 'consul', { replicas: 101 }), /prop "replicas" must be an odd integer between 1 and 99/],

@@ -3,15 +3,13 @@
 // prometheus-operator PodMonitor when asked.
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, StatefulCluster,
-} from '../lib';
-import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/cassandra';
-import { POSTGRES_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/postgres';
+import { CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster } from '../lib';
+import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/cassandra/defaults';
+import { POSTGRES_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/postgres/defaults';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
 const SCRAPERS = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }];
-const credentials = PostgresCredentials.fromExistingSecret('pg');
+const credentials = Credentials.fromExistingSecret('pg');
 
 type Build = (scope: Construct, metrics: any) => void;
 const SYSTEMS: Array<[string, Build, { port: number; portName: string; path: string; scheme: string; sidecar?: string }]> = [

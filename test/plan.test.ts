@@ -5,7 +5,8 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { CassandraRing, FindingKind, Manifests, PLAN_RULES, PlanObject, formatPlan, plan, readManifests } from '../lib';
+import { CassandraRing, Manifests } from '../lib';
+import { FindingKind, PLAN_RULES, PlanObject, formatPlan, plan, readManifests } from '../lib/plan';
 import { refOf } from '../lib/plan/diff';
 
 const refOfKey = (o: PlanObject) => refOf(o).key;

@@ -3,14 +3,14 @@ import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  PostgresCredentials, PostgresStorage, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure,
+  Credentials, ExternalPostgresDatabase, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure, StatefulCluster,
 } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
 const PASSWORD = 'S3cr3t-pa55word!';
 const USERNAME = 'squash_owner';
-const existing = PostgresCredentials.fromExistingSecret('postgres-credentials');
+const existing = Credentials.fromExistingSecret('postgres-credentials');
 const minimal: PostgresWithSecretsProps = { database: 'squashtm', credentials: existing };
 
 describe('PostgresWithSecrets', () => {
@@ -20,15 +20,16 @@ describe('PostgresWithSecrets', () => {
 
   test('all props snapshot (static hostPath storage, backup, alias)', () => {
     const all: Required<PostgresWithSecretsProps> = {
+      clusterDomain: 'cluster.local',
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
       database: 'squashtm',
-      credentials: PostgresCredentials.fromExistingSecret('pg-creds', { username: 'username', password: 'pw' }),
+      credentials: Credentials.fromExistingSecret('pg-creds', { username: 'username', password: 'pw' }),
       name: 'db',
       namespace: 'apps',
       image: 'postgres:17.2',
       serviceName: 'postgres-service',
       aliasServiceName: 'postgres',
-      storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' }),
+      storage: { hostPath: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' },
       resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) } },
       sharedMemorySize: Size.mebibytes(512),
       allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } }],
@@ -116,7 +117,7 @@ describe('PostgresWithSecrets', () => {
   });
 
   test('static hostPath storage: a Retain PV bound to its claim, mounted as the data volume', () => {
-    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2) }) }), 'squash');
+    const objs = synth((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, storage: { hostPath: '/data/postgres-pv', size: Size.gibibytes(2) } }), 'squash');
     const pv = find(objs, 'PersistentVolume');
     expect(pv.metadata.namespace).toBeUndefined();
     expect(pv.spec).toMatchObject({ capacity: { storage: '2Gi' }, persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: '/data/postgres-pv', type: 'Directory' }, claimRef: { namespace: 'squash', name: 'postgres-pvc' } });
@@ -142,12 +143,12 @@ describe('PostgresWithSecrets', () => {
   });
 });
 
-describe('PostgresCredentials: the password never reaches the output unless asked for in plaintext', () => {
+describe('Credentials: the password never reaches the output unless asked for in plaintext', () => {
   const b64 = Buffer.from(PASSWORD).toString('base64');
-  const kinds: Array<[string, PostgresCredentials, boolean]> = [
-    ['fromExistingSecret', PostgresCredentials.fromExistingSecret('postgres-credentials'), false],
-    ['sealed', PostgresCredentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }), false],
-    ['unsafePlaintext', PostgresCredentials.unsafePlaintext({ username: USERNAME, password: PASSWORD }), true],
+  const kinds: Array<[string, Credentials, boolean]> = [
+    ['fromExistingSecret', Credentials.fromExistingSecret('postgres-credentials'), false],
+    ['sealed', Credentials.sealedSecret({ certificate: CERT, username: USERNAME, password: PASSWORD }), false],
+    ['unsafePlaintext', Credentials.unsafePlaintext({ username: USERNAME, password: PASSWORD }), true],
   ];
   test.each(kinds)('%s', (_kind, credentials, plaintext) => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
@@ -177,7 +178,7 @@ describe('PostgresCredentials: the password never reaches the output unless aske
 
   test('sealed: a strict-scope SealedSecret named <name>-credentials, used by both workloads', () => {
     const objs = synth((c) => {
-      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials: PostgresCredentials.sealed({ certificate: CERT, username: USERNAME, password: PASSWORD }) });
+      const pg = new PostgresWithSecrets(c, 'postgres', { database: 'squashtm', credentials: Credentials.sealedSecret({ certificate: CERT, username: USERNAME, password: PASSWORD }) });
       new SquashApp(c, 'squash', { database: pg });
     }, 'squash');
     const sealed = find(objs, 'SealedSecret');
@@ -202,6 +203,7 @@ describe('SquashApp', () => {
     const objs = synth((c) => {
       const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
       const all: Required<SquashAppProps> = {
+        clusterDomain: 'cluster.local',
         scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
         database: pg,
         name: 'squash',
@@ -211,7 +213,7 @@ describe('SquashApp', () => {
         resources: { cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(3), limit: Size.gibibytes(3) } },
         heapPercentage: 60,
         startupTimeout: Duration.minutes(15),
-        credentials: PostgresCredentials.fromExistingSecret('squash-db-credentials'),
+        credentials: Credentials.fromExistingSecret('squash-db-credentials'),
         runAs: { uid: 10001, gid: 10001 },
       };
       new SquashApp(c, 'squash', all);
@@ -295,9 +297,13 @@ describe('SquashApp', () => {
   test('a database in another namespace: FQDN host, Squash\'s own credentials, admitted by the database policy', () => {
     const objs = synth((c) => {
       const pg = new PostgresWithSecrets(c, 'postgres', { ...minimal, namespace: 'db' });
-      new SquashApp(c, 'squash', { database: pg, namespace: 'qa', credentials: PostgresCredentials.fromExistingSecret('squash-db') });
+      new SquashApp(c, 'squash', { database: pg, namespace: 'qa', credentials: Credentials.fromExistingSecret('squash-db') });
     });
-    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress[1].from).toEqual([
+    // the rule for clients: the one on port 5432 from anything but the database's own pods
+    const clients = find(objs, 'NetworkPolicy', 'postgres').spec.ingress.filter((r: any) => !r.from.some((p: any) => p.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'postgres'));
+    expect(clients).toHaveLength(1);
+    expect(clients[0].ports).toEqual([{ port: 'postgres', protocol: 'TCP' }]);
+    expect(clients[0].from).toEqual([
       { podSelector: { matchLabels: { 'postgres-client': 'true' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'qa' } }, podSelector: { matchLabels: { 'postgres-client': 'true' } } },
     ]);
@@ -305,6 +311,39 @@ describe('SquashApp', () => {
     const c = container(find(objs, 'Deployment'));
     expect(c.env).toContainEqual({ name: 'SQTM_DB_HOST', value: 'postgres-service.db.svc.cluster.local' });
     expect(c.env).toContainEqual({ name: 'SQTM_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'squash-db', key: 'password' } } });
+  });
+
+  test('a database made elsewhere (ExternalPostgresDatabase): its NetworkPolicy is not ours; the peer it must admit is listed', () => {
+    const connection = { host: 'pg', fqdn: 'pg.data.svc.cluster.local', port: 5432, database: 'squashtm', namespace: 'data', secretName: 'pg', usernameKey: 'user', passwordKey: 'password', clientLabels: { 'pg-client': 'true' }, serverLabels: { app: 'pg' } };
+    const elsewhere = new ExternalPostgresDatabase(connection);
+    const inNamespace = new ExternalPostgresDatabase({ ...connection, namespace: 'qa' });
+    const objs = synth((c) => {
+      new SquashApp(c, 'squash', { database: elsewhere, credentials: Credentials.fromExistingSecret('squash-db') });
+      new SquashApp(c, 'squash2', { name: 'squash-two', database: inNamespace });
+    }, 'qa');
+    expect(elsewhere.clientPeers).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'qa' } }, podSelector: { matchLabels: { 'pg-client': 'true' } } }]);
+    // in its own namespace, the client labels are what its policy must admit: nothing to ask
+    expect(inNamespace.clientPeers).toEqual([]);
+    expect(all(objs, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['squash-tm', 'squash-two']);
+    expect(find(objs, 'Deployment', 'squash-tm').spec.template.metadata.labels).toMatchObject({ 'pg-client': 'true' });
+  });
+
+  test('a plain { connection } object (from JavaScript) is refused: it could not admit Squash', () => {
+    expect(errorOf((c) => new SquashApp(c, 'sq', { database: { connection: { host: 'x' } } as any })))
+      .toMatch(/prop "database" must be a PostgresWithSecrets or an ExternalPostgresDatabase; got an object of another class/);
+  });
+
+  test('allowFrom adds to the rule for clients whenever it is called; a cluster without client ports refuses it', () => {
+    const objs = synth((c) => {
+      const pg = new PostgresWithSecrets(c, 'postgres', minimal);
+      pg.allowFrom({ ipBlock: { cidr: '10.1.0.0/16' } });
+      new StatefulCluster(c, 'peers-only', { name: 'peers', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }], clientPorts: [] });
+    });
+    expect(find(objs, 'NetworkPolicy', 'postgres').spec.ingress[1].from).toContainEqual({ ipBlock: { cidr: '10.1.0.0/16' } });
+    expect(() => synth((c) => {
+      new StatefulCluster(c, 'peers-only', { name: 'peers', image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', ports: [{ name: 'http', port: 8080 }], clientPorts: [] })
+        .allowClientsFrom({ podSelector: {} });
+    })).toThrow(/allowClientsFrom\(\): this cluster's NetworkPolicy has no rule for clients/);
   });
 
   test('main.ts Squash chart: its own namespace, fromExistingSecret, nothing secret', () => {
@@ -322,21 +361,20 @@ describe('bad input', () => {
   test.each<[string, (c: any) => void, RegExp]>([
     ['empty database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: '' }), /test\/pg: invalid props[\s\S]*prop "database" must be a PostgreSQL identifier.*got ""/],
     ['invalid database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: 'squash-tm' }), /prop "database" must be a PostgreSQL identifier.*got "squash-tm"/],
-    ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.sealed({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
-    ['credentials whose user and password keys are the same', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.fromExistingSecret('pg', { username: 'creds', password: 'creds' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.keys.password" must differ from keys.username.*got "creds"/],
+    ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.sealedSecret({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
+    ['credentials whose user and password keys are the same', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.fromExistingSecret('pg', { username: 'creds', password: 'creds' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.keys.password" must differ from keys.username.*got "creds"/],
     ['a Squash memory limit that leaves no heap (-Xmx44m)', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), resources: { memory: { limit: Size.mebibytes(64) } } }), /test\/sq: invalid props[\s\S]*prop "resources.memory.limit" must leave a heap of at least 512 MiB at heapPercentage 70 \(it gives -Xmx44m\)/],
-    ['a plaintext Secret name that is not a DNS name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.unsafePlaintext({ username: 'squash', password: 'long-enough-1', secretName: 'Bad_Name' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
-    ['a startup timeout that rounds to failureThreshold 0', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), startupTimeout: Duration.millis(1) }), /test\/sq: invalid props[\s\S]*prop "startupTimeout" must be between 1 minute and 24 hours.*got "0.001s"/],
-    ['existing secret with an invalid name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.fromExistingSecret('Bad_Name') }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
-    ['short plaintext password (value never echoed)', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: PostgresCredentials.unsafePlaintext({ username: USERNAME, password: 'short' }) }), /prop "credentials.password" must be at least 8 characters; got "<redacted>"/],
-    ['static hostPath without a size', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, storage: PostgresStorage.hostPath({ path: '/data/pg' } as any) }), /prop "storage.size" is required for a static hostPath volume/],
-    ['hostPath that is not absolute', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, storage: PostgresStorage.hostPath({ path: 'data', size: Size.gibibytes(1) }) }), /prop "storage.path" must be an absolute directory/],
+    ['a plaintext Secret name that is not a DNS name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.unsafePlaintext({ username: 'squash', password: 'long-enough-1', secretName: 'Bad_Name' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
+    ['a startup timeout that rounds to failureThreshold 0', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), startupTimeout: Duration.millis(1) }), /test\/sq: invalid props[\s\S]*prop "startupTimeout" must be between 1 minute and 24 hours.*got 0.001s/],
+    ['existing secret with an invalid name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.fromExistingSecret('Bad_Name') }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
+    ['short plaintext password (value never echoed)', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.unsafePlaintext({ username: USERNAME, password: 'short' }) }), /prop "credentials.password" must be at least 8 characters; got <redacted>/],
+    ['hostPath that is not absolute', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, storage: { hostPath: 'data', size: Size.gibibytes(1) } }), /prop "storage.hostPath" must be an absolute directory/],
     ['invalid backup schedule', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, backup: { schedule: 'every night' } }), /prop "backup.schedule" must be a 5-field cron expression.*got "every night"/],
     ['NodePort below the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(8080) }), /test\/sq: invalid props[\s\S]*prop "exposure.nodePort" must be an integer between 30000 and 32767; got 8080/],
     ['NodePort above the range', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.nodePort(40000) }), /prop "exposure.nodePort" must be an integer between 30000 and 32767; got 40000/],
     ['Ingress host that is not a DNS name', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), exposure: SquashExposure.ingress({ host: 'squash tm' }) }), /prop "exposure.ingress.host" must be a DNS name.*got "squash tm"/],
-    ['database in another namespace without a reachable address', (c) => new SquashApp(c, 'sq', { database: { connection: conn }, credentials: existing }), /prop "database.connection.fqdn" must be a fully qualified name reachable from namespace "default" \(the database is in namespace "db"\); got ""/],
-    ['database in another namespace without credentials of its own', (c) => new SquashApp(c, 'sq', { database: { connection: { ...conn, fqdn: 'postgres-service.db.svc.cluster.local' } } }), /prop "credentials" is required when the database is in another namespace/],
+    ['database in another namespace without a reachable address', (c) => new SquashApp(c, 'sq', { database: new ExternalPostgresDatabase(conn), credentials: existing }), /prop "database.connection.fqdn" must be a fully qualified name reachable from namespace "default" \(the database is in namespace "db"\); got ""/],
+    ['database in another namespace without credentials of its own', (c) => new SquashApp(c, 'sq', { database: new ExternalPostgresDatabase({ ...conn, fqdn: 'postgres-service.db.svc.cluster.local' }) }), /prop "credentials" is required when the database is in another namespace/],
   ])('%s', (_case, build, expected) => {
     expect(errorOf(build)).toMatch(expected);
   });

@@ -2,11 +2,11 @@
 // all four systems through one `scheduling` prop, and on StatefulCluster as its own props.
 import { Chart } from 'cdk8s';
 import {
-  CassandraRing, ConsulCluster, PostgresCredentials, PostgresWithSecrets, SchedulingOptions, SquashApp, SquashExposure,
+  CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets, SchedulingOptions, SquashApp, SquashExposure,
 } from '../lib';
 import { Manifest, errorOf, find, synth } from './util';
 
-const credentials = PostgresCredentials.fromExistingSecret('pg');
+const credentials = Credentials.fromExistingSecret('pg');
 /** Each system, built with `scheduling`, and the kind and name of its workload. */
 const SYSTEMS: Array<[string, (c: Chart, s?: SchedulingOptions) => void, string, string, boolean]> = [
   ['ConsulCluster', (c, s) => new ConsulCluster(c, 'consul', { scheduling: s }), 'StatefulSet', 'consul', true],

@@ -2,15 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import {
-  SealedSecret,
-  SealedSecretProps,
-  SealedSecretScope,
-  hybridDecrypt,
-  hybridEncrypt,
-  publicKeyFromCertificate,
-  sealingLabel,
-} from '../lib/output/sealed-secret';
+import { SealedSecret, SealedSecretProps, SealedSecretScope, sealingLabel } from '../lib/core/sealed-secret';
+import { hybridDecrypt, hybridEncrypt, publicKeyFromCertificate } from '../lib/core/sealing';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const CERT_PEM = fs.readFileSync(path.join(FIXTURES, 'sealing-test-cert.pem'), 'utf-8');
@@ -222,7 +215,7 @@ describe('SealedSecret construct', () => {
   });
 
   test('honours a custom Secret type', () => {
-    const { sealed } = synthSealed({ type: 'kubernetes.io/basic-auth', stringData: { username: 'u-1', password: 'p-1' } });
+    const { sealed } = synthSealed({ secretType: 'kubernetes.io/basic-auth', stringData: { username: 'u-1', password: 'p-1' } });
     expect(sealed.spec.template.type).toBe('kubernetes.io/basic-auth');
     expect(unseal(sealed, Buffer.from('squash/postgres-credentials'))).toEqual({ username: 'u-1', password: 'p-1' });
   });

@@ -35,13 +35,15 @@ describe('StatefulCluster', () => {
       podManagementPolicy: PodManagementPolicy.PARALLEL,
       updateStrategy: StatefulUpdateStrategy.ON_DELETE,
       disruptionBudget: DisruptionBudget.minAvailable(2),
-      antiAffinity: PodAntiAffinity.REQUIRED,
+      scheduling: {
+        antiAffinity: PodAntiAffinity.REQUIRED,
+        spreadAcrossZones: true,
+        priorityClassName: 'shop-critical',
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' }],
+        nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' },
+      },
       antiAffinitySelector: { 'app.kubernetes.io/name': 'nginx', 'app.kubernetes.io/instance': 'shop-web' },
-      spreadAcrossZones: true,
       zones: ['eu-west-1a', 'eu-west-1b'],
-      priorityClassName: 'shop-critical',
-      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' }],
-      nodeSelector: { 'topology.kubernetes.io/zone': 'eu-west-1a' },
       resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
       runAs: { uid: 101, gid: 101, fsGroup: 2000 },
       readOnlyRootFilesystem: false,
@@ -198,7 +200,7 @@ describe('StatefulCluster', () => {
   });
 
   test('anti-affinity can cover a wider set of pods than the cluster selects', () => {
-    const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, antiAffinity: PodAntiAffinity.REQUIRED, antiAffinitySelector: { ring: 'r' } })), 'StatefulSet');
+    const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, scheduling: { antiAffinity: PodAntiAffinity.REQUIRED }, antiAffinitySelector: { ring: 'r' } })), 'StatefulSet');
     expect(sts).toHaveProperty('spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels', { ring: 'r' });
     expect(sts.spec.template.spec.restartPolicy).toBe('Always');
   });
@@ -206,7 +208,7 @@ describe('StatefulCluster', () => {
   test('anti-affinity: preferred by default, required on request', () => {
     const pref = find(synth((c) => new StatefulCluster(c, 'web', minimal)), 'StatefulSet');
     expect(pref).toHaveProperty('spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey', 'kubernetes.io/hostname');
-    const req = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, antiAffinity: PodAntiAffinity.REQUIRED })), 'StatefulSet');
+    const req = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, scheduling: { antiAffinity: PodAntiAffinity.REQUIRED } })), 'StatefulSet');
     expect(req).toHaveProperty('spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey', 'kubernetes.io/hostname');
   });
 
@@ -230,8 +232,8 @@ describe('StatefulCluster', () => {
       ['upper-case name', { name: 'Web' }, /prop "name" must be a DNS-1123 label.*got "Web"/],
       ['name too long for a StatefulSet', { name: 'a'.repeat(53) }, /prop "name" must be a DNS-1123 label .*at most 52 characters/],
       ['replicas beyond int32', { replicas: 2 ** 31 }, /prop "replicas" must be an integer between 0 and 2147483647; got 2147483648/],
-      ['node selector key with a space', { nodeSelector: { 'disk type': 'ssd' } }, /prop "nodeSelector\["disk type"\]" must be a label or annotation key.*got "disk type"/],
-      ['node selector value too long', { nodeSelector: { disk: 'x'.repeat(64) } }, /prop "nodeSelector\["disk"\]" must be a label value/],
+      ['node selector key with a space', { scheduling: { nodeSelector: { 'disk type': 'ssd' } } }, /prop "scheduling.nodeSelector\["disk type"\]" must be a label or annotation key.*got "disk type"/],
+      ['node selector value too long', { scheduling: { nodeSelector: { disk: 'x'.repeat(64) } } }, /prop "scheduling.nodeSelector\["disk"\]" must be a label value/],
       ['annotation key with two slashes', { annotations: { 'a/b/c': 'x' } }, /prop "annotations\["a\/b\/c"\]" must be a label or annotation key/],
       ['pod annotation with an empty name', { podAnnotations: { 'example.com/': 'x' } }, /prop "podAnnotations\["example.com\/"\]" must be a label or annotation key/],
       ['selector label value empty', { extraSelectorLabels: { rack: '' } }, /prop "extraSelectorLabels\["rack"\]" must be a label value \(1 to 63/],
@@ -244,7 +246,7 @@ describe('StatefulCluster', () => {
       ['two mounts on one path', { volumes: [{ name: 'a', emptyDir: {} }, { name: 'b', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: '/tmp' }, { name: 'b', mountPath: '/tmp' }] }, /prop "volumeMounts\[1\].mountPath" must be unique among the claims' and volumes' mount paths; got "\/tmp"/],
       ['a mount on a claim\'s path', { claims: [{ name: 'www', mountPath: '/usr/share/nginx/html', size: Size.gibibytes(1) }], volumes: [{ name: 'a', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: '/usr/share/nginx/html' }] }, /prop "volumeMounts\[0\].mountPath" must be unique.*got "\/usr\/share\/nginx\/html"/],
       ['a relative mount path', { volumes: [{ name: 'a', emptyDir: {} }], volumeMounts: [{ name: 'a', mountPath: 'tmp' }] }, /prop "volumeMounts\[0\].mountPath" must be an absolute path; got "tmp"/],
-      ['a grace period of a fraction of a second', { terminationGracePeriod: Duration.millis(1500) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 1 second; got "1.5s"/],
+      ['a grace period of a fraction of a second', { terminationGracePeriod: Duration.millis(1500) }, /prop "terminationGracePeriod" must be a whole number of seconds, at least 1 second; got 1.5s/],
       ['service name with a dot', { serviceName: 'nginx.svc' }, /prop "serviceName" must be a DNS-1123 label.*got "nginx.svc"/],
       ['namespace with underscore', { namespace: 'my_ns' }, /prop "namespace" must be a DNS-1123 label.*got "my_ns"/],
       ['cluster domain with a space', { clusterDomain: 'cluster local' }, /prop "clusterDomain" must be a DNS-1123 subdomain.*got "cluster local"/],
@@ -257,7 +259,7 @@ describe('StatefulCluster', () => {
       ['untagged image', { image: 'nginx' }, /prop "image" must be an image reference pinned/],
       ['upper-case image path', { image: 'Nginx/Web:1.0' }, /prop "image" must be an image reference pinned/],
       ['port name with a double hyphen', { ports: [{ name: 'http--alt', port: 8080 }] }, /prop "ports\[0\].name" must be an IANA service name/],
-      ['cpu request above limit', { resources: { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) } } }, /prop "resources.cpu" must have a positive request no higher than its limit; got "2 \/ 500m"/],
+      ['cpu request above limit', { resources: { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) } } }, /prop "resources.cpu" must have a positive request no higher than its limit; got 2 \/ 500m/],
       ['port out of range', { ports: [{ name: 'http', port: 70000 }] }, /prop "ports\[0\].port" must be an integer between 1 and 65535; got 70000/],
       ['repeated port name', { ports: [{ name: 'dns', port: 8600 }, { name: 'dns', port: 8600, protocol: kplus.Protocol.UDP }] }, /prop "ports\[1\].name" must be unique among the ports; got "dns"/],
       ['port name too long', { ports: [{ name: 'http-alternative', port: 8080 }] }, /prop "ports\[0\].name" must be an IANA service name/],

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, Credentials, PostgresCredentials, PostgresStorage, PostgresWithSecrets, SquashApp, SquashExposure, k8s,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, k8s, PostgresWithSecrets, SquashApp, SquashExposure,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
@@ -40,7 +40,7 @@ export function buildVariants(app: App): App {
     // ACLs, deny by default: the initial management token from an existing Secret (kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)).
     acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
     // Hourly snapshots (with the token and, TLS being on, over HTTPS) into a retained claim.
-    snapshot: { retentionDays: 14 },
+    backup: { retentionDays: 14 },
     uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },
     extraConfig: { autopilot: { min_quorum: 3 } },
     // Prometheus metrics, scraped by the Prometheus pods of namespace monitoring (HTTPS here: TLS is on), found
@@ -60,8 +60,8 @@ export function buildVariants(app: App): App {
   namespace(seed, 'squash-seed004');
   const pg = new PostgresWithSecrets(seed, 'postgres', {
     database: 'squashtm',
-    credentials: PostgresCredentials.sealed({ certificate: CERT, username: 'squash', password: 'not-a-real-password' }),
-    storage: PostgresStorage.hostPath({ path: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' }),
+    credentials: Credentials.sealedSecret({ certificate: CERT, username: 'squash', password: 'not-a-real-password' }),
+    storage: { hostPath: '/data/postgres-pv', size: Size.gibibytes(2), storageClassName: 'standard' },
     aliasServiceName: 'postgres',
     backup: { schedule: '0 3 * * *', retentionDays: 7 },
     // The postgres_exporter sidecar and a PodMonitor scraping it every 15 s.
@@ -75,7 +75,7 @@ export function buildVariants(app: App): App {
   const db = new PostgresWithSecrets(split, 'postgres', {
     namespace: 'split-db',
     database: 'squashtm',
-    credentials: PostgresCredentials.unsafePlaintext({ username: 'squash', password: 'not-a-real-password' }),
+    credentials: Credentials.unsafePlaintext({ username: 'squash', password: 'not-a-real-password' }),
     allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'split-app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'squash-tm' } } }],
     // Metrics for an annotation-driven Prometheus: the prometheus.io/* pod annotations, no PodMonitor.
     metrics: { scrapers: [PROMETHEUS] },
@@ -83,7 +83,7 @@ export function buildVariants(app: App): App {
   new SquashApp(split, 'squash', {
     namespace: 'split-app',
     database: db,
-    credentials: PostgresCredentials.fromExistingSecret('squash-db-credentials'),
+    credentials: Credentials.fromExistingSecret('squash-db-credentials'),
     exposure: SquashExposure.clusterIp(),
   });
   const ring = new Chart(app, 'cassandra-racks', { namespace: 'cassandra-racks' });
@@ -95,10 +95,10 @@ export function buildVariants(app: App): App {
     racks: ['a', 'b', 'c'],
     zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' },
     seedCount: 3,
-    storageSize: Size.gibibytes(100),
+    storage: { size: Size.gibibytes(100) },
     resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } },
     // The superuser that replaces cassandra/cassandra, sealed for the cluster at synth.
-    superuser: Credentials.sealed({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
+    credentials: Credentials.sealedSecret({ certificate: CERT, username: 'orders_admin', password: 'not-a-real-password' }),
     // The JMX exporter sidecar on every node, and a PodMonitor.
     metrics: {
       scrapers: [PROMETHEUS],

@@ -1,38 +1,43 @@
 // Internal: the backup CronJob every system with a backup uses (PostgreSQL's pg_dump, Consul's snapshot): a retained
 // claim of its own, its own ServiceAccount (no token) and NetworkPolicy, the hardened pod, one run at a time, and
-// retention by age after a successful run. One place, so the systems' backups behave the same; its batch identity
-// (ServiceAccount, NetworkPolicy, linter exceptions) also serves CassandraRing's auth bootstrap Job.
+// retention by age after a successful run. One place, so the systems' backups behave the same.
 import { Size } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppLabelOptions, IMAGE_USER_EXCEPTION, RunAsUser, emptyDir, fixedResources, meta, quantity, recommendedLabels, selectorLabelsOf } from './common';
-import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec } from './pod';
-import { PropValidator, isCronSchedule } from './validation';
+import { BATCH_JOB_ANNOTATIONS, batchIdentity } from './batch';
+import { hardenedContainer } from './container';
+import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
+import { meta } from './metadata';
+import { hardenedPodSpec } from './pod';
+import { fixedResources, quantity } from './resources';
+import { PodAntiAffinity } from './scheduling';
+import { ScriptFile } from './script';
+import { RunAsUser } from './security';
+import { PropValidator } from './validation';
+import { isCronSchedule } from './validation-rules';
+import { emptyDir } from './volumes';
+import { StorageOptions, validateStorage } from './storage';
 
-/** Schedule, claim and retention of a backup CronJob. */
-export interface BackupOptions {
+/**
+ * Schedule, claim and retention of a backup CronJob: the claim's `size` and `storageClassName` as every claim's
+ * (StorageOptions; default size 10 GiB for PostgreSQL, 2 GiB for Consul).
+ */
+export interface BackupOptions extends StorageOptions {
   /**
    * Cron schedule (UTC).
    * @default - the system's: '0 3 * * *' (PostgreSQL), '0 * * * *' (Consul)
    */
   readonly schedule?: string;
   /**
-   * Size of the backup claim.
-   * @default - the system's: Size.gibibytes(10) (PostgreSQL), Size.gibibytes(2) (Consul)
-   */
-  readonly size?: Size;
-  /**
-   * StorageClass of the backup claim.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
    * Backups older than this many days are deleted after a successful backup.
    * @default 7
    */
   readonly retentionDays?: number;
 }
+
+/** Deletes the backups older than the retention, after a successful backup. */
+const RETENTION = ScriptFile.at(__dirname, 'backup-retention.sh');
 
 /** Where the backup claim is mounted in the job's container. */
 export const BACKUP_DIR = '/backup';
@@ -50,8 +55,8 @@ export interface BackupJobSpec {
   readonly image: string;
   readonly runAs: RunAsUser;
   readonly containerName: string;
-  /** The work: shell lines writing one file into BACKUP_DIR; retention is appended. */
-  readonly script: string[];
+  /** The work: a shell script (with -e) writing one file into BACKUP_DIR; the retention line is appended. */
+  readonly script: string;
   /** The backup files, for retention (e.g. `*.dump`). */
   readonly fileGlob: string;
   readonly env?: k8s.EnvVar[];
@@ -67,27 +72,6 @@ export interface BackupJobSpec {
 
 /** The backup job's resources: a client process streaming a dump or snapshot. */
 const BACKUP_RESOURCES: kplus.ContainerResources = fixedResources(['100m', '1'], Size.mebibytes(256), [Size.mebibytes(64), Size.mebibytes(256)]);
-
-/** The per-object exceptions every batch pod needs (no probes: it serves nothing, and a deadline bounds it). */
-export const BATCH_JOB_ANNOTATIONS: Record<string, string> = {
-  'ignore-check.kube-linter.io/no-readiness-probe': 'a batch job serves no traffic',
-  'ignore-check.kube-linter.io/no-liveness-probe': 'a batch job is bounded by activeDeadlineSeconds',
-  ...IMAGE_USER_EXCEPTION,
-};
-
-/**
- * A batch job's own ServiceAccount (no API token) and NetworkPolicy (no ingress; DNS and `egress` out), named `name`,
- * with construct ids `<id>-sa` and `<id>-netpol`. Returns the ServiceAccount's name.
- */
-export function batchIdentity(scope: Construct, id: string, o: { name: string; namespace: string; labels: Record<string, string>;
-  selector: Record<string, string>; egress: k8s.NetworkPolicyEgressRule[]; }): string {
-  const sa = new k8s.KubeServiceAccount(scope, `${id}-sa`, { metadata: meta(o.name, o.namespace, o.labels), automountServiceAccountToken: false });
-  new k8s.KubeNetworkPolicy(scope, `${id}-netpol`, {
-    metadata: meta(o.name, o.namespace, o.labels),
-    spec: networkPolicySpec(o.selector, [], o.egress),
-  });
-  return sa.name;
-}
 
 /** The pod selector of a backup job's pods. */
 export function backupSelector(appLabels: AppLabelOptions): Record<string, string> {
@@ -111,7 +95,7 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
     },
   });
   const serviceAccountName = batchIdentity(scope, s.id, { name: s.name, namespace: s.namespace, labels, selector, egress: s.egress });
-  const script = [...s.script, `find ${BACKUP_DIR} -name '${s.fileGlob}' -mtime +${s.options.retentionDays ?? 7} -delete`].join('\n');
+  const script = `${s.script}\n${RETENTION.render({ BACKUP_DIR, GLOB: s.fileGlob, RETENTION_DAYS: s.options.retentionDays ?? 7 })}`;
   return new k8s.KubeCronJob(scope, s.id, {
     metadata: meta(s.name, s.namespace, labels, BATCH_JOB_ANNOTATIONS),
     spec: {
@@ -159,14 +143,13 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
   });
 }
 
-/** Checks a backup prop (`prop.schedule`, `prop.size`, ...). */
-export function validateBackup(v: PropValidator, prop: string, b: BackupOptions | undefined): void {
+/** Checks a backup prop at `v`'s path (`v.child('backup')`). */
+export function validateBackup(v: PropValidator, b: BackupOptions | undefined): void {
   if (!b) return;
   if (b.schedule !== undefined) {
-    v.check(`${prop}.schedule`, isCronSchedule(b.schedule),
+    v.child('schedule').check(isCronSchedule(b.schedule),
       'must be a 5-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7; *, ranges, lists, steps) or a @macro, without TZ= (UTC)', b.schedule);
   }
-  if (b.storageClassName !== undefined) v.dnsSubdomain(`${prop}.storageClassName`, b.storageClassName);
-  if (b.size !== undefined) v.size(`${prop}.size`, b.size);
-  if (b.retentionDays !== undefined) v.integer(`${prop}.retentionDays`, b.retentionDays, 1, 3650);
+  validateStorage(v, b);
+  if (b.retentionDays !== undefined) v.child('retentionDays').integer(b.retentionDays, 1, 3650);
 }

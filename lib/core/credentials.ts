@@ -2,9 +2,10 @@
 // (the GitOps default), a SealedSecret sealed at synth, or plaintext only under a name that says what it is.
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { SealedSecret, SealedSecretScope } from '../output/sealed-secret';
-import { meta } from './common';
+import { meta } from './metadata';
+import { SealedSecret, SealedSecretScope } from './sealed-secret';
 import { PropValidator } from './validation';
+import { shown } from './validation-error';
 
 /** Keys of the credentials Secret. */
 export interface CredentialsSecretKeys {
@@ -20,7 +21,7 @@ export interface CredentialsSecretKeys {
   readonly password?: string;
 }
 
-/** Options of {@link Credentials.sealed}. */
+/** Options of {@link Credentials.sealedSecret}. */
 export interface SealedCredentialsOptions {
   /** The sealed-secrets controller's public certificate, PEM (`kubeseal --fetch-cert`). */
   readonly certificate: string;
@@ -90,7 +91,7 @@ export abstract class Credentials {
    * Reference a Secret created out of band (e.g. `kubectl create secret generic`): nothing secret is synthesized.
    * The default for GitOps.
    * @param secretName name of the Secret, in the system's namespace
-   * @param keys its keys (default `user` and `password`, as in seed 004)
+   * @param keys its keys (default `user` and `password`)
    */
   public static fromExistingSecret(secretName: string, keys: CredentialsSecretKeys = {}): Credentials {
     return new ExistingSecretCredentials(secretName, { username: keys?.username ?? DEFAULT_KEYS.username, password: keys?.password ?? DEFAULT_KEYS.password });
@@ -101,7 +102,7 @@ export abstract class Credentials {
    * bound to the namespace and name (strict scope). Safe to commit; only the cluster's controller can open it.
    * Sealing is randomized, like kubeseal: each synth writes new ciphertext for the same values.
    */
-  public static sealed(options: SealedCredentialsOptions): Credentials {
+  public static sealedSecret(options: SealedCredentialsOptions): Credentials {
     return new SealedCredentials(options);
   }
 
@@ -127,10 +128,10 @@ class ExistingSecretCredentials extends Credentials {
 
   public bind(scope: Construct): CredentialsBinding {
     const v = new PropValidator(scope);
-    v.dnsSubdomain('credentials.secretName', this.secretName);
-    v.secretKey('credentials.keys.username', this.keys?.username);
-    v.secretKey('credentials.keys.password', this.keys?.password);
-    v.check('credentials.keys.password', this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
+    v.child('credentials', 'secretName').dnsSubdomain(this.secretName);
+    v.child('credentials', 'keys', 'username').secretKey(this.keys?.username);
+    v.child('credentials', 'keys', 'password').secretKey(this.keys?.password);
+    v.child('credentials', 'keys', 'password').check(this.keys?.password !== this.keys?.username, 'must differ from keys.username (the password would be the user name)', this.keys.password);
     v.throwIfInvalid();
     return { secretName: this.secretName, usernameKey: this.keys.username, passwordKey: this.keys.password };
   }
@@ -165,7 +166,7 @@ class PlaintextCredentials extends Credentials {
     validateValues(scope, this.options.username, this.options.password, this.options.secretName);
     const secretName = this.options.secretName ?? o.defaultSecretName;
     process.emitWarning(`${scope.node.path}: Credentials.unsafePlaintext writes the password of Secret "${secretName}" `
-      + 'into the synthesized YAML. Use fromExistingSecret() or sealed() for anything you commit.', 'UnsafePlaintextSecret');
+      + 'into the synthesized YAML. Use fromExistingSecret() or sealedSecret() for anything you commit.', 'UnsafePlaintextSecret');
     new k8s.KubeSecret(scope, 'credentials', {
       metadata: meta(secretName, o.namespace, o.labels),
       type: 'Opaque',
@@ -183,9 +184,9 @@ class PlaintextCredentials extends Credentials {
 /** Checks credential values without ever echoing them. */
 function validateValues(scope: Construct, username: string, password: string, secretName?: string) {
   const v = new PropValidator(scope);
-  if (secretName !== undefined) v.dnsSubdomain('credentials.secretName', secretName);
-  v.check('credentials.username', typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
-    'must be a role name PostgreSQL and Cassandra both accept (a letter or _, then letters, digits, _ $ -, at most 63 characters)', '<redacted>');
-  v.check('credentials.password', typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', '<redacted>');
+  if (secretName !== undefined) v.child('credentials', 'secretName').dnsSubdomain(secretName);
+  v.child('credentials', 'username').check(typeof username === 'string' && /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(username),
+    'must be a role name PostgreSQL and Cassandra both accept (a letter or _, then letters, digits, _ $ -, at most 63 characters)', shown('<redacted>'));
+  v.child('credentials', 'password').check(typeof password === 'string' && password.length >= 8, 'must be at least 8 characters', shown('<redacted>'));
   v.throwIfInvalid();
 }

@@ -3,22 +3,14 @@
 // with an already registered id"); plain `kubectl apply -f` silently applies the second over the first. Caught at
 // synth instead, naming both construct paths.
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
-
-/** Kinds without a namespace: their identity is group, kind and name. */
-const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'CertificateSigningRequest',
-]);
+import { Construct, IConstruct } from 'constructs';
+import { objectRef } from './object-ref';
 
 const REGISTERED = Symbol.for('cdk8s-stateful-constructs.unique-object-identities');
 
-/** The identity kustomize keys an object by: `group/kind namespace/name` (no namespace for cluster-scoped kinds). */
+/** The identity kustomize keys an object by (see {@link objectRef}); a namespaced object without one is in `default`. */
 export function objectIdentity(o: ApiObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : 'core';
-  const namespace = CLUSTER_SCOPED_KINDS.has(o.kind) ? '' : `${o.metadata.namespace ?? 'default'}/`;
-  return `${group}/${o.kind} ${namespace}${o.name}`;
+  return objectRef({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } }, 'default').key;
 }
 
 /** One message per object whose identity an earlier object of the tree already has. */
@@ -39,13 +31,18 @@ export function duplicateObjectErrors(root: IConstruct): string[] {
   return errors;
 }
 
+/** Id of the construct, under the app, that carries the check (cdk8s names it in the error: `[<id>] ...`). */
+const CHECK_ID = 'cdk8s-stateful-constructs';
+
 /**
- * Registers, once per app, a validation of the whole tree at its root: `app.synth()` (what `cdk8s synth` runs) and
- * `Manifests.write` run it before anything is written.
+ * Registers, once per app, a validation of the whole tree: `app.synth()` (what `cdk8s synth` runs) and
+ * `Manifests.write` run it before anything is written. It is carried by a construct of its own under the app (not
+ * by the app itself, whose path is empty), so the error reads `[cdk8s-stateful-constructs] two objects ...`.
  */
 export function checkUniqueObjectIdentities(scope: IConstruct): void {
   const root = scope.node.root as IConstruct & { [REGISTERED]?: boolean };
   if (root[REGISTERED]) return;
   root[REGISTERED] = true;
-  root.node.addValidation({ validate: () => duplicateObjectErrors(root) });
+  const check = new Construct(root as Construct, CHECK_ID);
+  check.node.addValidation({ validate: () => duplicateObjectErrors(root) });
 }

@@ -1,8 +1,9 @@
 import { isIP } from 'net';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { meta } from './common';
-import { PropValidator, isIngressHost } from './validation';
+import { meta } from './metadata';
+import { isIngressHost } from './validation-rules';
+import { PropValidator } from './validation';
 
 /** How a web UI is published through an Ingress controller. */
 export interface IngressOptions {
@@ -35,20 +36,20 @@ export interface IngressOptions {
   readonly allowFrom?: k8s.NetworkPolicyPeer[];
 }
 
-/** Validates IngressOptions under the prop name `prop`. */
-export function validateIngress(v: PropValidator, prop: string, o: IngressOptions | undefined): void {
+/** Checks IngressOptions at `v`'s path (e.g. `v.child('uiIngress')`). */
+export function validateIngress(v: PropValidator, o: IngressOptions | undefined): void {
   if (!o) return;
-  v.check(`${prop}.host`, isIngressHost(o.host) && isIP(o.host as string) === 0,
+  v.child('host').check(isIngressHost(o.host) && isIP(o.host as string) === 0,
     'must be a DNS name with at least one dot (e.g. consul.example.com), optionally starting with "*.", not an IP address', o.host);
-  if (o.ingressClassName !== undefined) v.dnsSubdomain(`${prop}.ingressClassName`, o.ingressClassName);
-  if (o.tlsSecretName !== undefined) v.dnsSubdomain(`${prop}.tlsSecretName`, o.tlsSecretName);
+  if (o.ingressClassName !== undefined) v.child('ingressClassName').dnsSubdomain(o.ingressClassName);
+  if (o.tlsSecretName !== undefined) v.child('tlsSecretName').dnsSubdomain(o.tlsSecretName);
   if (o.path !== undefined) {
     // The API server's rules for pathType Prefix (and Exact).
-    v.check(`${prop}.path`, typeof o.path === 'string' && o.path.startsWith('/') && !/\/\/|\/\.\/|\/\.\.\/|%2f/i.test(o.path) && !/\/\.\.?$/.test(o.path),
+    v.child('path').check(typeof o.path === 'string' && o.path.startsWith('/') && !/\/\/|\/\.\/|\/\.\.\/|%2f/i.test(o.path) && !/\/\.\.?$/.test(o.path),
       'must start with "/" and contain no "//", "/./", "/../" or "%2f", nor end with "/." or "/.."', o.path);
   }
-  v.annotations(`${prop}.annotations`, o.annotations);
-  v.networkPeers(`${prop}.allowFrom`, o.allowFrom);
+  v.child('annotations').annotations(o.annotations);
+  v.child('allowFrom').networkPeers(o.allowFrom);
 }
 
 /** An Ingress for one host whose single rule points at `service`:`port` (a named port). */

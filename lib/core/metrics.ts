@@ -5,8 +5,9 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { meta } from './common';
-import { policyPort } from './pod';
+import { meta } from './metadata';
+import { SecretKeyRef } from './secret-key-ref';
+import { policyPort } from './network-policy';
 import { PropValidator } from './validation';
 
 /** Who may scrape a system's metrics, and how Prometheus finds them. The same options on every system. */
@@ -53,16 +54,23 @@ export interface MetricsEndpoint {
    */
   readonly https?: boolean;
   /**
-   * For https: the Secret (in the same namespace) holding the CA under `tls.crt`, and the name the server's
-   * certificate is valid for.
+   * For https: the CA and the name the server's certificate is valid for.
    * @default - none
    */
-  readonly tls?: { readonly caSecretName: string; readonly serverName: string };
+  readonly tls?: MetricsTlsOptions;
   /**
-   * A Secret (in the same namespace) holding a token the scraper sends as `Authorization: Bearer <token>`.
+   * A Secret key (in the same namespace) holding a token the scraper sends as `Authorization: Bearer <token>`.
    * @default - no token
    */
-  readonly bearerToken?: { readonly secretName: string; readonly key: string };
+  readonly bearerToken?: SecretKeyRef;
+}
+
+/** How a scraper verifies a metrics endpoint served over HTTPS. */
+export interface MetricsTlsOptions {
+  /** The Secret (in the same namespace) holding the CA certificate under `tls.crt`. */
+  readonly caSecretName: string;
+  /** The name the server's certificate is valid for. */
+  readonly serverName: string;
 }
 
 /** What StatefulCluster needs to publish metrics: the user's options and the system's endpoint. */
@@ -108,27 +116,14 @@ export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, na
   });
 }
 
-/**
- * Probes of an exporter sidecar: Ready once its HTTP server answers (`/`, which the exporters serve without asking
- * the database), alive while its port accepts connections. Neither depends on the database, so a database restart
- * never restarts the exporter, and the exporter never holds the pod's readiness for longer than its own start.
- */
-export function exporterProbes(portName: string): { readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
-  const port = k8s.IntOrString.fromString(portName);
-  return {
-    readinessProbe: { httpGet: { path: '/', port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { tcpSocket: { port }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-  };
-}
-
-/** The checks every system runs on its `metrics` prop (`prefix` is the prop's name, e.g. `metrics.`). */
-export function validateMetrics(v: PropValidator, prefix: string, m: MetricsOptions | undefined): void {
+/** The checks every system runs on its `metrics` prop, at `v`'s path (`v.child('metrics')`). */
+export function validateMetrics(v: PropValidator, m: MetricsOptions | undefined): void {
   if (m === undefined) return;
-  v.check(`${prefix}scrapers`, m.scrapers !== undefined, 'is required: who may scrape the metrics port', m.scrapers);
-  if (m.scrapers !== undefined) v.networkPeers(`${prefix}scrapers`, m.scrapers);
+  v.child('scrapers').check(m.scrapers !== undefined, 'is required: who may scrape the metrics port', m.scrapers);
+  if (m.scrapers !== undefined) v.child('scrapers').networkPeers(m.scrapers);
   const pm = m.podMonitor;
   if (pm !== undefined) {
-    if (pm.labels !== undefined) v.labels(`${prefix}podMonitor.labels`, pm.labels);
-    if (pm.interval !== undefined) v.wholeSeconds(`${prefix}podMonitor.interval`, pm.interval, 5, 'at least 5 (Prometheus scrapes no faster in practice)');
+    if (pm.labels !== undefined) v.child('podMonitor', 'labels').labels(pm.labels);
+    if (pm.interval !== undefined) v.child('podMonitor', 'interval').wholeSeconds(pm.interval, 5, 'at least 5 (Prometheus scrapes no faster in practice)');
   }
 }

@@ -1,353 +1,27 @@
-import { Duration, Size } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-27';
+// StatefulCluster, the generic core every system is built on: a headless governing Service, a StatefulSet with stable
+// pod names and per-pod storage, a PodDisruptionBudget, a NetworkPolicy, a ServiceAccount, and peer DNS helpers.
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import {
-  AppLabelOptions, DEFAULT_CLUSTER_DOMAIN, READ_WRITE_ONCE, RunAsUser, TCP, cpu, imageVersion, meta, quantity, recommendedLabels, resolveNamespace, selectorLabelsOf,
-} from './common';
-import { PodAntiAffinity, hardenedContainer, hardenedPodSpec, networkPolicySpec, policyPort } from './pod';
-import { checkUniqueObjectIdentities } from './identity';
-import { ClusterMetrics, metricsAnnotations, metricsIngress, podMonitorOf, validateMetrics } from './metrics';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { INT32_MAX, PropValidator, guardValidation, requireProps, validateScheduling } from './validation';
-
-export { PodAntiAffinity } from './pod';
-
-/** How the StatefulSet controller creates and deletes pods. */
-export enum PodManagementPolicy {
-  /** One pod at a time, in ordinal order, each Ready before the next (the PetSet behaviour). */
-  ORDERED_READY = 'OrderedReady',
-  /** All pods at once: required by systems that bootstrap only when every member is up (Consul's bootstrap_expect). */
-  PARALLEL = 'Parallel',
-}
-
-/** How pods of the StatefulSet are replaced when the template changes. */
-export enum StatefulUpdateStrategy {
-  /** Replace pods one at a time, from the highest ordinal down, each Ready before the next. */
-  ROLLING_UPDATE = 'RollingUpdate',
-  /** Replace a pod only when it is deleted by hand. */
-  ON_DELETE = 'OnDelete',
-}
-
-/** A port of the cluster's container, published on the headless Service. */
-export interface ClusterPort {
-  /** IANA service name of the port (at most 15 characters), used by probes and Services. */
-  readonly name: string;
-  /** Port number in the container. */
-  readonly port: number;
-  /**
-   * Protocol.
-   * @default kplus.Protocol.TCP
-   */
-  readonly protocol?: kplus.Protocol;
-}
-
-/** A per-pod PersistentVolumeClaim template: pod `name-i` gets the claim `<claim>-<name>-i`, kept across restarts, rescheduling and scale-down. */
-export interface ClaimTemplate {
-  /** Name of the claim template (and of the volume in the pod). */
-  readonly name: string;
-  /** Where the claim is mounted in the container. */
-  readonly mountPath: string;
-  /** Requested size. */
-  readonly size: Size;
-  /**
-   * StorageClass to provision from.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * Access modes.
-   * @default [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE]
-   */
-  readonly accessModes?: kplus.PersistentVolumeAccessMode[];
-}
-
-/** A PodDisruptionBudget policy: how many pods voluntary disruptions (drains, evictions) may take down at once. */
-export class DisruptionBudget {
-  /** At most `count` pods unavailable at once. */
-  public static maxUnavailable(count: number): DisruptionBudget {
-    return new DisruptionBudget('maxUnavailable', count);
-  }
-
-  /** At least `count` pods available at all times. Never use the replica count itself: drains would block forever. */
-  public static minAvailable(count: number): DisruptionBudget {
-    return new DisruptionBudget('minAvailable', count);
-  }
-
-  /** No PodDisruptionBudget (e.g. when one budget covers several StatefulSets). */
-  public static none(): DisruptionBudget {
-    return new DisruptionBudget('none', 0);
-  }
-
-  private constructor(
-    /** The field set on the budget (`maxUnavailable`, `minAvailable`), or `none`. */
-    public readonly field: string,
-    /** The number of pods. */
-    public readonly count: number) {}
-}
-
-/** Properties of a {@link StatefulCluster}. */
-export interface StatefulClusterProps {
-  /** Name of the StatefulSet: pods are `name-0 … name-(N-1)`. A DNS-1123 label of at most 52 characters. */
-  readonly name: string;
-  /** Container image, pinned to a tag or digest. */
-  readonly image: string;
-  /**
-   * Number of pods.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Name of the headless governing Service that gives each pod its DNS name.
-   * @default - the StatefulSet name
-   */
-  readonly serviceName?: string;
-  /**
-   * Create the headless governing Service. Set to false when several StatefulSets share one.
-   * @default true
-   */
-  readonly createService?: boolean;
-  /**
-   * Publish the pods' DNS records before they are Ready, so peers can find each other while they bootstrap.
-   * @default false
-   */
-  readonly publishNotReadyAddresses?: boolean;
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace, or `default`
-   */
-  readonly namespace?: string;
-  /**
-   * Cluster DNS domain used in peer addresses.
-   * @default 'cluster.local'
-   */
-  readonly clusterDomain?: string;
-  /**
-   * Labels of this installation (`app.kubernetes.io/*`).
-   * @default - name, instance and component all derived from `name`
-   */
-  readonly appLabels?: AppLabels;
-  /**
-   * Extra labels on the pods and in the selector, beyond the recommended ones (for example a rack). They must never change.
-   * @default - none
-   */
-  readonly extraSelectorLabels?: { [key: string]: string };
-  /**
-   * Container ports, all published on the headless Service.
-   * @default - none
-   */
-  readonly ports?: ClusterPort[];
-  /**
-   * Per-pod storage: one PersistentVolumeClaim per pod and template, retained when the StatefulSet is deleted or scaled down.
-   * @default - no per-pod storage
-   */
-  readonly claims?: ClaimTemplate[];
-  /**
-   * Create a NetworkPolicy for the pods: peers reach every port, `allowedClients` reach `clientPorts`, nothing else gets in.
-   * @default true
-   */
-  readonly networkPolicy?: boolean;
-  /**
-   * Who may connect to the client ports.
-   * @default - every pod of the same namespace
-   */
-  readonly allowedClients?: k8s.NetworkPolicyPeer[];
-  /**
-   * Names of the ports clients may reach (the peers always reach every port).
-   * @default - every port
-   */
-  readonly clientPorts?: string[];
-  /**
-   * Further ingress rules (e.g. an Ingress controller reaching a UI port).
-   * @default - none
-   */
-  readonly extraIngress?: k8s.NetworkPolicyIngressRule[];
-  /**
-   * Egress the pods need beyond DNS (port 53) and their peers, which are always allowed.
-   * @default - none
-   */
-  readonly allowedEgress?: k8s.NetworkPolicyEgressRule[];
-  /**
-   * Pod management policy.
-   * @default PodManagementPolicy.ORDERED_READY
-   */
-  readonly podManagementPolicy?: PodManagementPolicy;
-  /**
-   * Update strategy.
-   * @default StatefulUpdateStrategy.ROLLING_UPDATE
-   */
-  readonly updateStrategy?: StatefulUpdateStrategy;
-  /**
-   * The PodDisruptionBudget.
-   * @default DisruptionBudget.maxUnavailable(1)
-   */
-  readonly disruptionBudget?: DisruptionBudget;
-  /**
-   * Pod anti-affinity across nodes (`kubernetes.io/hostname`).
-   * @default PodAntiAffinity.PREFERRED
-   */
-  readonly antiAffinity?: PodAntiAffinity;
-  /**
-   * Pods to keep this cluster's pods away from (for example every rack of a ring, when each rack is its own StatefulSet).
-   * @default - this cluster's own pods (`selectorLabels`)
-   */
-  readonly antiAffinitySelector?: { [key: string]: string };
-  /**
-   * Spread pods evenly across zones (`topology.kubernetes.io/zone`, maxSkew 1, best effort).
-   * @default false
-   */
-  readonly spreadAcrossZones?: boolean;
-  /**
-   * Run only in these zones (a required node affinity on `topology.kubernetes.io/zone`), spread evenly over them
-   * (maxSkew 1, `DoNotSchedule`: a pod stays Pending rather than unbalance the zones).
-   * @default - any zone
-   */
-  readonly zones?: string[];
-  /**
-   * Node labels the pods must run on.
-   * @default - any node
-   */
-  readonly nodeSelector?: { [key: string]: string };
-  /**
-   * PriorityClass of the pods (it must exist in the cluster).
-   * @default - the cluster's default priority
-   */
-  readonly priorityClassName?: string;
-  /**
-   * Tolerations of the pods (e.g. for nodes tainted for databases).
-   * @default - none
-   */
-  readonly tolerations?: k8s.Toleration[];
-  /**
-   * CPU and memory of the container. Anything left out takes the default.
-   * @default - cpu 100m request / 500m limit, memory 128Mi request and limit, ephemeral storage 64Mi request / 1Gi limit
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
-   * The user, group and fsGroup the pod runs as (non-root, enforced).
-   * @default - uid 65532, gid 65532
-   */
-  readonly runAs?: RunAsUser;
-  /**
-   * Mount the root filesystem read-only. Disable only for images that cannot run otherwise, and say why.
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-  /**
-   * Container name.
-   * @default - `appLabels.app`, else the StatefulSet name
-   */
-  readonly containerName?: string;
-  /**
-   * Command (entrypoint) of the container.
-   * @default - the image's entrypoint
-   */
-  readonly command?: string[];
-  /**
-   * Arguments of the container. `$(VAR)` expands from the container's env.
-   * @default - the image's
-   */
-  readonly args?: string[];
-  /**
-   * Environment of the container.
-   * @default - none
-   */
-  readonly env?: k8s.EnvVar[];
-  /**
-   * Readiness probe.
-   * @default - none
-   */
-  readonly readinessProbe?: k8s.Probe;
-  /**
-   * Liveness probe.
-   * @default - none
-   */
-  readonly livenessProbe?: k8s.Probe;
-  /**
-   * Startup probe.
-   * @default - none
-   */
-  readonly startupProbe?: k8s.Probe;
-  /**
-   * Lifecycle hooks (e.g. a preStop that drains the node).
-   * @default - none
-   */
-  readonly lifecycle?: k8s.Lifecycle;
-  /**
-   * Time a pod has to shut down after SIGTERM.
-   * @default Duration.seconds(30)
-   */
-  readonly terminationGracePeriod?: Duration;
-  /**
-   * Extra pod volumes (emptyDirs, ConfigMaps, Secrets, existing claims).
-   * @default - none
-   */
-  readonly volumes?: k8s.Volume[];
-  /**
-   * Extra mounts in the container; each must name a volume or a claim template.
-   * @default - none
-   */
-  readonly volumeMounts?: k8s.VolumeMount[];
-  /**
-   * Init containers.
-   * @default - none
-   */
-  readonly initContainers?: k8s.Container[];
-  /**
-   * More containers in every pod beside the main one (an exporter, for example), complete as given: each is
-   * expected to be hardened like the main container (see the systems' exporters).
-   * @default - none
-   */
-  readonly sidecars?: k8s.Container[];
-  /**
-   * Prometheus metrics: the `prometheus.io/*` pod annotations, a NetworkPolicy rule admitting the scrapers to the
-   * metrics port only, and a prometheus-operator PodMonitor when `podMonitor` is set.
-   * @default - no metrics
-   */
-  readonly metrics?: ClusterMetrics;
-  /**
-   * Annotations on the pod template (a config hash rolls the pods when the config changes).
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
-  /**
-   * Annotations on the StatefulSet (for example a validator's per-object exception, with its reason in the README).
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
-}
-
-/** The `app.kubernetes.io/*` labels of an installation. */
-export interface AppLabels {
-  /** `app.kubernetes.io/name`: the application, e.g. `consul`. */
-  readonly app: string;
-  /**
-   * `app.kubernetes.io/instance`: this installation.
-   * @default - the StatefulSet name
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/component`.
-   * @default 'server'
-   */
-  readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default - the instance
-   */
-  readonly partOf?: string;
-}
-
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: cpu('100m'), limit: cpu('500m') },
-  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(128) },
-  ephemeralStorage: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
-};
-const DEFAULT_RUN_AS: RunAsUser = { uid: 65532, gid: 65532 };
-const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { serverFormClaimTemplate, ServerFormStatefulSet } from './claim-template';
+import { hardenedContainer } from './container';
+import { DisruptionBudget } from './disruption-budget';
+import { checkUniqueObjectIdentities } from './identity';
+import { imageVersion } from './image';
+import { TCP } from './kplus';
+import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
+import { DEFAULT_CLUSTER_DOMAIN, meta, resolveNamespace } from './metadata';
+import { metricsAnnotations, metricsIngress, podMonitorOf } from './metrics';
+import { networkPolicySpec, policyPort } from './network-policy';
+import { hardenedPodSpec } from './pod';
+import { ClusterPort, DEFAULT_RESOURCES, DEFAULT_RUN_AS, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy } from './stateful-cluster-props';
+import { validateStatefulClusterProps } from './validate-stateful-cluster';
+import { guardValidation, requireProps } from './validation';
+import { resolveScheduling, PodAntiAffinity } from './scheduling';
 
 /**
- * The "pet set" of seed 001, done once for every stateful system: a headless governing Service, a StatefulSet whose
+ * The "pet set" of the Kubernetes documentation (a StatefulSet today), done once for every stateful system: a headless governing Service, a StatefulSet whose
  * pods have stable names (`name-0 … name-(N-1)`) and DNS names, per-pod storage from volumeClaimTemplates that is
  * retained on delete and scale-down, a PodDisruptionBudget, the recommended labels, and a restricted security
  * context by default.
@@ -364,6 +38,10 @@ export class StatefulCluster extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The NetworkPolicy (undefined when `networkPolicy` is false). */
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  /** Who may reach the client ports: `allowedClients`, and the peers {@link allowClientsFrom} adds; rendered at synth. */
+  private readonly clientPeers: k8s.NetworkPolicyPeer[];
+  /** Whether the NetworkPolicy has a rule for clients (there are client ports and a policy). */
+  private readonly hasClientRule: boolean;
   /** The PodDisruptionBudget (undefined with `DisruptionBudget.none()`). */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The prometheus-operator PodMonitor (when `metrics.podMonitor` is set). */
@@ -476,23 +154,21 @@ export class StatefulCluster extends Construct {
             containers: [container, ...(props.sidecars ?? [])],
             initContainers: props.initContainers,
             volumes: props.volumes,
-            antiAffinity: props.antiAffinity,
+            ...resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.PREFERRED }),
             antiAffinitySelector: props.antiAffinitySelector,
-            spreadAcrossZones: props.spreadAcrossZones,
             zones: props.zones,
-            nodeSelector: props.nodeSelector,
-            priorityClassName: props.priorityClassName,
-            tolerations: props.tolerations,
             terminationGracePeriod: props.terminationGracePeriod,
           }),
         },
       },
     });
 
+    this.clientPeers = [...(props.allowedClients ?? [{ podSelector: {} }])];
+    this.hasClientRule = (props.networkPolicy ?? true) && clientPortsOf(ports, props).length > 0;
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'netpol', {
         metadata: meta(this.name, this.namespace, this.labels),
-        spec: clusterNetworkPolicy(this.selectorLabels, ports, props),
+        spec: clusterNetworkPolicy(this.selectorLabels, ports, props, Lazy.any({ produce: () => this.clientPeers }) as unknown as k8s.NetworkPolicyPeer[]),
       });
     }
 
@@ -510,6 +186,19 @@ export class StatefulCluster extends Construct {
         },
       });
     }
+  }
+
+  /**
+   * Admits `peer` to the client ports, after construction: the rule for clients of the NetworkPolicy is rendered at
+   * synth, with every peer added by then. This is how a client construct (SquashApp) is admitted by the system it
+   * uses (PostgresWithSecrets.allowFrom), whatever its namespace.
+   * @param peer the pods (and namespaces) to admit
+   */
+  public allowClientsFrom(peer: k8s.NetworkPolicyPeer): void {
+    if (!this.hasClientRule) {
+      throw new Error(`${this.node.path}: allowClientsFrom(): this cluster's NetworkPolicy has no rule for clients (networkPolicy is false, or no client port)`);
+    }
+    this.clientPeers.push(peer);
   }
 
   /** Stable DNS name of pod `i`: `name-i.<service>.<namespace>.svc.<clusterDomain>`. */
@@ -531,166 +220,25 @@ export class StatefulCluster extends Construct {
   }
 }
 
-/**
- * The cdk8s-plus-27 storage workaround, in one place: a raw claim template whose size is a real quantity string,
- * in the form the API server stores it: with `apiVersion`, `kind`, `volumeMode: Filesystem`,
- * `status.phase: Pending` and `metadata.creationTimestamp: null` (what the server fills in). `volumeClaimTemplates`
- * is an atomic list: written any other way, every client-side `kubectl apply` sends it again ("configured" forever),
- * and server-side apply (Argo CD, Flux, `kubectl apply --server-side`) conflicts with the client-side apply that
- * created the StatefulSet. Proved on a real API server by the e2e:cluster suite.
- */
-function serverFormClaimTemplate(c: ClaimTemplate, labels: Record<string, string>): unknown {
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: c.name, labels, creationTimestamp: null },
-    spec: {
-      accessModes: c.accessModes ?? [READ_WRITE_ONCE],
-      ...(c.storageClassName !== undefined ? { storageClassName: c.storageClassName } : {}),
-      resources: { requests: { storage: quantity(c.size).value } },
-      volumeMode: 'Filesystem',
-    },
-    status: { phase: 'Pending' },
-  };
-}
-
-/**
- * A StatefulSet whose claim templates are written in the server's form ({@link serverFormClaimTemplate}): the
- * generated KubeStatefulSet serializes through its typed props, which have no place for some of those fields.
- */
-class ServerFormStatefulSet extends k8s.KubeStatefulSet {
-  constructor(scope: Construct, id: string, private readonly claimTemplates: unknown[], props: k8s.KubeStatefulSetProps) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    const json = super.toJson();
-    if (this.claimTemplates.length > 0) json.spec.volumeClaimTemplates = this.claimTemplates;
-    return json;
-  }
+/** The ports clients may reach: `clientPorts`, or every port. */
+function clientPortsOf(ports: ClusterPort[], props: StatefulClusterProps): ClusterPort[] {
+  return props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
 }
 
 /**
  * Ingress only from peers (every port) and from the allowed clients (client ports);
  * egress only to DNS, to peers, and to what the construct adds.
  */
-function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps): k8s.NetworkPolicySpec {
+function clusterNetworkPolicy(selector: Record<string, string>, ports: ClusterPort[], props: StatefulClusterProps,
+  clients: k8s.NetworkPolicyPeer[]): k8s.NetworkPolicySpec {
   const portRef = (p: ClusterPort) => policyPort(p.name, p.protocol ?? TCP);
-  const open = props.clientPorts ? ports.filter((p) => props.clientPorts!.includes(p.name)) : ports;
   const peers = [{ podSelector: { matchLabels: selector } }];
   const ingress: k8s.NetworkPolicyIngressRule[] = [{ from: peers, ports: ports.map(portRef) }];
-  if (open.length > 0) ingress.push({ from: props.allowedClients ?? [{ podSelector: {} }], ports: open.map(portRef) });
+  const open = clientPortsOf(ports, props);
+  if (open.length > 0) ingress.push({ from: clients, ports: open.map(portRef) });
   ingress.push(...(props.extraIngress ?? []), ...metricsIngress(props.metrics));
   const egress: k8s.NetworkPolicyEgressRule[] = ports.length > 0 ? [{ to: peers, ports: ports.map(portRef) }] : [];
   egress.push(...(props.allowedEgress ?? []));
   return networkPolicySpec(selector, ingress, egress);
 }
 
-function validateStatefulClusterProps(scope: Construct, props: StatefulClusterProps, replicas: number, namespace: string, clusterDomain: string) {
-  const v = new PropValidator(scope);
-  // 52 = 63 minus the "-" and 10-character hash the controller appends in the controller-revision-hash label.
-  v.dnsLabel('name', props.name, 52);
-  if (props.serviceName !== undefined) v.dnsLabel('serviceName', props.serviceName);
-  v.dnsLabel('namespace', namespace);
-  v.dnsSubdomain('clusterDomain', clusterDomain);
-  v.integer('replicas', replicas, 0, INT32_MAX);
-  v.image('image', props.image);
-  v.resources('resources', props.resources, DEFAULT_RESOURCES);
-  if (props.zones !== undefined) v.labelValues('zones', props.zones);
-  validateScheduling(v, '', props);
-  v.networkPeers('allowedClients', props.allowedClients);
-  if (props.antiAffinity !== undefined) v.oneOf('antiAffinity', props.antiAffinity, Object.values(PodAntiAffinity));
-  if (props.antiAffinitySelector !== undefined) v.labels('antiAffinitySelector', props.antiAffinitySelector, true);
-  if (props.podManagementPolicy !== undefined) v.oneOf('podManagementPolicy', props.podManagementPolicy, Object.values(PodManagementPolicy));
-  if (props.updateStrategy !== undefined) v.oneOf('updateStrategy', props.updateStrategy, Object.values(StatefulUpdateStrategy));
-  if (props.createService ?? true) v.dns1035Label(props.serviceName !== undefined ? 'serviceName' : 'name', props.serviceName ?? props.name);
-  const containerName = props.containerName ?? props.appLabels?.app ?? props.name;
-  v.dnsLabel(props.containerName !== undefined ? 'containerName' : props.appLabels?.app !== undefined ? 'appLabels.app' : 'name', containerName);
-  const containerNames = new Set([containerName]);
-  (props.initContainers ?? []).forEach((c, i) => {
-    v.dnsLabel(`initContainers[${i}].name`, c?.name);
-    v.check(`initContainers[${i}].name`, !containerNames.has(c?.name), 'must differ from every other container\'s name', c?.name);
-    containerNames.add(c?.name);
-  });
-  (props.sidecars ?? []).forEach((c, i) => {
-    v.dnsLabel(`sidecars[${i}].name`, c?.name);
-    v.check(`sidecars[${i}].name`, !containerNames.has(c?.name), 'must differ from every other container\'s name', c?.name);
-    containerNames.add(c?.name);
-  });
-  validateMetrics(v, 'metrics.', props.metrics);
-  if (props.metrics !== undefined) {
-    const portNames = [...(props.ports ?? []).map((p) => p.name), ...(props.sidecars ?? []).flatMap((c) => (c?.ports ?? []).map((p) => p.name))];
-    v.check('metrics.endpoint.portName', portNames.includes(props.metrics.endpoint?.portName),
-      `must name a port of the main container or a sidecar (${portNames.join(', ')})`, props.metrics.endpoint?.portName);
-  }
-  v.labels('extraSelectorLabels', props.extraSelectorLabels, true);
-  if (props.appLabels !== undefined) {
-    for (const k of ['app', 'instance', 'component', 'partOf'] as const) {
-      if (props.appLabels[k] !== undefined || k === 'app') v.labelValue(`appLabels.${k}`, props.appLabels[k]);
-    }
-  }
-  v.annotations('annotations', props.annotations);
-  v.annotations('podAnnotations', props.podAnnotations);
-  v.envVars('env', props.env);
-  for (const k of ['command', 'args'] as const) {
-    const list: unknown = props[k];
-    if (list !== undefined) v.check(k, Array.isArray(list) && list.every((x) => typeof x === 'string'), 'must be a list of strings (exec form, no shell)', list);
-  }
-  v.runAs('runAs', props.runAs);
-  const portKeys = new Set<string>();
-  (props.ports ?? []).forEach((p, i) => {
-    v.check(`ports[${i}].name`, typeof p.name === 'string' && p.name.length <= 15 && IANA_SVC_NAME.test(p.name),
-      'must be an IANA service name (lower-case letters, digits and single \'-\', at least one letter, at most 15 characters)', p.name);
-    v.integer(`ports[${i}].port`, p.port, 1, 65535);
-    if (p.protocol !== undefined) v.oneOf(`ports[${i}].protocol`, p.protocol, ['TCP', 'UDP', 'SCTP']);
-    v.check(`ports[${i}].name`, !portKeys.has(p.name), 'must be unique among the ports', p.name);
-    portKeys.add(p.name);
-    const portProtocol = `${p.port}/${p.protocol ?? TCP}`;
-    v.check(`ports[${i}].port`, !portKeys.has(portProtocol), 'must be unique among the ports with the same protocol', portProtocol);
-    portKeys.add(portProtocol);
-  });
-  const volumeNames = new Set<string>();
-  (props.claims ?? []).forEach((c, i) => {
-    v.dnsLabel(`claims[${i}].name`, c.name);
-    v.size(`claims[${i}].size`, c.size);
-    v.check(`claims[${i}].mountPath`, typeof c.mountPath === 'string' && c.mountPath.startsWith('/'), 'must be an absolute path', c.mountPath);
-    if (c.storageClassName !== undefined) v.dnsSubdomain(`claims[${i}].storageClassName`, c.storageClassName);
-    if (c.accessModes !== undefined) {
-      v.check(`claims[${i}].accessModes`, Array.isArray(c.accessModes) && c.accessModes.length > 0
-        && c.accessModes.every((m) => ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'].includes(m)),
-      'must be a non-empty list of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod', c.accessModes);
-    }
-    v.check(`claims[${i}].name`, !volumeNames.has(c.name), 'must be unique among claims and volumes', c.name);
-    volumeNames.add(c.name);
-  });
-  (props.volumes ?? []).forEach((vol, i) => {
-    v.dnsLabel(`volumes[${i}].name`, vol?.name);
-    v.check(`volumes[${i}].name`, !volumeNames.has(vol.name), 'must be unique among claims and volumes', vol.name);
-    volumeNames.add(vol.name);
-  });
-  const mountPaths = new Set((props.claims ?? []).map((c) => c.mountPath));
-  (props.volumeMounts ?? []).forEach((m, i) => {
-    v.check(`volumeMounts[${i}].name`, volumeNames.has(m.name), `must name a claim template or a volume (${[...volumeNames].join(', ') || 'none defined'})`, m.name);
-    if (v.check(`volumeMounts[${i}].mountPath`, typeof m.mountPath === 'string' && m.mountPath.startsWith('/'), 'must be an absolute path', m.mountPath)) {
-      v.check(`volumeMounts[${i}].mountPath`, !mountPaths.has(m.mountPath), 'must be unique among the claims\' and volumes\' mount paths', m.mountPath);
-      mountPaths.add(m.mountPath);
-    }
-  });
-  const portNames = (props.ports ?? []).map((p) => p.name);
-  (props.clientPorts ?? []).forEach((name, i) => {
-    v.check(`clientPorts[${i}]`, portNames.includes(name), `must name a port of "ports" (${portNames.join(', ') || 'none defined'})`, name);
-  });
-  const budget = props.disruptionBudget;
-  if (budget && budget.field !== 'none') {
-    v.integer(`disruptionBudget.${budget.field}`, budget.count, 0, INT32_MAX);
-    if (budget.field === 'minAvailable') {
-      v.check('disruptionBudget.minAvailable', budget.count < Math.max(replicas, 1), 'must be lower than replicas, or node drains block forever', budget.count);
-    } else {
-      v.check('disruptionBudget.maxUnavailable', budget.count >= 1, 'must be at least 1, or node drains block forever', budget.count);
-    }
-  }
-  if (props.terminationGracePeriod !== undefined) {
-    v.wholeSeconds('terminationGracePeriod', props.terminationGracePeriod, 1);
-  }
-  v.throwIfInvalid();
-}

@@ -1,4 +1,7 @@
 // Object identity and field-level differences between two sets of Kubernetes objects.
+import { ObjectRef, objectRef } from '../core/object-ref';
+
+export { ObjectRef };
 
 /** A Kubernetes object as synthesized (JSON). */
 export interface PlanObject {
@@ -21,38 +24,9 @@ export interface PlanObject {
   readonly [key: string]: unknown;
 }
 
-/**
- * What identifies an object on the API server: API group (not version: `v1beta1` and `v1` of one kind are the same
- * object), kind, namespace and name.
- */
-export interface ObjectRef {
-  /** API group; `''` for the core group. */
-  readonly group: string;
-  /** Kind. */
-  readonly kind: string;
-  /**
-   * Namespace.
-   * @default - cluster-scoped (or the object's namespace is left to kubectl)
-   */
-  readonly namespace?: string;
-  /** Name. */
-  readonly name: string;
-  /**
-   * `Kind[.group]/[namespace/]name`, e.g. `StatefulSet.apps/consul/consul`, `Namespace/consul`: the key objects are
-   * matched by, and the object part of a finding id.
-   */
-  readonly key: string;
-}
-
-/** The reference of an object (its identity on the API server). */
+/** The reference of an object (its identity on the API server, {@link objectRef}); kubectl decides the namespace of a namespaced object without one. */
 export function refOf(o: PlanObject): ObjectRef {
-  const apiVersion = o.apiVersion ?? '';
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const kind = o.kind ?? '';
-  const name = o.metadata?.name ?? '';
-  const namespace = o.metadata?.namespace;
-  const key = `${kind}${group ? `.${group}` : ''}/${namespace ? `${namespace}/` : ''}${name}`;
-  return { group, kind, namespace, name, key };
+  return objectRef(o);
 }
 
 /** One changed leaf field of an object. */

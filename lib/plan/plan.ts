@@ -1,6 +1,7 @@
 // plan(): what applying `newObjects` over `oldObjects` changes, and the findings of the rule table on it.
-import { FieldChange, ObjectRef, PlanObject, diffFields, refOf } from './diff';
-import { ACK_ANNOTATION, FindingKind, RULE_TABLE } from './rules';
+import { diffFields, FieldChange, ObjectRef, PlanObject, refOf } from './diff';
+import { ACK_ANNOTATION, FindingKind } from './rule';
+import { RULE_TABLE } from './rules';
 
 /** Options of {@link plan}. */
 export interface PlanOptions {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PlanObject } from './diff';
 import { Plan, PlanFinding } from './plan';
-import { ACK_ANNOTATION, FindingKind } from './rules';
+import { ACK_ANNOTATION, FindingKind } from './rule';
 
 /** Options of {@link formatPlan}. */
 export interface FormatPlanOptions {

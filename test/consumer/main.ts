@@ -2,8 +2,9 @@
 // It builds all four systems in two charts; README.md ("Use it from another repository") shows this file.
 import { App, Chart, Size } from 'cdk8s';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, Manifests, PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure,
+  AppNamespace, CassandraRing, ConsulCluster, Credentials, Manifests, PostgresWithSecrets, SquashApp, SquashExposure,
 } from 'cdk8s-stateful-constructs';
+import { PLAN_RULES } from 'cdk8s-stateful-constructs/plan';
 
 const app = new App();
 
@@ -11,14 +12,14 @@ const app = new App();
 const platform = new Chart(app, 'platform', { namespace: 'platform' });
 new AppNamespace(platform, 'namespace');
 const consul = new ConsulCluster(platform, 'consul', { replicas: 3, datacenter: 'dc1' });
-const cassandra = new CassandraRing(platform, 'cassandra', { replicas: 3, clusterName: 'events', storageSize: Size.gibibytes(50) });
+const cassandra = new CassandraRing(platform, 'cassandra', { replicas: 3, clusterName: 'events', storage: { size: Size.gibibytes(50) } });
 
 // Chart 2: Squash TM on its own PostgreSQL.
 const qa = new Chart(app, 'qa', { namespace: 'qa' });
 new AppNamespace(qa, 'namespace');
 const postgres = new PostgresWithSecrets(qa, 'postgres', {
   database: 'squashtm',
-  credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+  credentials: Credentials.fromExistingSecret('postgres-credentials'),
 });
 const squash = new SquashApp(qa, 'squash', {
   database: postgres,
@@ -32,4 +33,5 @@ console.log(JSON.stringify({
   cassandra: cassandra.contactPoints,
   postgres: postgres.connection.fqdn,
   squash: squash.contextPath,
+  planRules: PLAN_RULES.length, // the TypeScript-only subpath of the package
 }));

@@ -10,9 +10,9 @@ const ring = new CassandraRing(chart, 'cassandra', {
   datacenter: 'eu-west',
   racks: ['a', 'b', 'c'],                                  // one StatefulSet `cassandra`, whatever the racks
   zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' },
-  storageSize: Size.gibibytes(100),
+  storage: { size: Size.gibibytes(100) },
   resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(8) } }, // heap 2048M, young gen 256M
-  superuser: Credentials.fromExistingSecret('orders-db-superuser'), // replaces cassandra/cassandra at the first start
+  credentials: Credentials.fromExistingSecret('orders-db-superuser'), // replaces cassandra/cassandra at the first start
 });
 ring.contactPoints; // ['cassandra-client.orders.svc.cluster.local:9042']
 ring.seeds;         // ['cassandra-0.cassandra.orders.svc.cluster.local', ...-1, ...-2]: one per rack

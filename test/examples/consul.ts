@@ -7,7 +7,7 @@ const chart = new Chart(app, 'consul', { namespace: 'consul' });
 const consul = new ConsulCluster(chart, 'consul', {
   replicas: 3,                                   // odd: 3 tolerates 1 failure, 5 tolerates 2
   datacenter: 'dc1',
-  storageSize: Size.gibibytes(10),
+  storage: { size: Size.gibibytes(10) },
   gossipKey: { secretName: 'consul-gossip', key: 'key' },           // kubectl create secret generic consul-gossip --from-literal=key=$(consul keygen)
   acl: { managementToken: { secretName: 'consul-acl', key: 'token' } }, // kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)
   uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls' },

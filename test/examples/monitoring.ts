@@ -1,6 +1,6 @@
 // The README's monitoring example, verbatim but for the import path (test/readme.test.ts keeps them equal).
 import { App, Chart } from 'cdk8s';
-import { PostgresCredentials, PostgresWithSecrets, k8s } from '../../lib';
+import { Credentials, k8s, PostgresWithSecrets } from '../../lib';
 
 const app = new App();
 const chart = new Chart(app, 'shop-db', { namespace: 'shop' });
@@ -11,7 +11,7 @@ const prometheus: k8s.NetworkPolicyPeer = {
 };
 new PostgresWithSecrets(chart, 'postgres', {
   database: 'shop',
-  credentials: PostgresCredentials.fromExistingSecret('shop-db-credentials'),
+  credentials: Credentials.fromExistingSecret('shop-db-credentials'),
   metrics: { scrapers: [prometheus], podMonitor: { labels: { release: 'kps' } } }, // postgres_exporter + PodMonitor
 });
 app.synth();

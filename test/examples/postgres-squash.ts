@@ -1,16 +1,16 @@
 // The README's postgres-squash example, verbatim but for the import path (test/readme.test.ts keeps them equal).
 import { App, Chart } from 'cdk8s';
-import { PostgresCredentials, PostgresWithSecrets, SquashApp, SquashExposure } from '../../lib';
+import { Credentials, PostgresWithSecrets, SquashApp, SquashExposure } from '../../lib';
 
 const app = new App();
 const chart = new Chart(app, 'squash', { namespace: 'squash' });
 const postgres = new PostgresWithSecrets(chart, 'postgres', {
   database: 'squashtm',
-  credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'), // keys `user` and `password`
+  credentials: Credentials.fromExistingSecret('postgres-credentials'), // keys `user` and `password`
   aliasServiceName: 'postgres',                                                // seed 004's ExternalName alias
 });
 new SquashApp(chart, 'squash', {
-  database: postgres,                                    // or { connection } for a database made elsewhere
+  database: postgres,                                    // or an ExternalPostgresDatabase, made elsewhere
   exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx' }),
   // exposure: SquashExposure.nodePort(30080),           // seed 004's default
 });

@@ -3,7 +3,7 @@ module example.com/bindings-consumer
 go 1.25.0
 
 require (
-	example.com/cdk8s-stateful-constructs-go/cdk8sstatefulconstructs v0.1.0
+	example.com/cdk8s-stateful-constructs-go/cdk8sstatefulconstructs v0.2.0
 	github.com/aws/constructs-go/constructs/v10 v10.8.1
 	github.com/aws/jsii-runtime-go v1.140.0
 	github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2 v2.70.106

@@ -11,7 +11,7 @@ CASES = [
     (lambda c: s.CassandraRing(c, "cassandra", replicas=3, seed_count=5),
      ["bad/cassandra: invalid props", 'prop "seedCount"', "got 5"]),
     (lambda c: s.PostgresWithSecrets(c, "postgres", database="Squash TM",
-                                     credentials=s.PostgresCredentials.from_existing_secret("pg")),
+                                     credentials=s.Credentials.from_existing_secret("pg")),
      ["bad/postgres: invalid props", 'prop "database"', '"Squash TM"']),
 ]
 

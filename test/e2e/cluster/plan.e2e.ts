@@ -4,7 +4,7 @@
 // accepted. The objects are main.ts's own (from the synthesized dist/), renamed into one scratch namespace, or
 // minimal objects of the kinds main.ts does not write.
 import { DIST, KubeObject, client, kubectl, kubectlOk, objectsOf, pathOf, waitFor } from '../harness/cluster';
-import { FindingKind, plan, PlanObject } from '../../../lib';
+import { FindingKind, plan, PlanObject } from '../../../lib/plan';
 
 const NS = 'plan-e2e';
 const dist = objectsOf(DIST);

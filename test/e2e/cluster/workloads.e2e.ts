@@ -1,7 +1,7 @@
 // Seed 001's web example (StatefulCluster), the PostgreSQL backup and Consul snapshot CronJobs on the real
 // controllers: stable pod names and claims, a deleted pod back as itself, and each Job started by hand runs to completion.
 import { App } from 'cdk8s';
-import { AppNamespace, ConsulCluster, PostgresCredentials, PostgresWithSecrets } from '../../../lib';
+import { AppNamespace, ConsulCluster, Credentials, PostgresWithSecrets } from '../../../lib';
 import { WebChart } from '../../../main';
 import { apiPath, client, kubectlOk, objectsOf, podsOf, synthApp, synthChart, waitFor, waitForPods } from '../harness/cluster';
 
@@ -70,7 +70,7 @@ describe('PostgreSQL backup CronJob', () => {
       new AppNamespace(chart, 'namespace');
       new PostgresWithSecrets(chart, 'postgres', {
         database: 'app',
-        credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+        credentials: Credentials.fromExistingSecret('postgres-credentials'),
         backup: { schedule: '0 3 * * *', retentionDays: 7 },
       });
     });
@@ -83,7 +83,7 @@ describe('Consul snapshot CronJob', () => {
     const ns = 'e2e-snapshot';
     const dir = synthChart(ns, (chart) => {
       new AppNamespace(chart, 'namespace');
-      new ConsulCluster(chart, 'consul', { replicas: 1, acl: { managementToken: { secretName: 'consul-acl', key: 'token' } }, snapshot: {} });
+      new ConsulCluster(chart, 'consul', { replicas: 1, acl: { managementToken: { secretName: 'consul-acl', key: 'token' } }, backup: {} });
     });
     await runCronJobOnce(ns, dir, ['consul-acl', '--from-literal=token=00000000-e2e0-4000-8000-000000000001'], 'snapshot-now');
   });

@@ -4,6 +4,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ConsulClusterProps } from '../../../lib';
 import { PROMETHEUS_ACCEPT, consulFixture, synthConsul, waitForState } from '../harness/consul';
 import { Pod, runJobToCompletion, runToCompletion } from '../harness/pod';
 import { waitFor } from '../harness/proc';
@@ -11,11 +12,11 @@ import { CONSUL_IMAGE, StatefulSetRunner, WORK, dns, nextIp, one } from '../harn
 
 const NS = 'consul-acl';
 const TOKEN = crypto.randomUUID();
-const PROPS = {
+const PROPS: ConsulClusterProps = {
   replicas: 3,
   acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
   metrics: { scrapers: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] },
-  snapshot: {},
+  backup: {},
 };
 const SECRETS = { 'consul-acl': { token: `${TOKEN}\n` } };
 

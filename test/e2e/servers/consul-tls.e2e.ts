@@ -35,7 +35,7 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
       replicas: 3,
       tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
       gossipKey: { secretName: 'consul-gossip', key: 'key' },
-      snapshot: {},
+      backup: {},
     });
     sts = new StatefulSetRunner({ objects, image: CONSUL_IMAGE, secrets });
     await sts.scale(3);

@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/e2e/servers'],
   testMatch: ['**/*.e2e.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
   // The files run side by side, one worker each: each has its own namespaces, addresses and servers, and most of
   // their time is Consul's own timers (graceful leave, autopilot promotion), not CPU.
   maxWorkers: 5,

@@ -2,7 +2,7 @@
 // (the pinned release, built from its Go module) beside the real PostgreSQL, with the sidecar's args, env, mounts,
 // user and probes from the YAML, scraped from another pod the way the pod annotations tell a Prometheus to.
 import * as fs from 'fs';
-import { PostgresCredentials, PostgresWithSecrets } from '../../../lib';
+import { Credentials, PostgresWithSecrets } from '../../../lib';
 import { KubeObject } from '../harness/kube';
 import { Pod } from '../harness/pod';
 import { POSTGRES_EXPORTER_IMAGE, POSTGRES_IMAGE, StatefulSetRunner, clientPod, objectsOf, one, synthChart } from '../harness/servers';
@@ -14,7 +14,7 @@ const SECRETS = { 'pg-credentials': { user: 'owner', password: PASSWORD } };
 const objects: KubeObject[] = objectsOf(synthChart(NS, (chart) => {
   new PostgresWithSecrets(chart, 'postgres', {
     database: 'orders',
-    credentials: PostgresCredentials.fromExistingSecret('pg-credentials'),
+    credentials: Credentials.fromExistingSecret('pg-credentials'),
     metrics: { scrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
   });
 }));

@@ -2,7 +2,7 @@
 // 999, volumes), its backup CronJob's exact command, and SquashApp's wait-for-database init container.
 import * as fs from 'fs';
 import * as path from 'path';
-import { PostgresCredentials, PostgresWithSecrets, SquashApp } from '../../../lib';
+import { Credentials, PostgresWithSecrets, SquashApp } from '../../../lib';
 import { KubeObject } from '../harness/kube';
 import { Pod, runToCompletion } from '../harness/pod';
 import { run } from '../harness/proc';
@@ -16,7 +16,7 @@ const SECRETS = { 'postgres-credentials': { user: USER, password: PASSWORD } };
 const objects: KubeObject[] = objectsOf(synthChart(NS, (chart) => {
   const pg = new PostgresWithSecrets(chart, 'postgres', {
     database: 'squashtm',
-    credentials: PostgresCredentials.fromExistingSecret('postgres-credentials'),
+    credentials: Credentials.fromExistingSecret('postgres-credentials'),
     backup: {},
   });
   new SquashApp(chart, 'squash', { database: pg });

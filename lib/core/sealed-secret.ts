@@ -1,8 +1,11 @@
+// A Bitnami SealedSecret, sealed at synth time with the controller's public certificate (lib/core/sealing.ts).
 import * as crypto from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkUniqueObjectIdentities } from '../core/identity';
-import { PropValidator, guardValidation, isQualifiedName, isSecretKey, requireProps } from '../core/validation';
+import { checkUniqueObjectIdentities } from './identity';
+import { hybridEncrypt, publicKeyFromCertificate } from './sealing';
+import { guardValidation, PropValidator, requireProps } from './validation';
+import { isQualifiedName, isSecretKey } from './validation-rules';
 
 /**
  * Where the sealed-secrets controller may unseal a SealedSecret.
@@ -28,15 +31,6 @@ const NAMESPACE_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/namespace-wide';
 /** Annotation the controller reads to select the cluster-wide scope. */
 const CLUSTER_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/cluster-wide';
 
-/** Size of the single-use AES-256 session key, in bytes (sealed-secrets `sessionKeyBytes`). */
-const SESSION_KEY_BYTES = 32;
-/** AES-GCM standard nonce size; the nonce is all zeroes because each session key encrypts exactly one value. */
-const GCM_NONCE_BYTES = 12;
-/** AES-GCM authentication tag size; Go's `aead.Seal` appends it to the ciphertext. */
-const GCM_TAG_BYTES = 16;
-/** Size of the big-endian length prefix of the RSA ciphertext. */
-const LENGTH_PREFIX_BYTES = 2;
-
 /** A label value: at most 63 characters, alphanumerics, '-', '_' and '.', starting and ending alphanumeric (or empty). */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -55,106 +49,6 @@ export function sealingLabel(scope: SealedSecretScope, namespace: string, name: 
     case SealedSecretScope.STRICT:
     default:
       return Buffer.from(`${namespace}/${name}`, 'utf-8');
-  }
-}
-
-/**
- * Extracts the RSA public key of a PEM-encoded X.509 certificate, such as the one printed by `kubeseal --fetch-cert`.
- *
- * Internal helper, exported for tests.
- *
- * @throws Error when the text is not a PEM X.509 certificate or its key is not an RSA key.
- */
-export function publicKeyFromCertificate(pem: string): crypto.KeyObject {
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new Error('sealing certificate must be a PEM-encoded X.509 certificate ("-----BEGIN CERTIFICATE-----", from kubeseal --fetch-cert)');
-  }
-  let certificate: crypto.X509Certificate;
-  try {
-    certificate = new crypto.X509Certificate(pem);
-  } catch (e) {
-    throw new Error(`sealing certificate is not a valid PEM-encoded X.509 certificate: ${(e as Error).message}`);
-  }
-  const publicKey = certificate.publicKey;
-  if (publicKey.asymmetricKeyType !== 'rsa') {
-    throw new Error(`sealing certificate must carry an RSA public key; got ${publicKey.asymmetricKeyType ?? 'unknown'} key`);
-  }
-  // RSA-OAEP-SHA256 of a 32-byte session key needs at least 784 bits; the controller makes 4096-bit keys, and anything
-  // under 2048 bits is too weak to seal a secret anyway.
-  const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < 2048) throw new Error(`sealing certificate must carry an RSA key of at least 2048 bits (the controller's are 4096); got ${bits} bits`);
-  return publicKey;
-}
-
-/**
- * Seals one value the way sealed-secrets' `crypto.HybridEncrypt` does, so the controller (and
- * `kubeseal --recovery-unseal`) can open it:
- *
- * - a random 32-byte AES-256 session key encrypts `plaintext` with AES-GCM, zero nonce, no additional data;
- * - the session key is encrypted with RSA-OAEP (SHA-256, MGF1-SHA-256) using `label` as the OAEP label;
- * - the output is `uint16be(len(rsaCiphertext)) || rsaCiphertext || aesCiphertext || gcmTag`.
- *
- * Randomized: two calls never return the same bytes.
- *
- * Internal helper, exported for tests.
- */
-export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Buffer, label: Buffer): Buffer {
-  const sessionKey = crypto.randomBytes(SESSION_KEY_BYTES);
-  try {
-    const rsaCiphertext = crypto.publicEncrypt({
-      key: publicKey,
-      padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
-      oaepHash: 'sha256',
-      oaepLabel: label,
-    }, sessionKey);
-    if (rsaCiphertext.length > 0xffff) {
-      throw new Error(`RSA ciphertext of ${rsaCiphertext.length} bytes does not fit the 2-byte length prefix`);
-    }
-    const prefix = Buffer.alloc(LENGTH_PREFIX_BYTES);
-    prefix.writeUInt16BE(rsaCiphertext.length, 0);
-
-    // The session key is used exactly once, so a zero nonce is safe (as in sealed-secrets).
-    const cipher = crypto.createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(GCM_NONCE_BYTES), { authTagLength: GCM_TAG_BYTES });
-    const aesCiphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([prefix, rsaCiphertext, aesCiphertext, cipher.getAuthTag()]);
-  } finally {
-    sessionKey.fill(0);
-  }
-}
-
-/**
- * Opens a value sealed by {@link hybridEncrypt} (or by kubeseal) with the controller's private key,
- * the inverse of sealed-secrets' `crypto.HybridDecrypt`.
- *
- * Internal helper, exported for tests.
- *
- * @throws Error when the data is truncated, the label differs from the one used to seal, or the data was tampered with.
- */
-export function hybridDecrypt(privateKey: crypto.KeyObject, ciphertext: Buffer, label: Buffer): Buffer {
-  if (ciphertext.length < LENGTH_PREFIX_BYTES) {
-    throw new Error('sealed data is too short');
-  }
-  const rsaLength = ciphertext.readUInt16BE(0);
-  if (ciphertext.length < LENGTH_PREFIX_BYTES + rsaLength + GCM_TAG_BYTES) {
-    throw new Error('sealed data is too short');
-  }
-  const rsaCiphertext = ciphertext.subarray(LENGTH_PREFIX_BYTES, LENGTH_PREFIX_BYTES + rsaLength);
-  const aesPart = ciphertext.subarray(LENGTH_PREFIX_BYTES + rsaLength);
-  const sessionKey = crypto.privateDecrypt({
-    key: privateKey,
-    padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
-    oaepHash: 'sha256',
-    oaepLabel: label,
-  }, rsaCiphertext);
-  try {
-    if (sessionKey.length !== SESSION_KEY_BYTES) {
-      throw new Error(`sealed session key has ${sessionKey.length} bytes; expected ${SESSION_KEY_BYTES}`);
-    }
-    const decipher = crypto.createDecipheriv('aes-256-gcm', sessionKey, Buffer.alloc(GCM_NONCE_BYTES), { authTagLength: GCM_TAG_BYTES });
-    decipher.setAuthTag(aesPart.subarray(aesPart.length - GCM_TAG_BYTES));
-    return Buffer.concat([decipher.update(aesPart.subarray(0, aesPart.length - GCM_TAG_BYTES)), decipher.final()]);
-  } finally {
-    sessionKey.fill(0);
   }
 }
 
@@ -193,7 +87,7 @@ export interface SealedSecretProps {
    *
    * @default 'Opaque'
    */
-  readonly type?: string;
+  readonly secretType?: string;
 
   /**
    * Labels copied to the SealedSecret and to the Secret template.
@@ -226,7 +120,7 @@ export class SealedSecret extends Construct {
     requireProps(this, props);
 
     const sealingScope = props.scope ?? SealedSecretScope.STRICT;
-    const type = props.type ?? 'Opaque';
+    const type = props.secretType ?? 'Opaque';
     const publicKey = guardValidation(this, () => validateProps(this, props, sealingScope, type));
     checkUniqueObjectIdentities(this);
 
@@ -280,27 +174,27 @@ function scopeAnnotations(scope: SealedSecretScope): { [key: string]: string } |
  */
 function validateProps(construct: Construct, props: SealedSecretProps, scope: SealedSecretScope, type: string): crypto.KeyObject {
   const v = new PropValidator(construct);
-  v.dnsSubdomain('name', props.name);
-  v.dnsLabel('namespace', props.namespace);
+  v.child('name').dnsSubdomain(props.name);
+  v.child('namespace').dnsLabel(props.namespace);
 
   const scopes: string[] = Object.values(SealedSecretScope);
-  v.check('scope', scopes.includes(scope), `must be one of ${scopes.join(', ')} (SealedSecretScope)`, scope);
-  v.check('type', typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
+  v.child('scope').check(scopes.includes(scope), `must be one of ${scopes.join(', ')} (SealedSecretScope)`, scope);
+  v.child('secretType').check(typeof type === 'string' && type.length > 0 && type.length <= 253, 'must be a non-empty Secret type of at most 253 characters', type);
 
   const stringData: unknown = props.stringData;
-  if (v.check('stringData', typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData),
+  if (v.child('stringData').check(typeof stringData === 'object' && stringData !== null && !Array.isArray(stringData),
     'must be a map of Secret keys to plaintext values', typeof stringData)) {
     const keys = Object.keys(props.stringData);
-    v.check('stringData', keys.length > 0, 'must contain at least one key (a SealedSecret with nothing to seal is useless)', keys);
+    v.child('stringData').check(keys.length > 0, 'must contain at least one key (a SealedSecret with nothing to seal is useless)', keys);
     const badKeys = keys.filter((k) => !isSecretKey(k));
-    v.check('stringData', badKeys.length === 0,
+    v.child('stringData').check(badKeys.length === 0,
       "keys must be valid Secret keys (letters, digits, '-', '_' and '.', at most 253 characters, not '.' or '..')", badKeys);
     // Report the key names only, never the values.
     const nonStrings = keys.filter((k) => typeof (props.stringData[k] as unknown) !== 'string');
-    v.check('stringData', nonStrings.length === 0, 'values must be strings (the values are not shown); offending keys', nonStrings);
+    v.child('stringData').check(nonStrings.length === 0, 'values must be strings (the values are not shown); offending keys', nonStrings);
     // The Secret the controller writes must fit the API server's 1 MiB limit (the values are not shown).
     const bytes = keys.reduce((n, k) => n + k.length + Buffer.byteLength(String(props.stringData[k]), 'utf-8'), 0);
-    v.check('stringData', bytes <= 1024 * 1024, 'must hold at most 1 MiB (the limit of a Secret); total bytes', bytes);
+    v.child('stringData').check(bytes <= 1024 * 1024, 'must hold at most 1 MiB (the limit of a Secret); total bytes', bytes);
     // Secret types whose keys the API server requires.
     const required: Record<string, string[]> = {
       'kubernetes.io/tls': ['tls.crt', 'tls.key'],
@@ -309,15 +203,15 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
       'kubernetes.io/ssh-auth': ['ssh-privatekey'],
     };
     const missing = (required[type] ?? []).filter((k) => !keys.includes(k));
-    v.check('stringData', missing.length === 0, `must hold the keys a ${type} Secret requires; missing`, missing);
+    v.child('stringData').check(missing.length === 0, `must hold the keys a ${type} Secret requires; missing`, missing);
   }
 
   if (props.labels !== undefined) {
     const entries = Object.entries(props.labels);
     const badLabelKeys = entries.map(([k]) => k).filter((k) => !isQualifiedName(k));
-    v.check('labels', badLabelKeys.length === 0, 'keys must be valid label keys (optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", ".")', badLabelKeys);
+    v.child('labels').check(badLabelKeys.length === 0, 'keys must be valid label keys (optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_", ".")', badLabelKeys);
     const badLabelValues = entries.filter(([, val]) => typeof val !== 'string' || val.length > 63 || !LABEL_VALUE.test(val)).map(([k, val]) => `${k}=${String(val)}`);
-    v.check('labels', badLabelValues.length === 0, 'values must be valid label values (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)', badLabelValues);
+    v.child('labels').check(badLabelValues.length === 0, 'values must be valid label values (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)', badLabelValues);
   }
 
   let publicKey: crypto.KeyObject | undefined;
@@ -328,7 +222,7 @@ function validateProps(construct: Construct, props: SealedSecretProps, scope: Se
   }
   const certificate: unknown = props.certificate;
   const shown = typeof certificate === 'string' ? `${certificate.slice(0, 30)}...` : certificate;
-  v.check('certificate', publicKey !== undefined, 'must be a PEM-encoded X.509 certificate with an RSA public key (kubeseal --fetch-cert)', shown);
+  v.child('certificate').check(publicKey !== undefined, 'must be a PEM-encoded X.509 certificate with an RSA public key (kubeseal --fetch-cert)', shown);
 
   v.throwIfInvalid();
   return publicKey as crypto.KeyObject;

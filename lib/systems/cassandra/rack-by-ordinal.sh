@@ -1,0 +1,7 @@
+#!/bin/sh
+# Config init container of a ring with several racks and no zones: this node's rack is racks[ordinal % number of
+# racks], the ordinal taken from the pod name (cassandra-0 in the first rack, cassandra-1 in the second...).
+ordinal=${POD_NAME##*-}
+set -- __RACKS__
+shift $((ordinal % __RACK_COUNT__))
+rack=$1

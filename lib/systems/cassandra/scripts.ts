@@ -1,0 +1,71 @@
+// Internal: the scripts a Cassandra pod or Job runs, from the script files beside this one: the config init
+// container's steps, the readiness probe and preStop hook, and the auth bootstrap.
+import { ZONE_LABEL } from '../../core/scheduling';
+import { EmbeddedScript, JsonParam, ScriptFile } from '../../core/script';
+import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, DECOMMISSIONED_MARKER, LOG_TOTAL_SIZE_CAP, PATHS } from './defaults';
+
+const CONFIG_INIT = ScriptFile.at(__dirname, 'config-init.sh');
+const ENABLE_AUTH = ScriptFile.at(__dirname, 'enable-auth.sh');
+const CLEAR_DECOMMISSIONED = ScriptFile.at(__dirname, 'clear-decommissioned.sh');
+const RACK_BY_ORDINAL = ScriptFile.at(__dirname, 'rack-by-ordinal.sh');
+const RACK_BY_ZONE = ScriptFile.at(__dirname, 'rack-by-zone.sh');
+const ZONE_RACK = ScriptFile.at(__dirname, 'zone-rack.py');
+const WRITE_RACK = ScriptFile.at(__dirname, 'write-rack.sh');
+const READINESS = ScriptFile.at(__dirname, 'readiness.sh');
+const PRE_STOP = ScriptFile.at(__dirname, 'pre-stop.sh');
+const STATEFULSET_REPLICAS = ScriptFile.at(__dirname, 'statefulset-replicas.py');
+const AUTH_BOOTSTRAP = ScriptFile.at(__dirname, 'auth-bootstrap.sh');
+
+/** How the config init container finds the node's rack: one rack for all (none), by ordinal, or by zone. */
+export interface RackSource {
+  /** Racks in order (by ordinal: node i is in racks[i % n]). */
+  readonly racks?: string[];
+  /** Rack to zone, for every rack (by zone: the rack of the zone of the pod's node). */
+  readonly zones?: { [rack: string]: string };
+}
+
+/**
+ * The config init container's script: the image's configuration copied onto the config volume (config-init.sh),
+ * authentication turned on (enable-auth.sh), the data of a node decommissioned earlier cleared
+ * (clear-decommissioned.sh), and with several racks the node's rack found (rack-by-ordinal.sh or rack-by-zone.sh with
+ * zone-rack.py) and written (write-rack.sh).
+ */
+export function configInitScript(o: { auth: boolean; rack?: RackSource }): string {
+  const parts = [CONFIG_INIT.render({ CONFIG_DIR: PATHS.config, SEED_DIR: PATHS.configSeed, LOG_TOTAL_SIZE_CAP })];
+  if (o.auth) parts.push(ENABLE_AUTH.render({ YAML: `${PATHS.configSeed}/cassandra.yaml` }));
+  parts.push(CLEAR_DECOMMISSIONED.render({ MARKER: DECOMMISSIONED_MARKER, DATA_DIR: PATHS.data }));
+  if (o.rack?.zones) parts.push(RACK_BY_ZONE.render({ PYTHON: new EmbeddedScript(zoneRackPython(o.rack.zones)) }));
+  else if (o.rack?.racks) parts.push(RACK_BY_ORDINAL.render({ RACKS: o.rack.racks, RACK_COUNT: o.rack.racks.length }));
+  if (o.rack) parts.push(WRITE_RACK.render({ SEED_DIR: PATHS.configSeed }));
+  return parts.join('\n');
+}
+
+/** zone-rack.py for these racks: zone to rack, sorted by zone. */
+function zoneRackPython(zones: { [rack: string]: string }): string {
+  const rackOfZone = Object.fromEntries(Object.entries(zones).map(([rack, zone]) => [zone, rack]).sort(([a], [b]) => a.localeCompare(b)));
+  return ZONE_RACK.render({ API_CREDENTIALS, ZONE_LABEL, RACKS: new JsonParam(rackOfZone) });
+}
+
+/** The readiness probe (readiness.sh): this node Up/Normal at its pod IP. */
+export function readinessScript(): string {
+  return READINESS.render();
+}
+
+/**
+ * The preStop hook (pre-stop.sh): a node leaving the ring on a scale-down decommissions, a restarting one drains. It
+ * reads the desired replicas of its StatefulSet with statefulset-replicas.py.
+ */
+export function preStopScript(o: { statefulSet: string; namespace: string }): string {
+  const python = STATEFULSET_REPLICAS.render({ API_CREDENTIALS, NAMESPACE: o.namespace, STATEFULSET: o.statefulSet });
+  return PRE_STOP.render({
+    LOG_FILE: `${PATHS.logs}/prestop.log`, PYTHON: new EmbeddedScript(python), NAMESPACE: o.namespace, STATEFULSET: o.statefulSet,
+    MARKER: DECOMMISSIONED_MARKER,
+  });
+}
+
+/** The auth bootstrap Job's script (auth-bootstrap.sh). */
+export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number }): string {
+  return AUTH_BOOTSTRAP.render({
+    WORK_DIR: AUTH_WORK_DIR, SECRET_DIR: AUTH_SECRET_DIR, HOST: o.host, PORT: o.port, DATACENTER: o.datacenter, RF: o.rf, MIN_PEERS: o.rf - 1,
+  });
+}

@@ -1,0 +1,22 @@
+// Internal: the scripts a PostgreSQL pod or its backup Job runs, from the script files beside this one.
+import { ScriptFile } from '../../core/script';
+import { PG_PASSWORD_FILE, PG_USER_FILE } from './defaults';
+
+const READINESS = ScriptFile.at(__dirname, 'readiness.sh');
+const PRE_STOP = ScriptFile.at(__dirname, 'pre-stop.sh');
+const BACKUP = ScriptFile.at(__dirname, 'backup.sh');
+
+/** The readiness probe (readiness.sh): the server accepts connections to `database`. */
+export function readinessScript(database: string): string {
+  return READINESS.render({ USER_FILE: PG_USER_FILE, DATABASE: database });
+}
+
+/** The preStop hook (pre-stop.sh): a fast shutdown. */
+export function preStopScript(): string {
+  return PRE_STOP.render();
+}
+
+/** The backup CronJob's work (backup.sh): one pg_dump of `database` into `backupDir`. */
+export function backupScript(o: { backupDir: string; host: string; port: number; database: string }): string {
+  return BACKUP.render({ PASSWORD_FILE: PG_PASSWORD_FILE, USER_FILE: PG_USER_FILE, BACKUP_DIR: o.backupDir, HOST: o.host, PORT: o.port, DATABASE: o.database });
+}

@@ -1,0 +1,195 @@
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { hardenedContainer } from '../../core/container';
+import { CredentialsBinding } from '../../core/credentials';
+import { checkUniqueObjectIdentities } from '../../core/identity';
+import { imageVersion } from '../../core/image';
+import { createIngress, ingressControllerRule } from '../../core/ingress';
+import { recommendedLabels, selectorLabelsOf } from '../../core/labels';
+import { meta, resolveNamespace, DEFAULT_CLUSTER_DOMAIN } from '../../core/metadata';
+import { networkPolicySpec, policyPort } from '../../core/network-policy';
+import { hardenedPodSpec } from '../../core/pod';
+import { fixedResources, resolveResources } from '../../core/resources';
+import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { guardValidation, requireProps } from '../../core/validation';
+import { emptyDir } from '../../core/volumes';
+import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
+import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_HOME } from './defaults';
+import { SquashAppProps, SquashExposure } from './props';
+import { waitForDatabaseScript } from './scripts';
+import { validateSquashProps } from './validate';
+import { Endpoint } from '../../core/endpoint';
+
+/**
+ * Squash TM (test management) on PostgreSQL: one Deployment whose database settings come from the database's
+ * connection and credentials Secret, exposed through a NodePort (the default) or an Ingress. It waits for the
+ * database in an init container, gives the first start (schema creation) minutes through a startup probe, keeps the
+ * JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
+ */
+export class SquashApp extends Construct {
+  /** The Squash TM image deployed unless `image` says otherwise. */
+  public static readonly DEFAULT_IMAGE: string = SQUASH_DEFAULT_IMAGE;
+
+  /** The Deployment (one replica). */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service clients use (NodePort or ClusterIP, `name`). */
+  public readonly clientService: k8s.KubeService;
+  /** Where clients in the cluster connect: the Service's fully qualified name, port 8080 (the UI under {@link contextPath}). */
+  public readonly endpoint: Endpoint;
+  /** Where Squash TM's database user name and password are: the Secret and its keys. */
+  public readonly credentials: CredentialsBinding;
+  /** The Ingress, with `SquashExposure.ingress()`. */
+  public readonly ingress?: k8s.KubeIngress;
+  /** URL path of the application. */
+  public readonly contextPath = '/squash';
+
+  constructor(scope: Construct, id: string, props: SquashAppProps) {
+    super(scope, id);
+    requireProps(this, props);
+    const name = props.name ?? 'squash-tm';
+    const namespace = resolveNamespace(this, props.namespace);
+    checkUniqueObjectIdentities(this);
+    const exposure = props.exposure ?? SquashExposure.nodePort();
+    const db = props.database?.connection;
+    const sameNamespace = db?.namespace === namespace;
+    guardValidation(this, () => validateSquashProps(this, props, exposure, namespace));
+
+    const image = props.image ?? SQUASH_DEFAULT_IMAGE;
+    const appLabels = { app: 'squash-tm', instance: name, component: 'web', partOf: name, version: imageVersion(image) };
+    const labels = recommendedLabels(appLabels);
+    const selector = selectorLabelsOf(appLabels);
+    const credentials: CredentialsBinding = props.credentials
+      ? props.credentials.bind(this, { namespace, defaultSecretName: `${name}-db-credentials`, labels })
+      : { secretName: db.secretName, usernameKey: db.usernameKey, passwordKey: db.passwordKey };
+    this.credentials = credentials;
+    this.endpoint = new Endpoint(`${name}.${namespace}.svc.${props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`, 8080);
+    const dbHost = sameNamespace ? db.host : db.fqdn;
+    const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
+    const heap = props.heapPercentage ?? 70;
+    const memoryLimit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
+    const heapMiB = Math.floor(memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * heap / 100);
+    const http = k8s.IntOrString.fromString('http');
+    const startupSeconds = Math.ceil((props.startupTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000);
+
+    const sa = new k8s.KubeServiceAccount(this, 'sa', { metadata: meta(name, namespace, labels), automountServiceAccountToken: false });
+    const secretEnv = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: credentials.secretName, key } } });
+
+    const squash = hardenedContainer({
+      name: 'squash-tm',
+      image,
+      runAs,
+      resources: props.resources,
+      defaultResources: SQUASH_DEFAULT_RESOURCES,
+      env: [
+        { name: 'SQTM_DB_TYPE', value: 'postgresql' },
+        { name: 'SQTM_DB_HOST', value: dbHost },
+        { name: 'SQTM_DB_PORT', value: String(db.port) },
+        { name: 'SQTM_DB_NAME', value: db.database },
+        // The image reads its database credentials from these variables only (no *_FILE variant).
+        secretEnv('SQTM_DB_USERNAME', credentials.usernameKey),
+        secretEnv('SQTM_DB_PASSWORD', credentials.passwordKey),
+        // Heap as a share of the container's memory limit, so the JVM never outgrows the cgroup and gets OOM-killed.
+        // Squash's start script passes its own -Xmx and appends SQUASH_JAVA_ARGS after it (last one wins);
+        // JAVA_TOOL_OPTIONS covers a JVM started any other way.
+        { name: 'SQUASH_JAVA_ARGS', value: `-Xmx${heapMiB}m` },
+        { name: 'JAVA_TOOL_OPTIONS', value: `-XX:MaxRAMPercentage=${heap} -XX:+ExitOnOutOfMemoryError` },
+      ],
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+      // The first start creates the schema and can take minutes: liveness and readiness wait for this probe.
+      startupProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / 10) },
+      readinessProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+      livenessProbe: { tcpSocket: { port: http }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      volumeMounts: [
+        { name: 'logs', mountPath: `${SQUASH_HOME}/logs` },
+        { name: 'squash-tmp', mountPath: `${SQUASH_HOME}/tmp` },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    });
+    // Wait for the database instead of crash-looping into a long back-off (wait-for-database.sh says why and how).
+    const waitForDb = hardenedContainer({
+      name: 'wait-for-database',
+      image: POSTGRES_DEFAULT_IMAGE,
+      runAs,
+      resources: undefined,
+      defaultResources: fixedResources(['10m', '100m'], Size.mebibytes(32), [Size.mebibytes(8), Size.mebibytes(64)]),
+      command: ['/bin/sh', '-ec', waitForDatabaseScript({ host: dbHost, port: db.port, database: db.database, userFile: `${DB_USER_DIR}/username` })],
+      volumeMounts: [{ name: 'db-user', mountPath: DB_USER_DIR, readOnly: true }],
+    });
+
+    // Carry the database's client labels everywhere (what admits a client in the database's namespace); in another
+    // namespace the database must also admit this namespace's pods with those labels: asked of the database, which
+    // adds them to its NetworkPolicy (PostgresWithSecrets) or lists them for its owner (ExternalPostgresDatabase).
+    const podLabels = { ...labels, ...db.clientLabels };
+    if (!sameNamespace) {
+      props.database.allowFrom({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+        podSelector: { matchLabels: db.clientLabels },
+      });
+    }
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: meta(name, namespace, labels, {
+        'ignore-check.kube-linter.io/minimum-three-replicas': 'Squash TM runs as a single instance (in-process sessions and scheduler)',
+        'kube-score/ignore': 'deployment-replicas',
+        'ignore-check.kube-linter.io/read-secret-from-env-var': 'the Squash TM image reads SQTM_DB_USERNAME/SQTM_DB_PASSWORD from env only',
+      }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        // Surge one new pod before the old one goes: Squash has no volume, and Liquibase locks schema changes.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        revisionHistoryLimit: 5,
+        template: {
+          metadata: { labels: podLabels },
+          spec: hardenedPodSpec({
+            serviceAccountName: sa.name,
+            runAs,
+            selector,
+            ...resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.PREFERRED }),
+            terminationGracePeriod: Duration.seconds(60),
+            initContainers: [waitForDb],
+            containers: [squash],
+            volumes: [
+              emptyDir('logs', Size.gibibytes(1)), emptyDir('squash-tmp', Size.mebibytes(512)), emptyDir('tmp', Size.mebibytes(512)),
+              { name: 'db-user', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [{ key: credentials.usernameKey, path: 'username' }] } },
+            ],
+          }),
+        },
+      },
+    });
+
+    const isNodePort = exposure.serviceType === 'NodePort';
+    this.clientService = new k8s.KubeService(this, 'service', {
+      metadata: meta(name, namespace, labels, isNodePort ? {
+        'kube-score/ignore': 'service-type',
+        'ignore-check.kube-linter.io/exposed-services': 'NodePort asked for explicitly (SquashExposure.nodePort()); prefer SquashExposure.ingress()',
+      } : undefined),
+      spec: {
+        type: exposure.serviceType,
+        selector,
+        ports: [{ name: 'http', port: 8080, targetPort: http, protocol: 'TCP', nodePort: exposure.fixedNodePort }],
+      },
+    });
+    if (exposure.ingressOptions) {
+      this.ingress = createIngress(this, 'ingress', name, namespace, labels, name, 'http', { path: this.contextPath, ...exposure.ingressOptions });
+    }
+
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: meta(name, namespace, labels),
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+
+    const ingressFrom: k8s.NetworkPolicyIngressRule = exposure.ingressOptions
+      ? ingressControllerRule('http', exposure.ingressOptions)
+      // NodePort traffic arrives from outside the cluster; ClusterIP from the namespace.
+      : isNodePort ? { ports: [policyPort('http')] } : { from: [{ podSelector: {} }], ports: [policyPort('http')] };
+    const dbPeer: k8s.NetworkPolicyPeer = sameNamespace
+      ? { podSelector: { matchLabels: db.serverLabels } }
+      : { podSelector: { matchLabels: db.serverLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': db.namespace } } };
+    new k8s.KubeNetworkPolicy(this, 'netpol', {
+      metadata: meta(name, namespace, labels),
+      spec: networkPolicySpec(selector, [ingressFrom], [{ to: [dbPeer], ports: [{ port: k8s.IntOrString.fromNumber(db.port), protocol: 'TCP' }] }]),
+    });
+  }
+}
+
