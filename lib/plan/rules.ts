@@ -1,11 +1,12 @@
 // The rules of `plan`: one table, each rule with its id, kind, detection, why and remedy.
 //
-// "refused" rules are the changes the Kubernetes 1.27 API server forbids on an existing object (the validation of
-// pkg/apis/{apps,core,batch,rbac,storage}/validation at v1.27: ValidateStatefulSetUpdate, ValidateDeploymentUpdate,
-// ValidateDaemonSetUpdate, ValidateServiceUpdate, ValidatePersistentVolumeClaimUpdate, ValidatePersistentVolumeUpdate,
-// the selector-matches-template check of every workload, ValidateJobUpdate, ValidatePriorityClassUpdate,
-// ValidateConfigMapUpdate, ValidateSecretUpdate, ValidateRoleBindingUpdate, ValidateStorageClassUpdate); every
-// one of them is applied to a real 1.27 kube-apiserver by test/e2e/cluster/plan.e2e.ts. "hazard" rules are changes
+// "refused" rules are the changes the Kubernetes API server forbids on an existing object, on any supported release
+// (1.27 to 1.37; the validation of pkg/apis/{apps,core,batch,rbac,storage}/validation: ValidateStatefulSetUpdate,
+// ValidateDeploymentUpdate, ValidateDaemonSetUpdate, ValidateServiceUpdate, ValidatePersistentVolumeClaimUpdate,
+// ValidatePersistentVolumeUpdate, the selector-matches-template check of every workload, ValidateJobUpdate,
+// ValidatePriorityClassUpdate, ValidateConfigMapUpdate, ValidateSecretUpdate, ValidateRoleBindingUpdate,
+// ValidateStorageClassUpdate); every one of them is applied to real 1.27.16 and 1.37.2 kube-apiservers by
+// test/e2e/cluster/plan.e2e.ts, and a rule's `kubernetes` says where a release differs. "hazard" rules are changes
 // the server accepts but the data does not survive; "warning" rules are safe but disruptive or against upstream advice.
 import { FieldChange, ObjectRef, PlanObject, childPath, get } from './diff';
 
@@ -31,6 +32,13 @@ export interface PlanRule {
   readonly why: string;
   /** What to do instead, or how to make the change safely. */
   readonly remedy: string;
+  /**
+   * The Kubernetes releases the rule holds for. A refused rule: the API servers that refuse the change (each is
+   * applied to real 1.27.16 and 1.37.2 API servers); where some release accepts part of it, which. The plan refuses
+   * what any release of the supported range (1.27 to 1.37) refuses: acknowledge a finding that only older releases
+   * refuse when every cluster you apply to is newer.
+   */
+  readonly kubernetes: string;
 }
 
 /** One object's change, as the rules see it. */
@@ -51,13 +59,19 @@ export interface Hit {
   readonly detail?: string;
 }
 
-interface RuleDef extends PlanRule {
+interface RuleDef extends Omit<PlanRule, 'kubernetes'> {
+  /** @default the whole supported range (see PLAN_RULES) */
+  readonly kubernetes?: string;
   detect(c: ChangeContext): Hit[];
 }
 
 const WORKLOADS_WITH_TEMPLATE = ['StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job'];
 const PV_MUTABLE = ['capacity', 'accessModes', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'mountOptions'];
 const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+/** StatefulSet spec fields that only some releases of the supported range refuse to change, and why. */
+const STATEFULSET_MUTABLE_SINCE: Record<string, string> = {
+  revisionHistoryLimit: 'refused by Kubernetes 1.27 to 1.32 only: 1.33 and later accept it',
+};
 
 const is = (c: ChangeContext, ...kinds: string[]) => kinds.includes(c.ref.kind);
 const changed = (c: ChangeContext) => c.old !== undefined && c.new !== undefined;
@@ -207,10 +221,12 @@ export const RULE_TABLE: readonly RuleDef[] = [
     id: 'statefulset-immutable-field',
     kind: FindingKind.REFUSED,
     title: 'StatefulSet spec field the API server does not let change',
-    why: 'Kubernetes 1.27 refuses the update of an existing StatefulSet: "updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden" (volumeClaimTemplates, serviceName, podManagementPolicy, revisionHistoryLimit...). The apply fails at that object, after the objects before it were applied.',
+    why: 'The API server refuses the update of an existing StatefulSet\'s volumeClaimTemplates, serviceName, podManagementPolicy (and selector, see workload-selector). Kubernetes 1.27 says: "updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden" (revisionHistoryLimit too, up to 1.32); 1.37 names the field ("spec.volumeClaimTemplates: Invalid value: ...: field is immutable"). The apply fails at that object, after the objects before it were applied.',
     remedy: 'Keep the field as it is; or replace the StatefulSet without touching its pods and claims: `kubectl delete statefulset <name> --cascade=orphan`, then apply (the new StatefulSet adopts the pods and the existing claims by name; claim templates apply to new claims only: resize existing claims one by one, see pvc-resize). Acknowledge the finding once that is the plan.',
+    kubernetes: '1.27 to 1.37 for volumeClaimTemplates, serviceName and podManagementPolicy; revisionHistoryLimit: 1.27 to 1.32 only (1.33 and later accept it; proved refused on 1.27.16, accepted on 1.37.2)',
     detect: (c) => is(c, 'StatefulSet') && changed(c)
-      ? c.changes.filter((f) => f.path.startsWith('spec.') && !STATEFULSET_MUTABLE.includes(f.path.slice(5).split(/[.[]/)[0]) && !f.path.startsWith('spec.selector')).map(asHit)
+      ? c.changes.filter((f) => f.path.startsWith('spec.') && !STATEFULSET_MUTABLE.includes(f.path.slice(5).split(/[.[]/)[0]) && !f.path.startsWith('spec.selector'))
+        .map((f) => ({ ...asHit(f), detail: STATEFULSET_MUTABLE_SINCE[f.path.slice(5).split(/[.[]/)[0]] }))
       : [],
   },
   {
@@ -239,13 +255,16 @@ export const RULE_TABLE: readonly RuleDef[] = [
     title: 'PersistentVolumeClaim spec change other than a storage increase',
     why: 'A claim\'s spec is immutable after creation except resources.requests for bound claims ("spec is immutable after creation except resources.requests for bound claims"), and the storage request cannot shrink ("field can not be less than previous value"): storage class, access modes, volume name, selector and data source are fixed.',
     remedy: 'Create a new claim (new name) with the wanted spec, copy the data (e.g. a Job mounting both), point the workload at it, then remove the old claim. For more space, only increase resources.requests.storage.',
+    kubernetes: '1.27 to 1.37; a bound claim\'s volumeAttributesClassName: 1.27 to 1.33 only (1.37.2 says "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"; the field is on by default since 1.34, and 1.27 does not know it)',
     detect: (c) => {
       if (!is(c, 'PersistentVolumeClaim') || !changed(c)) return [];
       return under(c, 'spec').filter((f) => {
         if (f.path !== 'spec.resources.requests.storage') return true;
         const [a, b] = [quantityBytes(f.old), quantityBytes(f.new)];
         return a === undefined || b === undefined || b < a;
-      }).map(asHit);
+      }).map((f) => (f.path === 'spec.volumeAttributesClassName'
+        ? { ...asHit(f), detail: 'refused by Kubernetes 1.27 to 1.33 only (1.27 does not know the field): 1.34 and later accept it on a bound claim' }
+        : asHit(f)));
     },
   },
   {
@@ -557,6 +576,7 @@ export const RULE_TABLE: readonly RuleDef[] = [
     title: 'PersistentVolumeClaim storage increase',
     why: 'Accepted only for a claim that is bound, on a StorageClass with allowVolumeExpansion: true (otherwise the API server refuses it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"); the file system grows when the CSI driver supports it, for some drivers only after the pod restarts.',
     remedy: 'Check `kubectl get storageclass <class> -o jsonpath={.allowVolumeExpansion}` first; watch the claim\'s conditions (FileSystemResizePending) after the apply.',
+    kubernetes: '1.27 to 1.37: refused while the claim is unbound, accepted once bound on an expandable class (proved on 1.27.16 and 1.37.2)',
     detect: (c) => {
       if (!is(c, 'PersistentVolumeClaim') || !changed(c)) return [];
       return c.changes.filter((f) => f.path === 'spec.resources.requests.storage').filter((f) => {
@@ -568,7 +588,12 @@ export const RULE_TABLE: readonly RuleDef[] = [
 ];
 
 /** The rules, without their detection code (for documentation and tooling). */
-export const PLAN_RULES: readonly PlanRule[] = RULE_TABLE.map(({ id, kind, title, why, remedy }) => ({ id, kind, title, why, remedy }));
+export const PLAN_RULES: readonly PlanRule[] = RULE_TABLE.map(({ id, kind, title, why, remedy, kubernetes }) => ({
+  id, kind, title, why, remedy,
+  kubernetes: kubernetes ?? (kind === FindingKind.REFUSED
+    ? '1.27 to 1.37: every release refuses it (proved on 1.27.16 and 1.37.2)'
+    : '1.27 to 1.37: the API server accepts the change; the finding is about the data, the quorum or the pods'),
+}));
 
 /**
  * Annotation by which an object acknowledges findings of {@link plan} on itself: a comma-separated list of rule ids,
