@@ -145,6 +145,7 @@ export class ControlPlane {
       '--service-cluster-ip-range=10.96.0.0/16', '--endpoint-reconciler-type=none',
       '--allow-privileged=false', '--profiling=false', '--enable-priority-and-fairness=false',
       `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
+      ...this.release.admissionPolicy.apiserverFlags,
     ], path.join(logs, 'kube-apiserver.log')));
 
     this.client = new KubeClient(new URL(server), tokens.admin, fs.readFileSync(p('ca.crt'), 'utf-8'));
@@ -153,6 +154,7 @@ export class ControlPlane {
       this.info = { version: this.release.version, server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: 0 };
       return this.info;
     }
+    await this.guardKwokDeletes();
 
     this.daemons.push(startDaemon('kube-controller-manager', path.join(bin, 'kube-controller-manager'), [
       `--kubeconfig=${kc('kcm', tokens.kcm, 'kcm')}`, '--controllers=*', '--use-service-account-credentials',
@@ -183,6 +185,33 @@ export class ControlPlane {
     // The default ServiceAccount of a new namespace is created by the controller manager: wait for it to work.
     await waitFor('the default namespace\'s ServiceAccount', () => this.client.getOrUndefined(apiPath('v1', 'serviceaccounts', 'default', 'default')), 60_000);
     return this.info;
+  }
+
+  /**
+   * kwok v0.5.2 completes a pod's deletion with a DELETE by name, without the pod's uid as a precondition (the
+   * kubelet sends one). A StatefulSet's new pod has its predecessor's name: when kwok acts on a stale event of the
+   * old pod (after a pause, or just late), it deletes the new pod too, a disruption no real kubelet causes, which the
+   * rollout tests then count (two members down). This policy lets kwok delete only pods that are already
+   * terminating, so such a late DELETE is refused (kwok logs it) and the new pod lives.
+   */
+  private async guardKwokDeletes(): Promise<void> {
+    const api = this.release.admissionPolicy.apiVersion;
+    const name = 'e2e-kwok-deletes-terminating-pods-only';
+    await this.client.create(apiPath(api, 'validatingadmissionpolicies'), {
+      apiVersion: api, kind: 'ValidatingAdmissionPolicy', metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['pods'] }] },
+        validations: [{
+          expression: "request.userInfo.username != 'kwok' || has(oldObject.metadata.deletionTimestamp)",
+          message: 'kwok may only delete pods that are terminating (a late DELETE by name would hit the new pod of the same name)',
+        }],
+      },
+    });
+    await this.client.create(apiPath(api, 'validatingadmissionpolicybindings'), {
+      apiVersion: api, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
   }
 
   private async registerNodes(): Promise<void> {

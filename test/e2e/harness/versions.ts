@@ -28,16 +28,28 @@ export interface KubernetesRelease {
    * supported release refuses): the case still runs, and the server must answer this.
    */
   readonly planServerDiffers: Readonly<Record<string, ServerAnswer>>;
+  /**
+   * The ValidatingAdmissionPolicy API the harness's own guard uses (control-plane.ts: kwok may delete only pods
+   * already terminating), and the kube-apiserver flags it needs on this release (alpha in 1.27, GA since 1.30).
+   */
+  readonly admissionPolicy: { readonly apiVersion: string; readonly apiserverFlags: readonly string[] };
 }
 
 export const RELEASES: readonly KubernetesRelease[] = [
-  { minor: '1.27', version: 'v1.27.16', offlineSchemas: true, planServerDiffers: {} },
+  {
+    minor: '1.27', version: 'v1.27.16', offlineSchemas: true, planServerDiffers: {},
+    admissionPolicy: {
+      apiVersion: 'admissionregistration.k8s.io/v1alpha1',
+      apiserverFlags: ['--feature-gates=ValidatingAdmissionPolicy=true', '--runtime-config=admissionregistration.k8s.io/v1alpha1=true'],
+    },
+  },
   {
     minor: '1.37', version: 'v1.37.2', offlineSchemas: false,
     // StatefulSet update validation lets revisionHistoryLimit change since 1.33 (lib/plan/rules.ts says so in
     // statefulset-immutable-field's `kubernetes`); 1.37 checks selector, volumeClaimTemplates, serviceName and
     // podManagementPolicy field by field.
     planServerDiffers: { 'StatefulSet revisionHistoryLimit': 'accepted' },
+    admissionPolicy: { apiVersion: 'admissionregistration.k8s.io/v1', apiserverFlags: [] },
   },
 ];
 
