@@ -57,6 +57,17 @@ const CASES: Case[] = [
     field: 'spec.volumeClaimTemplates[0].spec.resources.requests.storage', old_: '10Gi', new_: '20Gi',
   },
   {
+    // Refused by 1.27 to 1.32 only: the finding says so (1.37.2 accepts it in plan.e2e.ts).
+    rule: 'statefulset-immutable-field', kind: FindingKind.REFUSED, object: 'StatefulSet.apps/consul/consul',
+    change: (o) => { sts(o, 'consul').spec.revisionHistoryLimit = 3; },
+    field: 'spec.revisionHistoryLimit', old_: undefined, new_: 3, detail: /^refused by Kubernetes 1\.27 to 1\.32 only: 1\.33 and later accept it$/,
+  },
+  {
+    rule: 'pvc-immutable-spec', kind: FindingKind.REFUSED, object: 'PersistentVolumeClaim/web/scratch', old: [pvc('1Gi')],
+    change: () => [{ ...pvc('1Gi'), spec: { ...pvc('1Gi').spec, volumeAttributesClassName: 'gold' } }],
+    field: 'spec.volumeAttributesClassName', old_: undefined, new_: 'gold', detail: /1\.34 and later accept it on a bound claim/,
+  },
+  {
     rule: 'workload-selector', kind: FindingKind.REFUSED, object: 'Deployment.apps/squash/squash-tm',
     change: (o) => { find(o, 'Deployment', 'squash-tm').spec.selector.matchLabels.tier = 'web'; },
     field: 'spec.selector.matchLabels.tier', old_: undefined, new_: 'web',
@@ -258,6 +269,12 @@ describe('plan: one case per finding kind', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
     const section = readme.slice(readme.indexOf('### Before the merge: `npm run plan`'));
     for (const r of PLAN_RULES) expect([r.id, section.includes(`\`${r.id}\``)]).toEqual([r.id, true]);
+  });
+
+  test('every rule says which Kubernetes releases it holds for, within the supported range 1.27 to 1.37; only the rules with exceptions differ from the default', () => {
+    for (const r of PLAN_RULES) expect([r.id, r.kubernetes]).toEqual([r.id, expect.stringMatching(/^1\.27 to 1\.37\b/)]);
+    const special = PLAN_RULES.filter((r) => !/^1\.27 to 1\.37: (every release refuses it|the API server accepts the change)/.test(r.kubernetes)).map((r) => r.id);
+    expect(special).toEqual(['statefulset-immutable-field', 'pvc-immutable-spec', 'pvc-resize']);
   });
 
   test('every remedy is specific: it says what to do, and a hazard or refusal never has an empty one', () => {

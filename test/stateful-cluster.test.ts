@@ -126,6 +126,15 @@ describe('StatefulCluster', () => {
     expect(find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, image })), 'StatefulSet')).toHaveProperty('spec.template.spec.containers[0].image', image);
   });
 
+  test('claim templates are written as every API server from 1.27 to 1.37 echoes them (an atomic list: any other form drifts and conflicts under server-side apply)', () => {
+    const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, claims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1) }] })), 'StatefulSet');
+    const t = sts.spec.volumeClaimTemplates[0];
+    expect(t).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: { volumeMode: 'Filesystem' }, status: { phase: 'Pending' } });
+    // Not null (1.34 and later leave a zero creationTimestamp out) and not absent (1.27 to 1.33 echo it as null):
+    // a fixed, non-zero time is echoed as written by both.
+    expect(t.metadata.creationTimestamp).toBe('1970-01-01T00:00:00Z');
+  });
+
   test('claim templates carry only the stable labels (they are immutable: a version label would block upgrades)', () => {
     const sts = find(synth((c) => new StatefulCluster(c, 'web', { ...minimal, claims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1) }] })), 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].metadata.labels).toEqual(sts.spec.selector.matchLabels);

@@ -9,6 +9,10 @@ export const WORKLOADS_WITH_TEMPLATE = ['StatefulSet', 'Deployment', 'DaemonSet'
 export const PV_MUTABLE = ['capacity', 'accessModes', 'claimRef', 'persistentVolumeReclaimPolicy', 'storageClassName', 'mountOptions'];
 
 export const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+/** StatefulSet spec fields that only some releases of the supported range refuse to change, and why. */
+export const STATEFULSET_MUTABLE_SINCE: Record<string, string> = {
+  revisionHistoryLimit: 'refused by Kubernetes 1.27 to 1.32 only: 1.33 and later accept it',
+};
 
 export const is = (c: ChangeContext, ...kinds: string[]) => kinds.includes(c.ref.kind);
 

@@ -23,6 +23,13 @@ export interface PlanRule {
   readonly why: string;
   /** What to do instead, or how to make the change safely. */
   readonly remedy: string;
+  /**
+   * The Kubernetes releases the rule holds for. A refused rule: the API servers that refuse the change (each is
+   * applied to real 1.27.16 and 1.37.2 API servers); where some release accepts part of it, which. The plan refuses
+   * what any release of the supported range (1.27 to 1.37) refuses: acknowledge a finding that only older releases
+   * refuse when every cluster you apply to is newer.
+   */
+  readonly kubernetes: string;
 }
 
 /** One object's change, as the rules see it. */
@@ -43,7 +50,9 @@ export interface Hit {
   readonly detail?: string;
 }
 
-export interface RuleDef extends PlanRule {
+export interface RuleDef extends Omit<PlanRule, 'kubernetes'> {
+  /** @default the whole supported range (see PLAN_RULES) */
+  readonly kubernetes?: string;
   detect(c: ChangeContext): Hit[];
 }
 

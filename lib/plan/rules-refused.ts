@@ -1,7 +1,7 @@
-// The plan's refused rules: changes the Kubernetes 1.27 API server rejects on an existing object
+// The plan's refused rules: changes the Kubernetes API server (1.27 to 1.37) rejects on an existing object
 import { childPath, get } from './diff';
 import {
-  asHit, changed, is, PV_MUTABLE, quantityBytes, STATEFULSET_MUTABLE, under, WORKLOADS_WITH_TEMPLATE,
+  asHit, changed, is, PV_MUTABLE, quantityBytes, STATEFULSET_MUTABLE, STATEFULSET_MUTABLE_SINCE, under, WORKLOADS_WITH_TEMPLATE,
 } from './object-fields';
 import { FindingKind, RuleDef } from './rule';
 
@@ -11,10 +11,12 @@ export const REFUSED_RULES: readonly RuleDef[] = [
     id: 'statefulset-immutable-field',
     kind: FindingKind.REFUSED,
     title: 'StatefulSet spec field the API server does not let change',
-    why: 'Kubernetes 1.27 refuses the update of an existing StatefulSet: "updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden" (volumeClaimTemplates, serviceName, podManagementPolicy, revisionHistoryLimit...). The apply fails at that object, after the objects before it were applied.',
+    why: 'The API server refuses the update of an existing StatefulSet\'s volumeClaimTemplates, serviceName, podManagementPolicy (and selector, see workload-selector). Kubernetes 1.27 says: "updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden" (revisionHistoryLimit too, up to 1.32); 1.37 names the field ("spec.volumeClaimTemplates: Invalid value: ...: field is immutable"). The apply fails at that object, after the objects before it were applied.',
+    kubernetes: '1.27 to 1.37 for volumeClaimTemplates, serviceName and podManagementPolicy; revisionHistoryLimit: 1.27 to 1.32 only (1.33 and later accept it; proved refused on 1.27.16, accepted on 1.37.2)',
     remedy: 'Keep the field as it is; or replace the StatefulSet without touching its pods and claims: `kubectl delete statefulset <name> --cascade=orphan`, then apply (the new StatefulSet adopts the pods and the existing claims by name; claim templates apply to new claims only: resize existing claims one by one, see pvc-resize). Acknowledge the finding once that is the plan.',
     detect: (c) => is(c, 'StatefulSet') && changed(c)
-      ? c.changes.filter((f) => f.path.startsWith('spec.') && !STATEFULSET_MUTABLE.includes(f.path.slice(5).split(/[.[]/)[0]) && !f.path.startsWith('spec.selector')).map(asHit)
+      ? c.changes.filter((f) => f.path.startsWith('spec.') && !STATEFULSET_MUTABLE.includes(f.path.slice(5).split(/[.[]/)[0]) && !f.path.startsWith('spec.selector'))
+        .map((f) => ({ ...asHit(f), detail: STATEFULSET_MUTABLE_SINCE[f.path.slice(5).split(/[.[]/)[0]] }))
       : [],
   },
   {
@@ -43,13 +45,16 @@ export const REFUSED_RULES: readonly RuleDef[] = [
     title: 'PersistentVolumeClaim spec change other than a storage increase',
     why: 'A claim\'s spec is immutable after creation except resources.requests for bound claims ("spec is immutable after creation except resources.requests for bound claims"), and the storage request cannot shrink ("field can not be less than previous value"): storage class, access modes, volume name, selector and data source are fixed.',
     remedy: 'Create a new claim (new name) with the wanted spec, copy the data (e.g. a Job mounting both), point the workload at it, then remove the old claim. For more space, only increase resources.requests.storage.',
+    kubernetes: '1.27 to 1.37; a bound claim\'s volumeAttributesClassName: 1.27 to 1.33 only (1.37.2 says "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"; the field is on by default since 1.34, and 1.27 does not know it)',
     detect: (c) => {
       if (!is(c, 'PersistentVolumeClaim') || !changed(c)) return [];
       return under(c, 'spec').filter((f) => {
         if (f.path !== 'spec.resources.requests.storage') return true;
         const [a, b] = [quantityBytes(f.old), quantityBytes(f.new)];
         return a === undefined || b === undefined || b < a;
-      }).map(asHit);
+      }).map((f) => (f.path === 'spec.volumeAttributesClassName'
+        ? { ...asHit(f), detail: 'refused by Kubernetes 1.27 to 1.33 only (1.27 does not know the field): 1.34 and later accept it on a bound claim' }
+        : asHit(f)));
     },
   },
   {

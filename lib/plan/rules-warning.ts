@@ -81,6 +81,7 @@ export const WARNING_RULES: readonly RuleDef[] = [
     title: 'PersistentVolumeClaim storage increase',
     why: 'Accepted only for a claim that is bound, on a StorageClass with allowVolumeExpansion: true (otherwise the API server refuses it: "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"); the file system grows when the CSI driver supports it, for some drivers only after the pod restarts.',
     remedy: 'Check `kubectl get storageclass <class> -o jsonpath={.allowVolumeExpansion}` first; watch the claim\'s conditions (FileSystemResizePending) after the apply.',
+    kubernetes: '1.27 to 1.37: refused while the claim is unbound, accepted once bound on an expandable class (proved on 1.27.16 and 1.37.2)',
     detect: (c) => {
       if (!is(c, 'PersistentVolumeClaim') || !changed(c)) return [];
       return c.changes.filter((f) => f.path === 'spec.resources.requests.storage').filter((f) => {

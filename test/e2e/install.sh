@@ -3,13 +3,17 @@
 # the clone, scripts/tools-cache.sh); anything already built at the pinned version is skipped, so a warm run, from
 # any clone on the machine, costs nothing.
 #
-#   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v1.27.16,
-#                                       kwok v0.5.2 and the cert-manager v1.15.5 controller (Go module proxy), etcd
-#                                       (Debian etcd-server)
+#   bash test/e2e/install.sh cluster    kube-apiserver, kube-controller-manager, kube-scheduler, kubectl of every
+#                                       Kubernetes version e2e:cluster proves (v1.27.16 and v1.37.2, one wrapper module
+#                                       each in test/e2e/modules/k8s-v<version>/; E2E_K8S_VERSIONS=1.37 narrows to
+#                                       those minors), kwok v0.5.2 and the cert-manager v1.15.5 controller (Go module
+#                                       proxy), etcd (Debian etcd-server)
+#   bash test/e2e/install.sh k8s        the Kubernetes commands only (of E2E_K8S_VERSIONS): no apt, no kwok, no
+#                                       cert-manager; what .ci/run starts in the background
 #   bash test/e2e/install.sh servers    consul v1.20.2 (Go module proxy), PostgreSQL 15 (Debian), iproute2, busybox;
 #                                       Cassandra 5.0.9 (cassandra-all and its runtime jars from Maven Central), cqlsh
 #                                       6.2 (PyPI), the JMX exporter 0.20.0 (Maven Central), Java 17, Python 3, socat
-#                                       (Debian)
+#                                       (Debian); its pod API servers are the oldest release's (built by `cluster`)
 #   bash test/e2e/install.sh cert-manager  the cert-manager controller alone (part of `cluster`)
 #   bash test/e2e/install.sh all        both
 #
@@ -25,7 +29,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tools="$root/.tools"
 what=${1:-all}
 
-K8S_VERSION=v1.27.16
+# The Kubernetes versions are the wrapper modules test/e2e/modules/k8s-v*/ (test/e2e/harness/versions.ts describes
+# each); E2E_K8S_VERSIONS (minors, comma or space separated, e.g. "1.37") selects some of them.
+mapfile -t K8S_VERSIONS < <(cd "$root/test/e2e/modules" && ls -d k8s-v* | sed 's/^k8s-//' | sort -V)
 KWOK_MODULE=sigs.k8s.io/kwok/cmd/kwok@v0.5.2
 CONSUL_VERSION=v1.20.2
 PG_EXPORTER_VERSION=v0.17.1
@@ -82,16 +88,42 @@ install_kwok() {
   fi
 }
 
-install_cluster() {
-  apt_install etcd-server:/usr/bin/etcd
+# The K8S_VERSIONS selected by E2E_K8S_VERSIONS (all when unset), one per line.
+selected_k8s_versions() {
+  local want=${E2E_K8S_VERSIONS:-} v minor found
+  if [ -z "$want" ]; then printf '%s\n' "${K8S_VERSIONS[@]}"; return 0; fi
+  for minor in ${want//,/ }; do
+    found=
+    for v in "${K8S_VERSIONS[@]}"; do
+      if [ "${v#v}" = "$minor" ] || [[ ${v#v} == "$minor".* ]]; then echo "$v"; found=1; fi
+    done
+    if [ -z "$found" ]; then log "E2E_K8S_VERSIONS: no wrapper module for $minor (have: ${K8S_VERSIONS[*]})"; exit 2; fi
+  done
+}
+
+# The four Kubernetes commands of version $1 (v1.MINOR.PATCH) from test/e2e/modules/k8s-$1/, in one go build.
+install_k8s() {
+  local version=$1 minor
+  minor=${version#v1.}; minor=${minor%%.*}
   local v="k8s.io/component-base/version" c="k8s.io/client-go/pkg/version"
   local ldflags="-s -w"
   for p in $v $c; do
-    ldflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=27 -X $p.gitTreeState=clean"
+    ldflags+=" -X $p.gitVersion=$version -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
   done
-  GONOSUMDB='k8s.io/*' with_lock "k8s-$K8S_VERSION" build_wrapper "k8s-$K8S_VERSION" "$tools/k8s-$K8S_VERSION/bin" "$ldflags" \
+  GONOSUMDB='k8s.io/*' with_lock "k8s-$version" build_wrapper "k8s-$version" "$tools/k8s-$version/bin" "$ldflags" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+}
+
+install_k8s_selected() {
+  local versions version
+  versions=$(selected_k8s_versions)
+  for version in $versions; do install_k8s "$version"; done
+}
+
+install_cluster() {
+  apt_install etcd-server:/usr/bin/etcd
+  install_k8s_selected
 
   local kwok_dir="$tools/kwok-${KWOK_MODULE##*@}/bin"
   with_lock kwok install_kwok "$kwok_dir"
@@ -154,8 +186,9 @@ install_servers() {
 
 case "$what" in
   cluster) install_cluster ;;
+  k8s) install_k8s_selected ;;
   servers) install_servers ;;
   cert-manager) install_cert_manager ;;
   all) install_cluster; install_servers ;;
-  *) echo "usage: $0 cluster|servers|cert-manager|all" >&2; exit 2 ;;
+  *) echo "usage: $0 cluster|k8s|servers|cert-manager|all" >&2; exit 2 ;;
 esac

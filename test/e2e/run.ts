@@ -4,6 +4,9 @@
 //   node scripts/ts-run.js test/e2e/run.ts cluster [jest args]   (npm run e2e:cluster)
 //   node scripts/ts-run.js test/e2e/run.ts servers [jest args]   (npm run e2e:servers)
 //
+// The cluster suite runs once per Kubernetes release of harness/versions.ts (1.27 and 1.37), each on a control plane
+// of its own, one after the other: E2E_K8S_VERSIONS=1.37 narrows to some, E2E_K8S_PARALLEL=1 runs them at once (each
+// line of output prefixed with its release).
 // E2E_KEEP=1 keeps the work directory (logs, synthesized YAML, data) for a look after the run.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +15,7 @@ import { CA_ISSUER, CERT_MANAGER_VERSION, startCertManager } from './harness/cer
 import { ControlPlane, ROOT } from './harness/control-plane';
 import { cleanupNetworks, ensureFabric } from './harness/netns';
 import { Daemon, run, stopAll } from './harness/proc';
+import { KubernetesRelease, checkModules, selectedReleases } from './harness/versions';
 
 async function synthesize(workDir: string): Promise<{ dist: string; variants: string }> {
   const dist = path.join(workDir, 'dist');
@@ -31,37 +35,61 @@ async function main(): Promise<number> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-e2e-${suite}-`));
   fs.chmodSync(workDir, 0o755); // the servers' own users read their configuration below it
   const env: NodeJS.ProcessEnv = { ...process.env, E2E_WORK_DIR: workDir };
-  let controlPlane: ControlPlane | undefined;
-  let certManager: Daemon | undefined;
+  const controlPlanes: ControlPlane[] = [];
+  const certManagers: Daemon[] = [];
   let failed = true;
   const interrupted = new Promise<number>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(130));
   });
   try {
-    const started = Date.now();
     const out = await synthesize(workDir);
     env.E2E_DIST = out.dist;
     env.E2E_VARIANTS = out.variants;
+    let code: number;
     if (suite === 'cluster') {
-      controlPlane = new ControlPlane(path.join(workDir, 'cluster'));
-      const info = await controlPlane.start();
-      env.E2E_CLUSTER = path.join(workDir, 'cluster.json');
-      env.KUBECONFIG = info.kubeconfig;
-      fs.writeFileSync(env.E2E_CLUSTER, JSON.stringify(info, undefined, 2));
-      console.log(`e2e: Kubernetes control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${info.server}`);
-      const cmStarted = Date.now();
-      certManager = await startCertManager(info, controlPlane.client);
-      console.log(`e2e: cert-manager ${CERT_MANAGER_VERSION} controller running, ClusterIssuer ${CA_ISSUER} Ready in ${((Date.now() - cmStarted) / 1000).toFixed(1)} s`);
+      checkModules(ROOT);
+      const releases = selectedReleases();
+      const parallel = process.env.E2E_K8S_PARALLEL === '1' && releases.length > 1;
+      const results: Array<{ release: KubernetesRelease; code: number; seconds: number }> = [];
+      const one = async (release: KubernetesRelease): Promise<number> => {
+        const started = Date.now();
+        const dir = path.join(workDir, `k8s-${release.minor}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const controlPlane = new ControlPlane(path.join(dir, 'cluster'), release);
+        controlPlanes.push(controlPlane);
+        const info = await controlPlane.start();
+        const own: NodeJS.ProcessEnv = {
+          ...env, E2E_WORK_DIR: dir, E2E_CLUSTER: path.join(dir, 'cluster.json'), KUBECONFIG: info.kubeconfig, E2E_K8S_VERSION: release.version,
+        };
+        fs.writeFileSync(own.E2E_CLUSTER!, JSON.stringify(info, undefined, 2));
+        console.log(`e2e: Kubernetes ${release.version} control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${info.server}`);
+        const cmStarted = Date.now();
+        const certManager = await startCertManager(info, controlPlane.client);
+        certManagers.push(certManager);
+        console.log(`e2e: cert-manager ${CERT_MANAGER_VERSION} controller running on ${release.version}, ClusterIssuer ${CA_ISSUER} Ready in ${((Date.now() - cmStarted) / 1000).toFixed(1)} s`);
+        const c = await runInherited(own, suite, jestArgs, parallel ? `[${release.minor}] ` : undefined);
+        await certManager.stop();
+        await controlPlane.stop();
+        results.push({ release, code: c, seconds: Math.round((Date.now() - started) / 1000) });
+        return c;
+      };
+      const all = async (): Promise<number> => {
+        const codes = parallel ? await Promise.all(releases.map(one)) : [];
+        if (!parallel) for (const r of releases) codes.push(await one(r));
+        return codes.find((c) => c !== 0) ?? 0;
+      };
+      code = await Promise.race([all(), interrupted]);
+      for (const r of results) console.log(`e2e:cluster on Kubernetes ${r.release.version}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${r.seconds} s`);
     } else {
       await cleanupNetworks(); // what an interrupted earlier run may have left
       await ensureFabric();
+      code = await Promise.race([runInherited(env, suite, jestArgs), interrupted]);
     }
-    const code = await Promise.race([runInherited(env, suite, jestArgs), interrupted]);
     failed = code !== 0;
     return code;
   } finally {
-    if (certManager) await certManager.stop();
-    if (controlPlane) await controlPlane.stop();
+    for (const c of certManagers) await c.stop();
+    for (const c of controlPlanes) await c.stop();
     await stopAll();
     if (suite === 'servers') await cleanupNetworks();
     if (failed) printLogs(workDir);
@@ -70,13 +98,26 @@ async function main(): Promise<number> {
   }
 }
 
-/** jest with its output on this terminal. */
-function runInherited(env: NodeJS.ProcessEnv, suite: string, jestArgs: string[]): Promise<number> {
+/** jest with its output on this terminal; each line prefixed when `prefix` is given (runs side by side). */
+function runInherited(env: NodeJS.ProcessEnv, suite: string, jestArgs: string[], prefix?: string): Promise<number> {
   const { spawn } = require('child_process') as typeof import('child_process');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [
       path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '-c', path.join(ROOT, 'test', 'e2e', suite, 'jest.config.js'), ...jestArgs,
-    ], { cwd: ROOT, env, stdio: 'inherit' });
+    ], { cwd: ROOT, env, stdio: prefix === undefined ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    if (prefix !== undefined) {
+      for (const [from, to] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
+        let buf = '';
+        from.setEncoding('utf-8');
+        from.on('data', (d: string) => {
+          buf += d;
+          const lines = buf.split('\n');
+          buf = lines.pop()!;
+          for (const l of lines) to.write(`${prefix}${l}\n`);
+        });
+        from.on('end', () => { if (buf) to.write(`${prefix}${buf}\n`); });
+      }
+    }
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }

@@ -1,9 +1,13 @@
-// The synthesized YAML on a real kube-apiserver 1.27 with PodSecurity admission: every apply command the README
-// advertises works, every object is accepted without a warning, and every workload's pods are created.
+// The synthesized YAML on a real kube-apiserver (1.27 and 1.37, one run each) with PodSecurity admission: the server
+// validates every object strictly (the schema check for releases kubectl-validate does not know), every apply
+// command the README advertises works, every object is accepted without a warning, every workload's pods are created,
+// and admitted again when the namespaces enforce the latest version of the restricted standard.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DIST, VARIANTS, apiPath, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, podsOf, waitFor, isReady } from '../harness/cluster';
+import {
+  DIST, KubeObject, VARIANTS, apiPath, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, podsOf, release, waitFor, isReady,
+} from '../harness/cluster';
 import { ROOT } from '../harness/control-plane';
 import { run } from '../harness/proc';
 
@@ -30,6 +34,32 @@ async function expectWorkloadsReady(dir: string): Promise<void> {
     }, 120_000, 500);
   }
 }
+
+/** A List of `objects`, for `kubectl apply -f -`. */
+function list(objects: KubeObject[]): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+}
+
+/** The flags that make the server the validator: unknown or duplicate fields are errors, and so is any warning. */
+const STRICT = ['--validate=strict', '--warnings-as-errors'];
+
+describe(`the live ${release.minor} server validates every object (${release.offlineSchemas ? 'as kubectl-validate does offline in CI' : 'kubectl-validate v0.0.4 knows schemas up to 1.30 only: this is the schema check'})`, () => {
+  beforeAll(installCrds);
+
+  test.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])(
+    '%s: a strict server-side dry run of every object passes, no warning (deprecated API, PodSecurity warn at the latest standard, unknown field)', async (_name, dir) => {
+      const objects = objectsOf(dir);
+      // The namespaces first, as the apply below would create them (a dry run does not): the same objects, so the
+      // later `kubectl apply -f` finds them unchanged.
+      await kubectlOk(['apply', ...STRICT, '-f', '-'], list(objects.filter((o) => o.kind === 'Namespace')));
+      const r = await kubectl(['apply', '--dry-run=server', ...STRICT, '-f', dir + '/']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(objects.length);
+      for (const l of lines) expect(l).toMatch(/ \(server dry run\)$/);
+    });
+});
 
 describe('main.ts output (npx cdk8s synth)', () => {
   test('the README\'s `kubectl apply -f dist/` exits 0 with no warning: every object accepted, PodSecurity restricted included', async () => {
@@ -107,9 +137,46 @@ describe('the README\'s construct examples (test/examples/, kept verbatim by tes
           expect((await client.get(apiPath('v1', 'namespaces', undefined, ns))).metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
         }
       }
-      const r = await kubectl(['apply', ...(fresh ? [] : ['--dry-run=server']), '-f', out + '/']);
+      const r = await kubectl(['apply', ...(fresh ? [] : ['--dry-run=server']), ...STRICT, '-f', out + '/']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       if (fresh) await expectWorkloadsReady(out);
     });
+});
+
+describe('PodSecurity: the restricted standard of the latest version, enforced on the running pods', () => {
+  const namespaces = () => [...objectsOf(DIST), ...objectsOf(VARIANTS)]
+    .filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted');
+
+  afterAll(async () => {
+    // Back to the synthesized labels (enforce-version v1.27), as the next apply of dist/ would do.
+    await kubectlOk(['apply', '-f', '-'], list(namespaces()));
+  });
+
+  test(`enforce-version=latest (${release.minor}'s own standard): no running pod violates it, and every pod is admitted again`, async () => {
+    const names = [...new Set(namespaces().map((n) => n.metadata.name))];
+    expect(names.length).toBeGreaterThan(0);
+    for (const ns of names) {
+      // The server checks the namespace's running pods against the new level and warns about each one that violates it.
+      const r = await kubectl(['label', '--overwrite', '--warnings-as-errors', 'namespace', ns, 'pod-security.kubernetes.io/enforce-version=latest']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect((await client.get(apiPath('v1', 'namespaces', undefined, ns))).metadata.labels).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest',
+      });
+    }
+    // Every pod deleted, and recreated by its controller under enforce=restricted, version latest.
+    const workloads = [...objectsOf(DIST), ...objectsOf(VARIANTS)].filter((o) => WORKLOADS.includes(o.kind!) && names.includes(o.metadata.namespace!));
+    const before = new Set<string>();
+    for (const ns of names) for (const p of await client.list(apiPath('v1', 'pods', ns))) before.add(p.metadata.uid);
+    expect(before.size).toBeGreaterThan(0);
+    for (const ns of names) await kubectlOk(['-n', ns, 'delete', 'pods', '--all', '--wait=false']);
+    for (const w of workloads) {
+      const want = w.spec.replicas ?? 1;
+      await waitFor(`${w.kind} ${w.metadata.namespace}/${w.metadata.name}: ${want} new Ready pods under enforce-version=latest`, async () => {
+        const pods = await podsOf(w.metadata.namespace!, w.spec.selector.matchLabels);
+        return pods.filter((p) => !before.has(p.metadata.uid) && isReady(p) && !p.metadata.deletionTimestamp).length === want;
+      }, 180_000, 500);
+    }
+  });
 });

@@ -1,6 +1,11 @@
 // Zero drift: applying the same output again changes nothing on the server, client-side or server-side, and a
-// team (or Argo CD) can switch from client-side to server-side apply without --force-conflicts.
-import { DIST, VARIANTS, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, sleep, waitFor } from '../harness/cluster';
+// team (or Argo CD) can switch from client-side to server-side apply without --force-conflicts; on every release
+// e2e:cluster runs (1.27 and 1.37). And the one-time move of a StatefulSet written by an earlier version of this
+// library (claim templates with `creationTimestamp: null`) to today's form.
+import { FindingKind, plan } from '../../../lib/plan';
+import {
+  DIST, KubeObject, VARIANTS, apiPath, client, installCrds, kubectl, kubectlOk, objectsOf, pathOf, podsOf, release, sleep, waitFor, waitForPods,
+} from '../harness/cluster';
 
 /**
  * Every object of `dir` as the server has it, minus what controllers write beside an apply: `status` (and the
@@ -84,5 +89,55 @@ describe.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])('%s output', 
     const diff = await kubectl(['diff', '--server-side', '-f', dir + '/']);
     expect(diff.stdout).toBe('');
     expect(diff.code).toBe(0);
+  });
+});
+
+describe(`upgrading a StatefulSet written by an earlier version (claim templates with creationTimestamp: null) on ${release.minor}`, () => {
+  const NS = 'e2e-upgrade';
+
+  test('the new claim template form is refused on the existing StatefulSet, as the plan says; replaced with --cascade=orphan, the pods and claims are kept and adopted, and the result does not drift', async () => {
+    const now: KubeObject = JSON.parse(JSON.stringify(objectsOf(DIST).find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'web')));
+    now.metadata.namespace = NS;
+    // What this library wrote before: the zero creationTimestamp, as the 1.27 API server echoed it.
+    const before: KubeObject = JSON.parse(JSON.stringify(now));
+    for (const t of before.spec.volumeClaimTemplates) t.metadata.creationTimestamp = null;
+    expect(now.spec.volumeClaimTemplates[0].metadata.creationTimestamp).not.toBeNull();
+    const list = (o: KubeObject) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [o] });
+
+    await kubectlOk(['create', 'namespace', NS]);
+    await kubectlOk(['-n', NS, 'create', 'serviceaccount', 'web']);
+    await kubectlOk(['apply', '-f', '-'], list(before));
+    const names = Array.from({ length: before.spec.replicas }, (_, i) => `web-${i}`);
+    const pods = await waitForPods(NS, before.spec.selector.matchLabels, names);
+    const claims = async () => Object.fromEntries((await client.list(apiPath('v1', 'persistentvolumeclaims', NS))).map((c) => [c.metadata.name, c.metadata.uid]));
+    await waitFor('the claims of every pod', async () => Object.keys(await claims()).length === names.length, 60_000);
+    const claimsBefore = await claims();
+
+    // The plan refuses the change, and so does the server.
+    const p = plan([before], [now]);
+    expect(p.findings.filter((f) => f.kind === FindingKind.REFUSED).map((f) => [f.rule, f.field])).toEqual(
+      now.spec.volumeClaimTemplates.map((_: unknown, i: number) => ['statefulset-immutable-field', `spec.volumeClaimTemplates[${i}].metadata.creationTimestamp`]));
+    const refused = await kubectl(['apply', '-f', '-'], list(now));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Forbidden: updates to statefulset spec|spec\.volumeClaimTemplates: Invalid value.*field is immutable/);
+
+    // The plan's remedy: replace the StatefulSet, leaving its pods and claims alone.
+    await kubectlOk(['-n', NS, 'delete', 'statefulset', 'web', '--cascade=orphan']);
+    await kubectlOk(['apply', '-f', '-'], list(now));
+    const live = await client.get(pathOf(now));
+    const adopted = await waitFor('the pods adopted by the new StatefulSet', async () => {
+      const ps = await podsOf(NS, now.spec.selector.matchLabels);
+      return ps.length === names.length && ps.every((x) => x.metadata.ownerReferences?.[0]?.uid === live.metadata.uid) ? ps : undefined;
+    }, 60_000);
+    expect(adopted.map((x) => x.metadata.uid)).toEqual(pods.map((x) => x.metadata.uid)); // not one pod restarted
+    expect(await claims()).toEqual(claimsBefore);
+
+    // From then on, today's form does not drift, client-side or server-side.
+    const again = await kubectlOk(['apply', '-f', '-'], list(now));
+    expect(again.trim()).toBe('statefulset.apps/web unchanged');
+    const ssa = await kubectl(['apply', '--server-side', '-f', '-'], list(now));
+    expect([ssa.code, ssa.stderr]).toEqual([0, '']);
+    const diff = await kubectl(['diff', '--server-side', '-f', '-'], list(now));
+    expect([diff.code, diff.stdout]).toEqual([0, '']);
   });
 });

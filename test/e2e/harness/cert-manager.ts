@@ -58,7 +58,7 @@ export function isReadyCondition(o: KubeObject | undefined): boolean {
  * and sets up the issuer chain; resolves once the CA ClusterIssuer is Ready.
  */
 export async function startCertManager(info: ClusterInfo, client: KubeClient): Promise<Daemon> {
-  const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, check: true });
+  const kubectl = (args: string[], input?: string) => run(kubectlPath(info.version), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, check: true });
   const crds = await pinnedCrdDir(path.join(info.workDir, 'crds'));
   // the files are named after the kind: crd-certificates.yaml holds certificates.cert-manager.io
   await kubectl(['apply', ...CERT_MANAGER_CRDS.flatMap((crd) => ['-f', path.join(crds, `crd-${crd.split('.')[0]}.yaml`)])]);

@@ -6,12 +6,15 @@ import { ClusterInfo, kubectlPath } from './control-plane';
 import { CERT_MANAGER_CRDS, crdFiles } from './crds';
 import { KubeClient, KubeObject, apiPath } from './kube';
 import { RunResult, run, sleep, waitFor } from './proc';
+import { KubernetesRelease, releaseOf } from './versions';
 
 export { apiPath, KubeObject } from './kube';
 export { objectsOf, synthApp, synthChart } from './artefact';
 export { sleep, waitFor } from './proc';
 
 export const info: ClusterInfo = JSON.parse(fs.readFileSync(env('E2E_CLUSTER'), 'utf-8'));
+/** The Kubernetes release this run's control plane is, and what the tests expect of it (versions.ts). */
+export const release: KubernetesRelease = releaseOf(info.version);
 /** `npx cdk8s synth` of main.ts, as the README has users run it. */
 export const DIST = env('E2E_DIST');
 /** test/variants.ts: every optional feature on. */
@@ -20,9 +23,9 @@ export const client = new KubeClient(new URL(info.server), info.token, fs.readFi
 
 afterAll(() => client.close());
 
-/** The real kubectl against the test cluster. */
+/** The real kubectl (of the cluster's release) against the test cluster. */
 export function kubectl(args: string[], input?: string): Promise<RunResult> {
-  return run(kubectlPath(), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, timeoutMs: 120_000 });
+  return run(kubectlPath(info.version), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, timeoutMs: 120_000 });
 }
 
 /** kubectl that must succeed; returns stdout. */

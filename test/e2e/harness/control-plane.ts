@@ -1,17 +1,16 @@
-// A real Kubernetes 1.27 control plane on 127.0.0.1: etcd (Debian), kube-apiserver, kube-controller-manager and
-// kube-scheduler (built from the Go module proxy by test/e2e/install.sh), and kwok standing in for the kubelets of
-// fake nodes in three zones. A small provisioner creates a PersistentVolume for every claim of the default
+// A real Kubernetes control plane on 127.0.0.1, of one of the releases in versions.ts (1.27 or 1.37): etcd (Debian),
+// kube-apiserver, kube-controller-manager and kube-scheduler (built from the Go module proxy by test/e2e/install.sh),
+// and kwok standing in for the kubelets of fake nodes in three zones; the same flags on every release. A small provisioner creates a PersistentVolume for every claim of the default
 // StorageClass, as a CSI driver would. Nothing listens anywhere but on loopback.
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { KubeClient, apiPath } from './kube';
 import { Daemon, run, sleep, startDaemon, waitFor } from './proc';
+import { KubernetesRelease } from './versions';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const K8S_VERSION = 'v1.27.16';
 export const KWOK_VERSION = 'v0.5.2';
-const BIN = path.join(ROOT, '.tools', `k8s-${K8S_VERSION}`, 'bin');
 const KWOK = path.join(ROOT, '.tools', `kwok-${KWOK_VERSION}`, 'bin', 'kwok');
 
 /** The zones and nodes of the fake cluster: three zones, three nodes each. */
@@ -22,6 +21,8 @@ export const PROVISIONER = 'e2e.cdk8s-stateful-constructs.local/hostpath';
 
 /** Where a running control plane is described for the test processes (written by the runner, read by the tests). */
 export interface ClusterInfo {
+  /** The release running (`v1.37.2`): versions.ts says what the tests expect of it. */
+  readonly version: string;
   readonly server: string;
   readonly kubeconfig: string;
   readonly token: string;
@@ -31,8 +32,14 @@ export interface ClusterInfo {
   readonly kwokPid: number;
 }
 
-export function kubectlPath(): string {
-  return path.join(BIN, 'kubectl');
+/** Where test/e2e/install.sh put a release's kube-apiserver, kube-controller-manager, kube-scheduler and kubectl. */
+export function binDir(version: string): string {
+  return path.join(ROOT, '.tools', `k8s-${version}`, 'bin');
+}
+
+/** The kubectl of the release: each server is driven by its own client. */
+export function kubectlPath(version: string): string {
+  return path.join(binDir(version), 'kubectl');
 }
 
 async function freePort(): Promise<number> {
@@ -89,7 +96,7 @@ export class ControlPlane {
   public info!: ClusterInfo;
   public client!: KubeClient;
 
-  constructor(public readonly workDir: string, private readonly options: ControlPlaneOptions = {}) {}
+  constructor(public readonly workDir: string, public readonly release: KubernetesRelease, private readonly options: ControlPlaneOptions = {}) {}
 
   /** Starts every component, registers the nodes and the storage, and waits until pods can be scheduled. */
   public async start(): Promise<ClusterInfo> {
@@ -99,6 +106,10 @@ export class ControlPlane {
     fs.mkdirSync(logs, { recursive: true });
     await makePki(pki, this.options.extraSans);
     const p = (f: string) => path.join(pki, f);
+    const bin = binDir(this.release.version);
+    for (const cmd of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl']) {
+      if (!fs.existsSync(path.join(bin, cmd))) throw new Error(`${path.join(bin, cmd)} missing: run bash test/e2e/install.sh cluster`);
+    }
 
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     const tokens = { admin: rand(), kcm: rand(), scheduler: rand(), kwok: rand() };
@@ -123,7 +134,7 @@ export class ControlPlane {
       `--initial-cluster=e2e=http://127.0.0.1:${etcdPeer}`, '--unsafe-no-fsync', '--log-level=warn',
     ], path.join(logs, 'etcd.log')));
 
-    this.daemons.push(startDaemon('kube-apiserver', path.join(BIN, 'kube-apiserver'), [
+    this.daemons.push(startDaemon('kube-apiserver', path.join(bin, 'kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
       `--tls-cert-file=${p('apiserver.crt')}`, `--tls-private-key-file=${p('apiserver.key')}`,
@@ -134,16 +145,18 @@ export class ControlPlane {
       '--service-cluster-ip-range=10.96.0.0/16', '--endpoint-reconciler-type=none',
       '--allow-privileged=false', '--profiling=false', '--enable-priority-and-fairness=false',
       `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
+      ...this.release.admissionPolicy.apiserverFlags,
     ], path.join(logs, 'kube-apiserver.log')));
 
     this.client = new KubeClient(new URL(server), tokens.admin, fs.readFileSync(p('ca.crt'), 'utf-8'));
     await waitFor('kube-apiserver /readyz', async () => (await this.client.request('GET', '/readyz').then(() => true, () => false)), 120_000, 500);
     if (this.options.apiServerOnly) {
-      this.info = { server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: 0 };
+      this.info = { version: this.release.version, server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: 0 };
       return this.info;
     }
+    await this.guardKwokDeletes();
 
-    this.daemons.push(startDaemon('kube-controller-manager', path.join(BIN, 'kube-controller-manager'), [
+    this.daemons.push(startDaemon('kube-controller-manager', path.join(bin, 'kube-controller-manager'), [
       `--kubeconfig=${kc('kcm', tokens.kcm, 'kcm')}`, '--controllers=*', '--use-service-account-credentials',
       `--service-account-private-key-file=${p('sa.key')}`, `--root-ca-file=${p('ca.crt')}`,
       '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`,
@@ -151,7 +164,7 @@ export class ControlPlane {
       '--node-monitor-grace-period=10m', '--profiling=false',
     ], path.join(logs, 'kube-controller-manager.log')));
 
-    this.daemons.push(startDaemon('kube-scheduler', path.join(BIN, 'kube-scheduler'), [
+    this.daemons.push(startDaemon('kube-scheduler', path.join(bin, 'kube-scheduler'), [
       `--kubeconfig=${kc('scheduler', tokens.scheduler, 'scheduler')}`, '--leader-elect=false',
       '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`, '--profiling=false',
     ], path.join(logs, 'kube-scheduler.log')));
@@ -168,10 +181,37 @@ export class ControlPlane {
     await this.registerStorage();
     this.provisioner = startProvisioner(this.client, path.join(dir, 'volumes'));
 
-    this.info = { server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: kwok.pid };
+    this.info = { version: this.release.version, server, kubeconfig: adminKc, token: tokens.admin, caFile: p('ca.crt'), workDir: dir, kwokPid: kwok.pid };
     // The default ServiceAccount of a new namespace is created by the controller manager: wait for it to work.
     await waitFor('the default namespace\'s ServiceAccount', () => this.client.getOrUndefined(apiPath('v1', 'serviceaccounts', 'default', 'default')), 60_000);
     return this.info;
+  }
+
+  /**
+   * kwok v0.5.2 completes a pod's deletion with a DELETE by name, without the pod's uid as a precondition (the
+   * kubelet sends one). A StatefulSet's new pod has its predecessor's name: when kwok acts on a stale event of the
+   * old pod (after a pause, or just late), it deletes the new pod too, a disruption no real kubelet causes, which the
+   * rollout tests then count (two members down). This policy lets kwok delete only pods that are already
+   * terminating, so such a late DELETE is refused (kwok logs it) and the new pod lives.
+   */
+  private async guardKwokDeletes(): Promise<void> {
+    const api = this.release.admissionPolicy.apiVersion;
+    const name = 'e2e-kwok-deletes-terminating-pods-only';
+    await this.client.create(apiPath(api, 'validatingadmissionpolicies'), {
+      apiVersion: api, kind: 'ValidatingAdmissionPolicy', metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['pods'] }] },
+        validations: [{
+          expression: "request.userInfo.username != 'kwok' || has(oldObject.metadata.deletionTimestamp)",
+          message: 'kwok may only delete pods that are terminating (a late DELETE by name would hit the new pod of the same name)',
+        }],
+      },
+    });
+    await this.client.create(apiPath(api, 'validatingadmissionpolicybindings'), {
+      apiVersion: api, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
   }
 
   private async registerNodes(): Promise<void> {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { ControlPlane, kubectlPath } from './control-plane';
+import { RELEASES } from './versions';
 import { createNetns, deleteNetns } from './netns';
 import { PodApi } from './pod';
 import { Daemon, RunResult, run, startDaemon, waitFor } from './proc';
@@ -27,7 +28,8 @@ export interface PodApiServer {
 export async function startPodApiServer(name: string): Promise<PodApiServer> {
   const ip = nextIp();
   const dir = path.join(WORK, `api-${name}-${process.env.JEST_WORKER_ID ?? '0'}`);
-  const controlPlane = new ControlPlane(dir, { apiServerOnly: true, extraSans: [ip] });
+  // The oldest supported release's API server (e2e:cluster proves the newer ones).
+  const controlPlane = new ControlPlane(dir, RELEASES[0], { apiServerOnly: true, extraSans: [ip] });
   const info = await controlPlane.start();
   const port = Number(new URL(info.server).port);
 
@@ -51,7 +53,7 @@ export async function startPodApiServer(name: string): Promise<PodApiServer> {
     path.join(dir, 'forwarder.log'));
   await waitFor('the API server through its fabric address', async () => (await run('ip', ['netns', 'exec', ns, 'bash', '-c', `exec 3<>/dev/tcp/${ip}/443`])).code === 0, 30_000, 200);
 
-  const kubectl = (args: string[], input?: string) => run(kubectlPath(), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, timeoutMs: 120_000 });
+  const kubectl = (args: string[], input?: string) => run(kubectlPath(info.version), args, { env: { ...process.env, KUBECONFIG: info.kubeconfig }, input, timeoutMs: 120_000 });
   const api: PodApi = {
     env: { KUBERNETES_SERVICE_HOST: ip, KUBERNETES_SERVICE_PORT: '443', KUBERNETES_SERVICE_PORT_HTTPS: '443' },
     token: async (namespace, serviceAccount, expirationSeconds, audience) => {
