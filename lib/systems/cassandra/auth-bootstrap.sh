@@ -12,6 +12,8 @@
 # Credentials go from the mounted Secret (mode 0440) into cqlshrc files on the memory volume (umask 077: mode 0600,
 # read raw by cqlsh, no interpolation) and statements into files there: never an argument or an env var. CQL string
 # literals double their quotes.
+# The file as written, before synth (the YAML and npm test see it rendered): __MIN_PEERS__ is a number, filled in at synth.
+# shellcheck disable=SC2170
 umask 077
 W=__WORK_DIR__
 user=$(cat __SECRET_DIR__/username)

@@ -4,6 +4,8 @@
 # token file for CONSUL_HTTP_TOKEN_FILE (the CLI in the pod: readiness probe, kubectl exec). Never an env var or an
 # argument; umask 077: the consul user's only. A token is letters, digits and '-': anything else could break out of
 # the JSON string, and stops the start without printing the value.
+# The file as written, before synth (the YAML and npm test see it rendered): __CHARSET__ is a character class, filled in at synth.
+# shellcheck disable=SC2102
 (
   umask 077
   v=$(cat __FILE__)

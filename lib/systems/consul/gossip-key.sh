@@ -5,6 +5,8 @@
 # printf is a shell builtin. umask 077: the file is the consul user's only. A value that is empty or has characters
 # outside its charset (a gossip key is base64) could break out of the JSON string: the start stops, without
 # printing the value.
+# The file as written, before synth (the YAML and npm test see it rendered): __CHARSET__ is a character class, filled in at synth.
+# shellcheck disable=SC2102
 (
   umask 077
   v=$(cat __FILE__)

@@ -11,6 +11,8 @@
 # While no server answers with a leader (the first bootstrap, or every server down) there is no quorum to protect,
 # and bootstrap_expect needs the next server: Ready as soon as the local agent answers. __PEERS__ are the stable DNS
 # names of every server (retry_join).
+# The file as written, before synth (the YAML and npm test see it rendered): __PEERS__ is the list of the servers' addresses, filled in at synth.
+# shellcheck disable=SC2043
 here=$(leader 127.0.0.1)
 if [ "$here" != '""' ]; then
   case "$POD_IP" in *:*) addr="[$POD_IP]:8300" ;; *) addr="$POD_IP:8300" ;; esac
