@@ -83,7 +83,7 @@ export class SquashApp extends Construct {
       resources: props.resources,
       defaultResources: SQUASH_DEFAULT_RESOURCES,
       env: [
-        // The database, under the names public deployments of the 4.x-8.x images set (CASDEN-IT/SquashTM-helm-chart,
+        // The database, under the names public deployments of the 4.x-6.x images set (CASDEN-IT/SquashTM-helm-chart,
         // ansforge/squashtm, hocinilotfi/squash-tm): Squash TM's documentation names none of them, and none has a
         // documented *_FILE variant.
         { name: 'SQTM_DB_TYPE', value: 'postgresql' },
