@@ -34,8 +34,8 @@ export const SQUASH_WRITABLE_DIRS: ReadonlyArray<{ volume: string; path: string;
 export const ACCESS_LOG_MAX_DAYS = 7;
 
 /**
- * The JVM's memory outside the heap, in MiB. Squash TM documents that the host "must have more memory than -Xmx +
- * -XX:MaxMetaspaceSize + -XX:ReservedCodeCacheSize + 128 Mo"
+ * The JVM's memory outside the heap, in MiB. Squash TM documents that the server must have more memory than -Xmx +
+ * -XX:MaxMetaspaceSize + -XX:ReservedCodeCacheSize + 128 Mo ("Le serveur doit avoir plus de mémoire que …")
  * (tm-fr.doc.squashtest.com/latest/install-guide/parametrage-squash/config-generale.html) but gives no figure for
  * the two caps: ours are set in SQUASH_JAVA_ARGS so the sum holds. Thread stacks are on top: Tomcat's 200 request
  * threads plus the JVM's own at 1 MiB of -Xss each.
@@ -52,7 +52,8 @@ export const MIN_SQUASH_HEAP_MIB = 512;
 const ephemeralLimitMiB = SQUASH_WRITABLE_DIRS.reduce((sum, d) => sum + d.sizeMiB, 0) + 512;
 
 /**
- * CPU as Squash TM recommends (2 cores; tm-fr.doc.squashtest.com/latest/install-guide/installation/installation-squash/config-mini-prerequis.html).
+ * CPU as Squash TM recommends (2 cores:
+ * tm-fr.doc.squashtest.com/latest/install-guide/installation/installation-squash/config-mini-prerequis.html).
  * Memory 3 GiB: the heap of Squash's own start script (-Xmx2048m) plus the 1 GiB above, so the pod also fits if an
  * image ignores SQUASH_JAVA_ARGS. Ephemeral storage: the writable directories' size limits (3 GiB) plus 512 MiB for
  * the container's log files: the total is never reached before one directory's own limit.

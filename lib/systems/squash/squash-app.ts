@@ -110,8 +110,8 @@ export class SquashApp extends Construct {
       ],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       // A start can take minutes (the 1.19-1.22 image's README: "wait 3-4 minutes" for a first start on PostgreSQL,
-      // which creates the schema): liveness and readiness wait for this probe. /squash/isSquashAlive is public and static
-      // in 1.22 (PingController, squash.security.ignored); unverified on 8.1.
+      // which creates the schema): liveness and readiness wait for this probe. /squash/isSquashAlive is public and
+      // static in 1.22 (PingController, squash.security.ignored); unverified on 8.1.
       startupProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / 10) },
       readinessProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
       livenessProbe: { tcpSocket: { port: http }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
