@@ -211,7 +211,7 @@ describe('SquashApp', () => {
         image: 'squashtest/squash-tm:8.1.0',
         exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx', tlsSecretName: 'squash-tls' }),
         resources: { cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(3), limit: Size.gibibytes(3) } },
-        heapPercentage: 60,
+        heap: Size.mebibytes(1536),
         startupTimeout: Duration.minutes(15),
         credentials: Credentials.fromExistingSecret('squash-db-credentials'),
         runAs: { uid: 10001, gid: 10001 },
@@ -233,6 +233,18 @@ describe('SquashApp', () => {
     ]));
   });
 
+  test('the same database under Spring Boot\'s names: profile, JDBC URL from SQTM_DB_*, the same Secret keys', () => {
+    const c = container(find(stack(), 'Deployment'));
+    const env = (name: string) => c.env.find((e: any) => e.name === name);
+    expect(env('SPRING_PROFILES_ACTIVE').value).toBe(env('SQTM_DB_TYPE').value);
+    expect(env('SPRING_DATASOURCE_URL').value).toBe(`jdbc:postgresql://${env('SQTM_DB_HOST').value}:${env('SQTM_DB_PORT').value}/${env('SQTM_DB_NAME').value}`);
+    expect(env('SPRING_DATASOURCE_URL').value).toBe('jdbc:postgresql://postgres-service:5432/squashtm');
+    expect(env('SPRING_DATASOURCE_USERNAME').valueFrom).toEqual(env('SQTM_DB_USERNAME').valueFrom);
+    expect(env('SPRING_DATASOURCE_PASSWORD').valueFrom).toEqual(env('SQTM_DB_PASSWORD').valueFrom);
+    // never a value in the YAML
+    expect(env('SPRING_DATASOURCE_PASSWORD').value).toBeUndefined();
+  });
+
   test('port 8080, startup probe of several minutes, then readiness on /squash/isSquashAlive and a different liveness check', () => {
     const c = container(find(stack(), 'Deployment'));
     expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
@@ -242,14 +254,71 @@ describe('SquashApp', () => {
     expect(c.livenessProbe.tcpSocket.port).toBe('http');
   });
 
-  test('JVM heap stays inside the memory limit (the start script\'s own -Xmx is overridden)', () => {
-    const c = container(find(stack({ heapPercentage: 75, resources: { memory: { limit: Size.gibibytes(3) } } }), 'Deployment'));
-    const env = (name: string) => c.env.find((e: any) => e.name === name).value;
-    expect(env('SQUASH_JAVA_ARGS')).toBe('-Xmx2304m');
-    expect(2304).toBeLessThan(3 * 1024);
-    expect(env('JAVA_TOOL_OPTIONS')).toContain('-XX:MaxRAMPercentage=75');
+  // MiB of a Kubernetes quantity as the synthesized YAML writes it ("3Gi", "512Mi").
+  const mib = (q: string) => {
+    const m = /^(\d+)(Mi|Gi)$/.exec(q);
+    if (!m) throw new Error(`unexpected quantity ${q}`);
+    return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+  };
+  const envOf = (c: any) => (name: string) => c.env.find((e: any) => e.name === name);
+  const jvm = (args: string) => {
+    const flag = (re: RegExp) => Number(re.exec(args)![1]);
+    return { heap: flag(/-Xmx(\d+)m/), metaspace: flag(/-XX:MaxMetaspaceSize=(\d+)m/), codeCache: flag(/-XX:ReservedCodeCacheSize=(\d+)m/) };
+  };
+
+  test('JVM: Squash\'s own default heap (2048m) inside a 3Gi limit, with metaspace and code cache capped and room for the rest', () => {
+    const c = container(find(stack(), 'Deployment'));
     expect(c.resources.limits.memory).toBe('3Gi');
     expect(c.resources.requests.memory).toBe('3Gi');
+    const args = envOf(c)('SQUASH_JAVA_ARGS').value;
+    expect(args).toContain('-XX:+ExitOnOutOfMemoryError');
+    const { heap, metaspace, codeCache } = jvm(args);
+    expect(heap).toBe(2048);
+    // Squash's documented rule: memory > -Xmx + MaxMetaspaceSize + ReservedCodeCacheSize + 128 MB; thread stacks on top.
+    expect(mib(c.resources.limits.memory) - (heap + metaspace + codeCache + 128)).toBeGreaterThanOrEqual(256);
+    // MaxRAMPercentage never applies next to the script's -Xmx, and its "Picked up" line breaks the script's version parse.
+    expect(envOf(c)('JAVA_TOOL_OPTIONS')).toBeUndefined();
+  });
+
+  test('JVM: the heap follows the limit (limit - 1 GiB), or the heap asked for', () => {
+    const bigger = container(find(stack({ resources: { memory: { limit: Size.gibibytes(6) } } }), 'Deployment'));
+    expect(jvm(envOf(bigger)('SQUASH_JAVA_ARGS').value).heap).toBe(5120);
+    const asked = container(find(stack({ heap: Size.gibibytes(3), resources: { memory: { limit: Size.gibibytes(4) } } }), 'Deployment'));
+    const { heap, metaspace, codeCache } = jvm(envOf(asked)('SQUASH_JAVA_ARGS').value);
+    expect(heap).toBe(3072);
+    expect(mib(asked.resources.limits.memory) - (heap + metaspace + codeCache + 128)).toBeGreaterThanOrEqual(256);
+  });
+
+  test('read-only root: an emptyDir for each directory Squash and its Tomcat write, inside the ephemeral-storage limit', () => {
+    const spec = find(stack(), 'Deployment').spec.template.spec;
+    const c = spec.containers[0];
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const writable = ['/opt/squash-tm/logs', '/opt/squash-tm/tmp', '/opt/squash-tm/tomcat-home', '/opt/squash-tm/tomcat-work', '/tmp'];
+    expect(c.volumeMounts.map((m: any) => m.mountPath).sort()).toEqual(writable.sort());
+    let sum = 0;
+    for (const m of c.volumeMounts) {
+      const vol = spec.volumes.find((v: any) => v.name === m.name);
+      expect(vol.emptyDir.sizeLimit).toBeDefined();
+      expect(m.readOnly).toBeUndefined();
+      sum += mib(vol.emptyDir.sizeLimit);
+    }
+    expect(sum).toBe(3072);
+    // the pod is never evicted for its total before one directory reaches its own limit; container logs on top
+    expect(mib(c.resources.limits['ephemeral-storage'])).toBeGreaterThanOrEqual(sum + 256);
+  });
+
+  test('the access log Squash enables is bounded (Spring Boot keeps it forever by default)', () => {
+    expect(envOf(container(find(stack(), 'Deployment')))('SERVER_TOMCAT_ACCESSLOG_MAXDAYS')).toEqual({ name: 'SERVER_TOMCAT_ACCESSLOG_MAXDAYS', value: '7' });
+  });
+
+  test('one pod on the schema at a time: Recreate, one replica, a PDB that lets a drain take it', () => {
+    const objs = stack();
+    const deployment = find(objs, 'Deployment');
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pdb = find(objs, 'PodDisruptionBudget', 'squash-tm');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.minAvailable).toBeUndefined();
   });
 
   test('waits for the database in an init container (pg_isready), not by crash-looping', () => {
@@ -363,7 +432,10 @@ describe('bad input', () => {
     ['invalid database name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, database: 'squash-tm' }), /prop "database" must be a PostgreSQL identifier.*got "squash-tm"/],
     ['malformed certificate', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.sealedSecret({ certificate: 'not a cert', username: USERNAME, password: PASSWORD }) }), /test\/pg\/credentials: invalid props[\s\S]*prop "certificate" must be a PEM-encoded X.509 certificate/],
     ['credentials whose user and password keys are the same', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.fromExistingSecret('pg', { username: 'creds', password: 'creds' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.keys.password" must differ from keys.username.*got "creds"/],
-    ['a Squash memory limit that leaves no heap (-Xmx44m)', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), resources: { memory: { limit: Size.mebibytes(64) } } }), /test\/sq: invalid props[\s\S]*prop "resources.memory.limit" must leave a heap of at least 512 MiB at heapPercentage 70 \(it gives -Xmx44m\)/],
+    ['a Squash memory limit that leaves no heap (-Xmx512m needs 1536 MiB)', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), resources: { memory: { limit: Size.gibibytes(1) } } }), /test\/sq: invalid props[\s\S]*prop "resources.memory.limit" must be at least 1536 MiB: the default heap is the limit minus 1024 MiB .* \(it gives -Xmx0m\); got Size.gibibytes\(1\)/],
+    ['a Squash heap the memory limit cannot hold', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), heap: Size.gibibytes(2), resources: { memory: { limit: Size.mebibytes(2560) } } }), /test\/sq: invalid props[\s\S]*prop "resources.memory.limit" must leave 1008 MiB above the heap of 2048 MiB \(metaspace 384 \+ code cache 240 \+ 128 \+ thread stacks 256\): at least 3056 MiB; got Size.mebibytes\(2560\)/],
+    ['a Squash heap given as a number (from JavaScript)', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), heap: 2048 as any }), /test\/sq: invalid props[\s\S]*prop "heap" must be a Size of at least 1 MiB \(e.g. Size.gibibytes\(10\)\); got 2048/],
+    ['a Squash heap below 512 MiB', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), heap: Size.mebibytes(256) }), /test\/sq: invalid props[\s\S]*prop "heap" must be at least 512 MiB; got Size.mebibytes\(256\)/],
     ['a plaintext Secret name that is not a DNS name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.unsafePlaintext({ username: 'squash', password: 'long-enough-1', secretName: 'Bad_Name' }) }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],
     ['a startup timeout that rounds to failureThreshold 0', (c) => new SquashApp(c, 'sq', { database: new PostgresWithSecrets(c, 'pg', minimal), startupTimeout: Duration.millis(1) }), /test\/sq: invalid props[\s\S]*prop "startupTimeout" must be between 1 minute and 24 hours.*got 0.001s/],
     ['existing secret with an invalid name', (c) => new PostgresWithSecrets(c, 'pg', { ...minimal, credentials: Credentials.fromExistingSecret('Bad_Name') }), /test\/pg: invalid props[\s\S]*prop "credentials.secretName" must be a DNS-1123 subdomain.*got "Bad_Name"/],

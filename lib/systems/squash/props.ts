@@ -1,5 +1,5 @@
 // The props of SquashApp and how it is exposed.
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Credentials } from '../../core/credentials';
 import { IngressOptions } from '../../core/ingress';
 import { IPostgresDatabase } from '../postgres/connection';
@@ -36,9 +36,10 @@ export class SquashExposure {
 
 /**
  * Properties of a {@link SquashApp}. The shared props ({@link SystemProps}) take Squash TM's defaults: `name`
- * 'squash-tm', `image` {@link SquashApp.DEFAULT_IMAGE}, `resources` 500m/2 CPU and 2Gi memory (about what Squash TM
- * recommends), `runAs` uid/gid 10001, `scheduling` without zone spread, with a preferred anti-affinity; `clusterDomain`
- * is the domain of the {@link SquashApp.endpoint}.
+ * 'squash-tm', `image` {@link SquashApp.DEFAULT_IMAGE}, `resources` 500m/2 CPU (what Squash TM recommends), 3Gi
+ * memory (its default heap of 2 GiB and 1 GiB above it) and 256Mi/3.5Gi ephemeral storage (its writable
+ * directories), `runAs` uid/gid 10001, `scheduling` without zone spread, with a preferred anti-affinity;
+ * `clusterDomain` is the domain of the {@link SquashApp.endpoint}.
  */
 export interface SquashAppProps extends SystemProps {
   /** The PostgreSQL database: a {@link PostgresWithSecrets} of this app, or an {@link ExternalPostgresDatabase} made elsewhere. */
@@ -49,12 +50,15 @@ export interface SquashAppProps extends SystemProps {
    */
   readonly exposure?: SquashExposure;
   /**
-   * Share of the memory limit the JVM heap may use (`-XX:MaxRAMPercentage`).
-   * @default 70
+   * The JVM heap (`-Xmx`, in SQUASH_JAVA_ARGS, which Squash's start script appends after its own `-Xms128m -Xmx2048m`).
+   * The memory limit must leave at least 1008 MiB above it: metaspace (capped at 384 MiB), code cache (240 MiB), the
+   * 128 MiB Squash TM documents, and 256 MiB of thread stacks.
+   * @default - the memory limit minus 1 GiB (2 GiB with the default 3 GiB limit)
    */
-  readonly heapPercentage?: number;
+  readonly heap?: Size;
   /**
-   * Time the first start may take (schema creation): the startup probe's budget.
+   * Time a start may take (the first may create the schema, one after an upgrade may migrate it): the startup
+   * probe's budget.
    * @default Duration.minutes(10)
    */
   readonly startupTimeout?: Duration;

@@ -1,4 +1,4 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { hardenedContainer } from '../../core/container';
@@ -15,7 +15,8 @@ import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { guardValidation, requireProps } from '../../core/validation';
 import { emptyDir } from '../../core/volumes';
 import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
-import { DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_HOME } from './defaults';
+import { ACCESS_LOG_MAX_DAYS, DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_WRITABLE_DIRS } from './defaults';
+import { heapMiB, squashJavaArgs } from './jvm';
 import { SquashAppProps, SquashExposure } from './props';
 import { waitForDatabaseScript } from './scripts';
 import { validateSquashProps } from './validate';
@@ -24,8 +25,10 @@ import { Endpoint } from '../../core/endpoint';
 /**
  * Squash TM (test management) on PostgreSQL: one Deployment whose database settings come from the database's
  * connection and credentials Secret, exposed through a NodePort (the default) or an Ingress. It waits for the
- * database in an init container, gives the first start (schema creation) minutes through a startup probe, keeps the
- * JVM heap inside the memory limit, and is admitted by the database's NetworkPolicy.
+ * database in an init container, gives a start (the first may create the schema) minutes through a startup probe,
+ * replaces its one pod with `Recreate` (never two versions on one schema), keeps the JVM inside the memory limit,
+ * gives every directory it writes an emptyDir under a read-only root, and is admitted by the database's
+ * NetworkPolicy.
  */
 export class SquashApp extends Construct {
   /** The Squash TM image deployed unless `image` says otherwise. */
@@ -66,9 +69,7 @@ export class SquashApp extends Construct {
     this.endpoint = new Endpoint(`${name}.${namespace}.svc.${props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`, 8080);
     const dbHost = sameNamespace ? db.host : db.fqdn;
     const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
-    const heap = props.heapPercentage ?? 70;
-    const memoryLimit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
-    const heapMiB = Math.floor(memoryLimit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * heap / 100);
+    const heap = heapMiB(resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!, props.heap);
     const http = k8s.IntOrString.fromString('http');
     const startupSeconds = Math.ceil((props.startupTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000);
 
@@ -82,29 +83,40 @@ export class SquashApp extends Construct {
       resources: props.resources,
       defaultResources: SQUASH_DEFAULT_RESOURCES,
       env: [
+        // The database, under the names public deployments of the 4.x-6.x images set (CASDEN-IT/SquashTM-helm-chart,
+        // ansforge/squashtm, hocinilotfi/squash-tm): Squash TM's documentation names none of them, and none has a
+        // documented *_FILE variant.
         { name: 'SQTM_DB_TYPE', value: 'postgresql' },
         { name: 'SQTM_DB_HOST', value: dbHost },
         { name: 'SQTM_DB_PORT', value: String(db.port) },
         { name: 'SQTM_DB_NAME', value: db.database },
-        // The image reads its database credentials from these variables only (no *_FILE variant).
         secretEnv('SQTM_DB_USERNAME', credentials.usernameKey),
         secretEnv('SQTM_DB_PASSWORD', credentials.passwordKey),
-        // Heap as a share of the container's memory limit, so the JVM never outgrows the cgroup and gets OOM-killed.
-        // Squash's start script passes its own -Xmx and appends SQUASH_JAVA_ARGS after it (last one wins);
-        // JAVA_TOOL_OPTIONS covers a JVM started any other way.
-        { name: 'SQUASH_JAVA_ARGS', value: `-Xmx${heapMiB}m` },
-        { name: 'JAVA_TOOL_OPTIONS', value: `-XX:MaxRAMPercentage=${heap} -XX:+ExitOnOutOfMemoryError` },
+        // The same database under Spring Boot's own names (relaxed binding of spring.datasource.* and
+        // spring.profiles.active), which later images are configured with. An OS variable ranks below the start
+        // script's -D and -- arguments (docs.spring.io/spring-boot/reference/features/external-config.html), so where
+        // the script builds the datasource from SQTM_DB_* these change nothing; where it does not, Squash still
+        // reaches PostgreSQL instead of its built-in H2.
+        { name: 'SPRING_PROFILES_ACTIVE', value: 'postgresql' },
+        { name: 'SPRING_DATASOURCE_URL', value: `jdbc:postgresql://${dbHost}:${db.port}/${db.database}` },
+        secretEnv('SPRING_DATASOURCE_USERNAME', credentials.usernameKey),
+        secretEnv('SPRING_DATASOURCE_PASSWORD', credentials.passwordKey),
+        // The JVM inside the memory limit: with the default 3 GiB, -Xmx2048m (Squash's own default heap) + metaspace
+        // 384 + code cache 240 + 128 documented + 256 thread stacks = 3056 MiB <= 3072 (defaults.ts, jvm.ts).
+        { name: 'SQUASH_JAVA_ARGS', value: squashJavaArgs(heap) },
+        // Squash enables Tomcat's access log (application.properties 1.22: server.tomcat.accesslog.enabled=true),
+        // which Spring Boot never deletes by default (server.tomcat.accesslog.max-days=-1): keep a week of it.
+        { name: 'SERVER_TOMCAT_ACCESSLOG_MAXDAYS', value: String(ACCESS_LOG_MAX_DAYS) },
       ],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-      // The first start creates the schema and can take minutes: liveness and readiness wait for this probe.
+      // A start can take minutes (the 1.19-1.22 image's README: "wait 3-4 minutes" for a first start on PostgreSQL,
+      // which creates the schema): liveness and readiness wait for this probe. /squash/isSquashAlive is public and
+      // static in 1.22 (PingController, squash.security.ignored); unverified on 8.1.
       startupProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: Math.ceil(startupSeconds / 10) },
       readinessProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
       livenessProbe: { tcpSocket: { port: http }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-      volumeMounts: [
-        { name: 'logs', mountPath: `${SQUASH_HOME}/logs` },
-        { name: 'squash-tmp', mountPath: `${SQUASH_HOME}/tmp` },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
+      // Read-only root: every directory Squash and its Tomcat write is an emptyDir (defaults.ts says which and why).
+      volumeMounts: SQUASH_WRITABLE_DIRS.map((d) => ({ name: d.volume, mountPath: d.path })),
     });
     // Wait for the database instead of crash-looping into a long back-off (wait-for-database.sh says why and how).
     const waitForDb = hardenedContainer({
@@ -131,13 +143,19 @@ export class SquashApp extends Construct {
       metadata: meta(name, namespace, labels, {
         'ignore-check.kube-linter.io/minimum-three-replicas': 'Squash TM runs as a single instance (in-process sessions and scheduler)',
         'kube-score/ignore': 'deployment-replicas',
-        'ignore-check.kube-linter.io/read-secret-from-env-var': 'the Squash TM image reads SQTM_DB_USERNAME/SQTM_DB_PASSWORD from env only',
+        'ignore-check.kube-linter.io/read-secret-from-env-var': 'the Squash TM image reads its database credentials from env only (SQTM_DB_*, SPRING_DATASOURCE_*; no file variant documented)',
       }),
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
-        // Surge one new pod before the old one goes: Squash has no volume, and Liquibase locks schema changes.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        // One pod on the schema at a time: the old pod stops before the new one starts. Up to 8.1.1 a database
+        // upgrade is manual SQL scripts run with "the Squash TM instance currently in use" stopped; from 9.0.0 the
+        // application updates the schema at start (tm-en.doc.squashtest.com/latest/install-guide/upgrade-versions/
+        // upgrade-versions.html). The images of 1.19-1.22 created the schema from their entrypoint with psql on an
+        // empty database, a check-then-act without a lock (exo-docker/squash-tm install-script.sh). Either way a
+        // surged pod would create or migrate the schema while the old version serves it; and two live instances
+        // are not supported (in-process sessions and scheduler).
+        strategy: { type: 'Recreate' },
         revisionHistoryLimit: 5,
         template: {
           metadata: { labels: podLabels },
@@ -150,7 +168,7 @@ export class SquashApp extends Construct {
             initContainers: [waitForDb],
             containers: [squash],
             volumes: [
-              emptyDir('logs', Size.gibibytes(1)), emptyDir('squash-tmp', Size.mebibytes(512)), emptyDir('tmp', Size.mebibytes(512)),
+              ...SQUASH_WRITABLE_DIRS.map((d) => emptyDir(d.volume, Size.mebibytes(d.sizeMiB))),
               { name: 'db-user', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [{ key: credentials.usernameKey, path: 'username' }] } },
             ],
           }),
@@ -174,6 +192,8 @@ export class SquashApp extends Construct {
       this.ingress = createIngress(this, 'ingress', name, namespace, labels, name, 'http', { path: this.contextPath, ...exposure.ingressOptions });
     }
 
+    // One instance: a voluntary eviction (a drain) may take it (maxUnavailable 1), as a rollout does; minAvailable 1
+    // would block every drain of its node.
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: meta(name, namespace, labels),
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },

@@ -1,6 +1,5 @@
 // Internal: the checks of SquashApp's props, all at once, before anything is created.
 import { isIP } from 'net';
-import { SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateIngress } from '../../core/ingress';
 import { resolveResources } from '../../core/resources';
@@ -9,7 +8,8 @@ import { PropValidator } from '../../core/validation';
 import { kindOf, shown } from '../../core/validation-error';
 import { isDnsSubdomain } from '../../core/validation-rules';
 import { PG_IDENTIFIER, IPostgresDatabase } from '../postgres/connection';
-import { MIN_SQUASH_HEAP_MIB, SQUASH_DEFAULT_RESOURCES } from './defaults';
+import { MIN_SQUASH_HEAP_MIB, SQUASH_DEFAULT_HEAP_HEADROOM_MIB, SQUASH_DEFAULT_RESOURCES, SQUASH_NON_HEAP, SQUASH_NON_HEAP_MIB } from './defaults';
+import { heapMiB, mebibytes } from './jvm';
 import { SquashAppProps, SquashExposure } from './props';
 
 export function validateSquashProps(scope: Construct, props: SquashAppProps, exposure: SquashExposure, namespace: string) {
@@ -41,7 +41,6 @@ export function validateSquashProps(scope: Construct, props: SquashAppProps, exp
   if (!v.child('exposure').check(exposure instanceof SquashExposure, 'must come from SquashExposure.nodePort(), .clusterIp() or .ingress()', kindOf(exposure))) v.throwIfInvalid();
   if (exposure.fixedNodePort !== undefined) v.child('exposure', 'nodePort').integer(exposure.fixedNodePort, 30000, 32767);
   validateIngress(v.child('exposure', 'ingress'), exposure.ingressOptions);
-  if (props.heapPercentage !== undefined) v.child('heapPercentage').integer(props.heapPercentage, 25, 90);
   if (props.image !== undefined) v.child('image').image(props.image);
   if (props.startupTimeout !== undefined) {
     // The startup probe's budget (failureThreshold x 10 s): 0 would be the API server's default (3, 30 s); Squash's
@@ -51,11 +50,20 @@ export function validateSquashProps(scope: Construct, props: SquashAppProps, exp
       'must be between 1 minute and 24 hours (the first start creates the database schema)', shown(`${seconds}s`));
   }
   if (v.child('resources').resources(props.resources, SQUASH_DEFAULT_RESOURCES)) {
-    // The heap is a share of the memory limit: below 512 MiB of heap Squash TM (Spring, Hibernate) does not start.
+    // Below 512 MiB of heap Squash TM (Spring, Hibernate) does not start; above the heap, the limit must hold the
+    // JVM's other memory (defaults.ts: metaspace 384 + code cache 240 + 128 documented + threads 256 MiB).
     const limit = resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!;
-    const heapMiB = Math.floor(limit.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR }) * (props.heapPercentage ?? 70) / 100);
-    v.child('resources', 'memory', 'limit').check(heapMiB >= MIN_SQUASH_HEAP_MIB,
-      `must leave a heap of at least ${MIN_SQUASH_HEAP_MIB} MiB at heapPercentage ${props.heapPercentage ?? 70} (it gives -Xmx${heapMiB}m)`, limit);
+    const limitMiB = mebibytes(limit);
+    if (props.heap !== undefined) {
+      const heap = v.child('heap').size(props.heap) ? mebibytes(props.heap) : NaN;
+      if (Number.isFinite(heap) && v.child('heap').check(heap >= MIN_SQUASH_HEAP_MIB, `must be at least ${MIN_SQUASH_HEAP_MIB} MiB`, props.heap)) {
+        v.child('resources', 'memory', 'limit').check(limitMiB - heap >= SQUASH_NON_HEAP_MIB,
+          `must leave ${SQUASH_NON_HEAP_MIB} MiB above the heap of ${heap} MiB (metaspace ${SQUASH_NON_HEAP.metaspaceMiB} + code cache ${SQUASH_NON_HEAP.codeCacheMiB} + ${SQUASH_NON_HEAP.documentedMarginMiB} + thread stacks ${SQUASH_NON_HEAP.threadStacksMiB}): at least ${heap + SQUASH_NON_HEAP_MIB} MiB`, limit);
+      }
+    } else {
+      v.child('resources', 'memory', 'limit').check(heapMiB(limit, undefined) >= MIN_SQUASH_HEAP_MIB,
+        `must be at least ${MIN_SQUASH_HEAP_MIB + SQUASH_DEFAULT_HEAP_HEADROOM_MIB} MiB: the default heap is the limit minus ${SQUASH_DEFAULT_HEAP_HEADROOM_MIB} MiB (metaspace, code cache, thread stacks) and must be at least ${MIN_SQUASH_HEAP_MIB} MiB (it gives -Xmx${heapMiB(limit, undefined)}m)`, limit);
+    }
   }
   if (db.namespace !== namespace) {
     v.child('database', 'connection', 'fqdn').check(isDnsSubdomain(db.fqdn) && (db.fqdn ?? '').split('.').length >= 3,

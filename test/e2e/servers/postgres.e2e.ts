@@ -1,5 +1,6 @@
 // PostgreSQL run as the synthesized StatefulSet describes it (env, credentials files, PGDATA, probes, preStop, user
-// 999, volumes), its backup CronJob's exact command, and SquashApp's wait-for-database init container.
+// 999, volumes), its backup CronJob's exact command, SquashApp's wait-for-database init container, and the database
+// connection SquashApp's container is given.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Credentials, PostgresWithSecrets, SquashApp } from '../../../lib';
@@ -89,6 +90,25 @@ describe('PostgreSQL from the synthesized StatefulSet', () => {
     const pod = podOf('squash-init', { ...deployment, initContainers: [], containers: [init] });
     expect(await runToCompletion(pod, 60_000)).toBe(0);
     expect(sts.pods.get(0)!.log().slice(before)).not.toMatch(/FATAL/);
+  });
+
+  test('the connection Squash TM is given (SQTM_DB_* and SPRING_DATASOURCE_*, credentials through their Secret refs) logs in to its database, which that role may give a schema', async () => {
+    const squash = one(objects, 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'squash-tm');
+    // Every variable as the kubelet would set it: a value, or the key of the Secret the test servers were given.
+    const env: Record<string, string> = Object.fromEntries(squash.env.map((e: any) => [e.name, e.value ?? (SECRETS as any)[e.valueFrom.secretKeyRef.name][e.valueFrom.secretKeyRef.key]]));
+    const url = /^jdbc:postgresql:\/\/([^:/]+):(\d+)\/(\w+)$/.exec(env.SPRING_DATASOURCE_URL);
+    expect(url).not.toBeNull();
+    const [, host, port, database] = url!;
+    expect({ host, port, database }).toEqual({ host: env.SQTM_DB_HOST, port: env.SQTM_DB_PORT, database: env.SQTM_DB_NAME });
+    expect(env.SPRING_DATASOURCE_USERNAME).toBe(env.SQTM_DB_USERNAME);
+    expect(env.SPRING_DATASOURCE_PASSWORD).toBe(env.SQTM_DB_PASSWORD);
+    // What a first start needs: log in with these, and create (then drop) a table in schema public.
+    const r = await client.exec(['psql', '-h', host, '-p', port, '-U', env.SQTM_DB_USERNAME, '-d', database, '-v', 'ON_ERROR_STOP=1', '-tAc',
+      'SELECT current_user, current_database(); CREATE TABLE public.squash_e2e_schema (id bigint PRIMARY KEY); DROP TABLE public.squash_e2e_schema'],
+    { env: { PGPASSWORD: env.SQTM_DB_PASSWORD } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')[0]).toBe(`${USER}|squashtm`);
   });
 
   test('the preStop hook shuts the server down cleanly (pg_controldata: shut down)', async () => {
