@@ -65,9 +65,12 @@ describe('README facts generated from the code (scripts/readme-facts.ts, npm run
   });
 
   test('every image main.ts and test/variants.ts deploy is in the table, but the ones they name themselves (nginx, a mirror)', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the variants' unsafePlaintext
     /* eslint-disable @typescript-eslint/no-require-imports */
     const apps = [require('../main').buildApp(Testing.app()) as App, require('./variants').buildVariants(Testing.app()) as App];
     /* eslint-enable @typescript-eslint/no-require-imports */
+    expect(warn.mock.calls.map((c) => c[1])).toEqual(['UnsafePlaintextSecret']);
+    warn.mockRestore();
     const images = new Set<string>();
     const walk = (o: unknown): void => {
       if (Array.isArray(o)) o.forEach(walk);
