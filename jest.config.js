@@ -6,5 +6,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
+  // The default output, and the check of the test counts README.md states (test/support/readme-counts-reporter.js).
+  reporters: ['default', '<rootDir>/test/support/readme-counts-reporter.js'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -2,8 +2,8 @@
 # Generate API.md, the API reference of everything lib/index.ts exports, with typedoc and
 # typedoc-plugin-markdown (options in typedoc.json: one Markdown file, no source paths or git revisions).
 #
-#   npm run docs                   regenerate API.md
-#   npm run docs -- --check        CI: regenerate into a temp directory, fail if API.md differs
+#   npm run docs                   regenerate API.md, and README.md's generated blocks (scripts/readme-facts.ts)
+#   npm run docs -- --check        CI: regenerate into a temp directory, fail if API.md or README.md differs
 #   (same as: bash scripts/api-docs.sh [--check])
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,7 @@ process.stdout.write(text.replace(/\]\(([^()#]+\.md)(#[^)]*)?\)/g, (m, page, has
 printf '%s\n' "$(cat "$tmp/API.md")" > "$tmp/API.md.norm"
 
 if [ "$check" = 1 ]; then
+  node scripts/ts-run.js scripts/readme-facts.ts --check
   if [ -f API.md ] && cmp -s "$tmp/API.md.norm" API.md; then
     echo "API.md is up to date."
     exit 0
@@ -68,3 +69,4 @@ fi
 
 cp "$tmp/API.md.norm" API.md
 echo "API.md written ($(wc -l < API.md) lines)."
+node scripts/ts-run.js scripts/readme-facts.ts

@@ -54,3 +54,26 @@ if (r.consul[0] !== "consul-0.consul.platform.svc.cluster.local") throw new Erro
 if (!(r.planRules > 20)) throw new Error("cdk8s-stateful-constructs/plan: " + r.planRules + " rules");
 console.log("consumer-test: OK - packed library installed, compiled with strict TypeScript, 2 charts synthesized");
 ' "$out" "$work/out"
+
+# The README's Quick start, verbatim: its two shell blocks (but `npm ci && npm pack`, done above into $work, and
+# kubectl) from a directory next to the tarball, with its first chart (test/examples/first-chart.ts) as main.ts between.
+block() { # the shell commands of the Quick start's Nth sh block, comments and blank lines left out
+  awk -v n="$1" '/^## Quick start/{on=1; next} on && /^##/{exit} on && /^```sh$/{b++; sh=(b==n); next} /^```$/{sh=0} on && sh' "$root/README.md" \
+    | sed 's/[[:space:]]*#.*$//' | grep -v -e '^npm ci && npm pack' -e '^kubectl' -e '^$'
+}
+setup=$(block 1)
+synth=$(block 2)
+grep -q "^npm install \.\./$tarball " <<<"$setup" || { echo "consumer-test: FAIL: the Quick start does not install ../$tarball"; exit 1; }
+[ "$synth" = "npx cdk8s synth" ] || { echo "consumer-test: FAIL: the Quick start's second block: $synth"; exit 1; }
+mkdir -p "$work/clone"
+cd "$work/clone"
+echo "consumer-test: the README's Quick start:"
+sed 's/^/  $ /' <<<"$setup"$'\n'"$synth"
+# Offline first (npm's cache), and no upgrade check by the cdk8s CLI: neither changes what the commands do.
+export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false npm_config_loglevel=error CDK8S_CHECK_UPGRADE=false
+bash -euo pipefail -c "$setup
+sed \"s#'../../lib'#'cdk8s-stateful-constructs'#; 1d\" '$root/test/examples/first-chart.ts' > main.ts
+$synth
+grep -q '^kind: StatefulSet' dist/platform.k8s.yaml
+[ \"\$(npx ts-node main.ts)\" = 'consul.platform.svc.cluster.local:8500' ]"
+echo "consumer-test: OK - the README's Quick start installs the package, and its first chart synthesizes dist/platform.k8s.yaml"

@@ -3,6 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { defaultImages, withFacts } from '../scripts/readme-facts';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8');
 const readmeBlocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -17,8 +19,8 @@ function asInReadme(file: string): string {
 }
 
 describe('README examples', () => {
-  test('there is one example per construct, and the monitoring one', () => {
-    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'monitoring.ts', 'postgres-squash.ts', 'stateful-cluster.ts']);
+  test('there is one example per construct, the first chart and the monitoring one', () => {
+    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'first-chart.ts', 'monitoring.ts', 'postgres-squash.ts', 'stateful-cluster.ts']);
   });
 
   test.each(examples)('README shows test/examples/%s verbatim', (file) => {
@@ -30,10 +32,17 @@ describe('README examples', () => {
     const previous = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
-      jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require(path.join(examplesDir, file));
-      });
+      // The first chart prints its endpoint: kept out of the test output, and checked.
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require(path.join(examplesDir, file));
+        });
+        if (file === 'first-chart.ts') expect(log.mock.calls).toEqual([['consul.platform.svc.cluster.local:8500']]);
+      } finally {
+        log.mockRestore();
+      }
       const written = fs.readdirSync(outdir);
       expect(written.length).toBeGreaterThan(0);
       expect(written.every((f) => f.endsWith('.k8s.yaml'))).toBe(true);
@@ -48,4 +57,34 @@ describe('README examples', () => {
 test('README shows the consumer app (test/consumer/main.ts) verbatim', () => {
   const consumer = fs.readFileSync(path.join(__dirname, 'consumer', 'main.ts'), 'utf-8');
   expect(README).toContain('```typescript\n' + consumer + '```');
+});
+
+describe('README facts generated from the code (scripts/readme-facts.ts, npm run docs)', () => {
+  test('the default images table is current', () => {
+    expect(withFacts(README)).toBe(README);
+  });
+
+  test('every image main.ts and test/variants.ts deploy is in the table, but the ones they name themselves (nginx, a mirror)', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined); // the variants' unsafePlaintext
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const apps = [require('../main').buildApp(Testing.app()) as App, require('./variants').buildVariants(Testing.app()) as App];
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    expect(warn.mock.calls.map((c) => c[1])).toEqual(['UnsafePlaintextSecret']);
+    warn.mockRestore();
+    const images = new Set<string>();
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === 'object') {
+        for (const [k, v] of Object.entries(o)) {
+          if (k === 'image' && typeof v === 'string') images.add(v);
+          else walk(v);
+        }
+      }
+    };
+    apps.forEach((app) => app.charts.forEach((c) => walk(c.toJson())));
+    const ownImages = (i: string) => i.startsWith('nginxinc/') || i.startsWith('registry.example.com/');
+    const defaults = [...images].filter((i) => !ownImages(i));
+    expect(defaults.length).toBeGreaterThanOrEqual(5);
+    expect(defaultImages()).toEqual(expect.arrayContaining(defaults));
+  });
 });

@@ -7,12 +7,12 @@ const chart = new Chart(app, 'squash', { namespace: 'squash' });
 const postgres = new PostgresWithSecrets(chart, 'postgres', {
   database: 'squashtm',
   credentials: Credentials.fromExistingSecret('postgres-credentials'), // keys `user` and `password`
-  aliasServiceName: 'postgres',                                                // seed 004's ExternalName alias
+  aliasServiceName: 'postgres',                                                // an ExternalName Service `postgres`
 });
 new SquashApp(chart, 'squash', {
   database: postgres,                                    // or an ExternalPostgresDatabase, made elsewhere
   exposure: SquashExposure.ingress({ host: 'squash.example.com', ingressClassName: 'nginx' }),
-  // exposure: SquashExposure.nodePort(30080),           // seed 004's default
+  // exposure: SquashExposure.nodePort(30080),           // or a NodePort
 });
 postgres.connection; // { host: 'postgres-service', fqdn, port: 5432, database, secretName, usernameKey, passwordKey, ... }
 app.synth();
