@@ -361,7 +361,10 @@ describe('npm run plan (scripts/plan.ts) on scratch git repositories holding thi
   // 1.1 MB k8s.ts is then cached under its real path), node_modules too. Two repositories, so that the two flows
   // below run at the same time (plan runs are processes: this keeps the suite's wall time down).
   const scratch = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-plan-test');
-  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
+  // Without the GIT_* variables of the process that runs npm test (`git rebase -x`, a hook): with GIT_DIR set, the
+  // scratch `git init` would reinitialize the enclosing repository (core.bare = true) and commit into it.
+  const outerEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+  const gitEnv = { ...outerEnv, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
   const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: repo, env: gitEnv });
 
   interface Run { readonly status: number | null; readonly stdout: string; readonly stderr: string }
