@@ -23,7 +23,7 @@ export function backupScript(o: { backupDir: string; host: string; port: number;
 
 /**
  * The pg_hba.conf of a server that requires TLS: passwords (SCRAM) everywhere, TCP only over TLS, and plaintext TCP
- * refused by an explicit line (the client reads "no encryption" rather than a password prompt).
+ * refused by an explicit line (the client reads "pg_hba.conf rejects connection ... no encryption" before any password is asked).
  */
 export function hbaConf(): string {
   return [
