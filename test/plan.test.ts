@@ -220,7 +220,7 @@ const CASES: Case[] = [
   {
     rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'ConfigMap/test/consul-config',
     old: synth((c) => new ConsulCluster(c, 'consul', {}), 'test'),
-    change: () => synth((c) => new ConsulCluster(c, 'consul', { tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'test'),
+    change: () => synth((c) => new ConsulCluster(c, 'consul', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } }), 'test'),
     field: 'data["server.json"]', old_: 'off', new_: 'on, HTTPS only', detail: /Consul TLS/,
   },
   {

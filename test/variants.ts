@@ -36,7 +36,8 @@ export function buildVariants(app: App): App {
   new ConsulCluster(consul, 'consul', {
     replicas: 5,
     gossipKey: { secretName: 'consul-gossip', key: 'key' },
-    tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+    // TLS from the namespace's CA Issuer (cert-manager): a Certificate consul-tls for server.dc1.consul and every name.
+    tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('consul-ca')) },
     // ACLs, deny by default: the initial management token from an existing Secret (kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)).
     acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
     // Hourly snapshots (with the token and, TLS being on, over HTTPS) into a retained claim.

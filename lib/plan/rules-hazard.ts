@@ -159,7 +159,7 @@ export const HAZARD_RULES: readonly RuleDef[] = [
     kind: FindingKind.HAZARD,
     title: 'TLS turned on or off, or plaintext refused or accepted again',
     why: 'Turning TLS on in REQUIRED mode refuses every plaintext client at once (PostgreSQL: "no pg_hba.conf entry ... no encryption"), and during the rolling restart of a Consul server set the restarted servers refuse the others\' plaintext RPC, splitting the quorum; turning it off breaks every client set to verify the server (sslmode=verify-full, CONSUL_CACERT with https).',
-    remedy: 'Go through TlsMode.TRANSITIONAL: turn TLS on with plaintext still accepted, roll, move every client to TLS with verification, then switch to REQUIRED. To turn TLS off, move the clients to plaintext first (TRANSITIONAL), then drop tls. Acknowledge once the clients are ready.',
+    remedy: 'PostgreSQL: go through TlsMode.TRANSITIONAL: turn TLS on with plaintext still accepted, move every client to TLS with verification, then switch to REQUIRED; to turn TLS off, move the clients to plaintext first (TRANSITIONAL), then drop tls. Consul (REQUIRED only): keep plain HTTP open first (httpsOnly: false) while clients move to HTTPS, and plan the RPC switch as a maintenance window, since servers restarted with TLS refuse the plaintext RPC of the others until all have rolled. Acknowledge once the clients are ready.',
     detect: (c) => {
       const hits: Hit[] = [];
       if (is(c, 'StatefulSet') && changed(c)) {

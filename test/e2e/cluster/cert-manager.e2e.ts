@@ -13,7 +13,7 @@ import {
   Certificate, CertificateSpecAdditionalOutputFormatsType, CertificateSpecKeystoresPkcs12Profile, CertificateSpecPrivateKeyAlgorithm,
   CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../../../imports/cert-manager.io';
-import { AppNamespace, CertificateIssuer, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates, k8s } from '../../../lib';
+import { AppNamespace, CertificateIssuer, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates, k8s } from '../../../lib';
 import { CA_ISSUER, CERT_MANAGER_NAMESPACE, SELF_SIGNED_ISSUER, isReadyCondition } from '../harness/cert-manager';
 import { KubeObject, apiPath, client, kubectlOk, objectsOf, synthChart, waitFor } from '../harness/cluster';
 import { one } from '../harness/artefact';
@@ -275,16 +275,19 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     for (const f of ['tls-combined.pem', 'ca.crt']) fs.writeFileSync(path.join(work, f), decode(secret, f));
   });
 
-  test('the Certificate PostgresWithSecrets emits (tls from the ClusterIssuer) becomes Ready: its Secret holds exactly the names of the synthesized pod and Services, 127.0.0.1, a PKCS#8 key', async () => {
-    const dir = synthChart(NS, (chart) => {
-      new PostgresWithSecrets(chart, 'postgres', {
-        name: 'pg', database: 'app', credentials: Credentials.fromExistingSecret('pg-credentials'),
-        tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
-      });
-    });
+  test.each([
+    ['PostgresWithSecrets', (chart: Chart) => new PostgresWithSecrets(chart, 'postgres', {
+      name: 'pg', database: 'app', credentials: Credentials.fromExistingSecret('pg-credentials'),
+      tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
+    }), 'pg-service'],
+    ['ConsulCluster', (chart: Chart) => new ConsulCluster(chart, 'consul', {
+      name: 'cs', replicas: 3, tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
+    }), 'cs-ui'],
+  ])('the Certificate %s emits (tls from the ClusterIssuer) becomes Ready: its Secret holds exactly the names of the synthesized pods and Services, 127.0.0.1, a PKCS#8 key', async (_name, build, clientServiceName) => {
+    const dir = synthChart(NS, (chart) => { build(chart); });
     const objects = objectsOf(dir);
     const cert = one(objects, 'Certificate');
-    // Only the Certificate is applied (the database itself runs in e2e:servers, on a Secret with these names).
+    // Only the Certificate is applied (the servers themselves run in e2e:servers, on a Secret with these names).
     const file = path.join(dir, 'certificate.json');
     fs.writeFileSync(file, JSON.stringify(cert));
     await kubectlOk(['apply', '-f', file]);
@@ -298,9 +301,12 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     expect(sans.filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11))).toEqual(['127.0.0.1']);
     expect(sans.filter((n) => !n.startsWith('DNS:') && !n.startsWith('IP Address:'))).toEqual([]);
     const sts = one(objects, 'StatefulSet');
-    const clientService = one(objects, 'Service', 'pg-service');
+    const clientService = one(objects, 'Service', clientServiceName);
     const zone = `${sts.spec.serviceName}.${NS}.svc.cluster.local`;
-    expect(cert.spec.dnsNames).toEqual(expect.arrayContaining([`${sts.metadata.name}-0.${zone}`, zone, clientService.metadata.name, `${clientService.metadata.name}.${NS}.svc.cluster.local`]));
+    expect(cert.spec.dnsNames).toEqual(expect.arrayContaining([
+      ...Array.from({ length: sts.spec.replicas }, (_, i) => `${sts.metadata.name}-${i}.${zone}`),
+      clientService.metadata.name, `${clientService.metadata.name}.${NS}.svc.cluster.local`,
+    ]));
     expect(leaf.checkIssued(ca)).toBe(true);
     expect(ca.raw.equals(clusterCa.raw)).toBe(true);
     expect(leaf.keyUsage).toEqual(expect.arrayContaining([SERVER_AUTH, CLIENT_AUTH]));

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { CertificateIssuer, Credentials, PostgresWithSecrets, TlsCertificates } from '../../../lib';
 import { KubeObject } from '../harness/kube';
 import { Pod, runToCompletion } from '../harness/pod';
-import { run } from '../harness/proc';
+import { issueLeaf as issue, makeCa } from '../harness/pki';
 import { POSTGRES_EXPORTER_IMAGE, POSTGRES_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, objectsOf, one, synthChart } from '../harness/servers';
 
 const NS = 'pg-tls';
@@ -27,26 +27,6 @@ const objects: KubeObject[] = objectsOf(synthChart(NS, (chart) => {
   });
 }));
 const certificate = one(objects, 'Certificate', 'postgres-tls');
-
-/** A CA (ECDSA P-256, self-signed) in `dir`: ca.key, ca.crt. */
-async function makeCa(dir: string, cn: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', `/CN=${cn}`, '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt')], { check: true });
-}
-
-/** A leaf for exactly the Certificate's dnsNames and ipAddresses, signed by the CA in `dir`, key in PKCS#8 (as cert-manager's PKCS8 encoding). */
-async function issue(dir: string, spec: { dnsNames: string[]; ipAddresses?: string[] }): Promise<{ crt: string; key: string }> {
-  const san = [...spec.dnsNames.map((n) => `DNS:${n}`), ...(spec.ipAddresses ?? []).map((ip) => `IP:${ip}`)].join(',');
-  const ext = path.join(dir, 'leaf.ext');
-  fs.writeFileSync(ext, `subjectAltName=${san}\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=critical,CA:FALSE\n`);
-  const f = (n: string) => path.join(dir, n);
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('tls.key')], { check: true });
-  await run('openssl', ['req', '-new', '-key', f('tls.key'), '-subj', '/', '-out', f('tls.csr')], { check: true });
-  await run('openssl', ['x509', '-req', '-in', f('tls.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1',
-    '-extfile', ext, '-out', f('tls.crt')], { check: true });
-  return { crt: fs.readFileSync(f('tls.crt'), 'utf-8'), key: fs.readFileSync(f('tls.key'), 'utf-8') };
-}
 
 describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () => {
   let sts: StatefulSetRunner;
