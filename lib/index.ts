@@ -38,6 +38,9 @@ export { IngressOptions } from './core/ingress';
 export { PropValidationError } from './core/validation-error';
 export { SealedSecret, SealedSecretProps, SealedSecretScope } from './core/sealed-secret';
 export { AppNamespace, AppNamespaceProps, PodSecurityLevel } from './core/app-namespace';
+export {
+  CertificateIssuer, IssuedCertificateOptions, TlsCertificates, TlsKeyAlgorithm, TlsMode, TlsOptions, TlsSecretsOptions,
+} from './core/tls';
 
 // The systems.
 export { ConsulCluster } from './systems/consul/consul-cluster';

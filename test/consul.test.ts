@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ConsulCluster, ConsulClusterProps, PodAntiAffinity } from '../lib';
+import { CertificateIssuer, ConsulCluster, ConsulClusterProps, PodAntiAffinity, TlsCertificates, TlsMode } from '../lib';
 
 const consulServerConfig = ConsulCluster.buildServerConfig;
 import { Manifest, container, errorOf, find, synth } from './util';
@@ -29,14 +29,14 @@ describe('consulServerConfig (pure)', () => {
   });
 
   test('TLS: file paths, hostname verification, HTTPS only by default', () => {
-    const c = consulServerConfig({ ...base, tls: { caSecretName: 'ca', serverSecretName: 'srv' } });
+    const c = consulServerConfig({ ...base, tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } });
     expect(c).toHaveProperty('tls.defaults.ca_file', '/consul/tls/ca/tls.crt');
     expect(c).toHaveProperty('tls.defaults.cert_file', '/consul/tls/server/tls.crt');
     expect(c).toHaveProperty('tls.defaults.key_file', '/consul/tls/server/tls.key');
     expect(c).toHaveProperty('tls.internal_rpc.verify_server_hostname', true);
     expect(c).toHaveProperty('ports.http', -1);
     expect(c).toHaveProperty('ports.https', 8501);
-    expect(consulServerConfig({ ...base, tls: { caSecretName: 'ca', serverSecretName: 'srv', httpsOnly: false } })).toHaveProperty('ports.http', 8500);
+    expect(consulServerConfig({ ...base, tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }), httpsOnly: false } })).toHaveProperty('ports.http', 8500);
   });
 
   test('extra configuration is merged in', () => {
@@ -70,7 +70,7 @@ describe('ConsulCluster', () => {
       ui: true,
       uiIngress: { host: 'consul.example.com', ingressClassName: 'nginx', tlsSecretName: 'consul-example-tls', path: '/', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, allowFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
       gossipKey: { secretName: 'consul-gossip', key: 'key' },
-      tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls', httpsOnly: true },
+      tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'consul-server-tls', caSecretName: 'consul-ca', caKey: 'tls.crt' }), httpsOnly: true },
       acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
       backup: { schedule: '30 * * * *', size: Size.gibibytes(5), storageClassName: 'backup', retentionDays: 14 },
       allowedClients: [{ namespaceSelector: { matchLabels: { 'consul.example.com/client': 'true' } } }],
@@ -94,7 +94,7 @@ describe('ConsulCluster', () => {
     });
 
     test('with TLS the scrape goes to the HTTPS port', () => {
-      const objs = synth((c) => new ConsulCluster(c, 'consul', { metrics: { scrapers }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { metrics: { scrapers }, tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } }), 'consul');
       expect(find(objs, 'StatefulSet').spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scheme': 'https', 'prometheus.io/port': '8501' });
       expect(find(objs, 'NetworkPolicy').spec.ingress).toContainEqual({ from: scrapers, ports: [{ port: 'https', protocol: 'TCP' }] });
     });
@@ -126,7 +126,7 @@ describe('ConsulCluster', () => {
   });
 
   test('TLS adds HTTPS and gRPC-TLS ports and closes plain HTTP', () => {
-    const objs = synth((c) => new ConsulCluster(c, 'consul', { tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+    const objs = synth((c) => new ConsulCluster(c, 'consul', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } }), 'consul');
     const ports = find(objs, 'Service', 'consul').spec.ports.map((p: any) => p.name);
     expect(ports).toEqual(expect.arrayContaining(['https', 'grpc-tls']));
     expect(ports).not.toContain('http');
@@ -240,6 +240,34 @@ describe('ConsulCluster', () => {
     expect(c.env.map((e: any) => e.name)).not.toContain('CONSUL_HTTP_TOKEN_FILE');
   });
 
+  describe('TLS from a cert-manager issuer', () => {
+    const objs = synth((c) => new ConsulCluster(c, 'consul', {
+      tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('consul-ca')) }, metrics: { scrapers: [{ podSelector: {} }], podMonitor: {} },
+    }), 'consul');
+
+    test('one Certificate for server.dc1.consul, every server, the Services and the local agent; the pods mount its Secret', () => {
+      const cert = find(objs, 'Certificate', 'consul-tls');
+      const sts = find(objs, 'StatefulSet', 'consul');
+      const zone = `${sts.spec.serviceName}.consul.svc.cluster.local`;
+      const svc = (n: string) => [n, `${n}.consul`, `${n}.consul.svc`, `${n}.consul.svc.cluster.local`];
+      expect(cert.spec.dnsNames).toEqual([
+        'server.dc1.consul', ...[0, 1, 2].map((i) => `consul-${i}.${zone}`), ...svc('consul'), ...svc(find(objs, 'Service', 'consul-ui').metadata.name), 'localhost',
+      ]);
+      expect(cert.spec.ipAddresses).toEqual(['127.0.0.1']);
+      expect(cert.spec.usages).toContain('client auth'); // a server presents it to another on RPC (verify_incoming)
+      const vols = sts.spec.template.spec.volumes;
+      expect(vols).toContainEqual({ name: 'tls-ca', secret: { secretName: 'consul-tls', items: [{ key: 'ca.crt', path: 'tls.crt' }] } });
+      expect(vols).toContainEqual({ name: 'tls-server', secret: { secretName: 'consul-tls' } });
+      // The PodMonitor trusts the same CA (key ca.crt of the issued Secret).
+      expect(find(objs, 'PodMonitor').spec.podMetricsEndpoints[0].tlsConfig.ca).toEqual({ secret: { name: 'consul-tls', key: 'ca.crt' } });
+    });
+
+    test('TRANSITIONAL is refused for Consul, naming the prop', () => {
+      expect(errorOf((c) => new ConsulCluster(c, 'consul', { tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('ca')), mode: TlsMode.TRANSITIONAL } })))
+        .toMatch(/prop "tls.mode" must be REQUIRED for Consul .*; got "TRANSITIONAL"/);
+    });
+  });
+
   describe('ACLs', () => {
     const acl = { managementToken: { secretName: 'consul-acl', key: 'token' } };
 
@@ -351,7 +379,7 @@ describe('ConsulCluster', () => {
     });
 
     test('with TLS: HTTPS to the servers with the CA and the server name', () => {
-      const objs = synth((c) => new ConsulCluster(c, 'consul', { backup: { schedule: '15 */6 * * *', retentionDays: 30, size: Size.gibibytes(1), storageClassName: 'backup' }, tls: { caSecretName: 'ca', serverSecretName: 'srv' } }), 'consul');
+      const objs = synth((c) => new ConsulCluster(c, 'consul', { backup: { schedule: '15 */6 * * *', retentionDays: 30, size: Size.gibibytes(1), storageClassName: 'backup' }, tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } }), 'consul');
       const cj = find(objs, 'CronJob', 'consul-snapshot');
       const c = cj.spec.jobTemplate.spec.template.spec.containers[0];
       expect(cj.spec.schedule).toBe('15 */6 * * *');
@@ -425,8 +453,8 @@ describe('ConsulCluster', () => {
       ['invalid storage size', { storage: { size: Size.mebibytes(0)  }}, /prop "storage.size" must be a Size of at least 1 MiB/],
       ['ingress host not a DNS name', { uiIngress: { host: 'consul_ui' } }, /prop "uiIngress.host" must be a DNS name.*got "consul_ui"/],
       ['ingress without the UI', { ui: false, uiIngress: { host: 'consul.example.com' } }, /prop "uiIngress" needs the UI/],
-      ['TLS without a CA secret', { tls: { caSecretName: '', serverSecretName: 'srv' } }, /prop "tls.caSecretName" must be a DNS-1123 subdomain.*got ""/],
-      ['TLS without a server secret', { tls: { caSecretName: 'ca', serverSecretName: '' } }, /prop "tls.serverSecretName" must be a DNS-1123 subdomain.*got ""/],
+      ['TLS without a CA secret', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: '', caKey: 'tls.crt' }) } }, /prop "tls.certificates.caSecretName" must be a DNS-1123 subdomain.*got ""/],
+      ['TLS without a server secret', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: '', caSecretName: 'ca', caKey: 'tls.crt' }) } }, /prop "tls.certificates.secretName" must be a DNS-1123 subdomain.*got ""/],
       ['gossip key without a key', { gossipKey: { secretName: 'g', key: '' } }, /prop "gossipKey.key" must be a Secret key/],
       ['request above limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } }, /prop "resources.memory" must have a positive request no higher than its limit; got Size.gibibytes\(2\) \/ Size.gibibytes\(1\)/],
       ['name that is not a DNS label (reported at the ConsulCluster path)', { name: 'Consul' }, /test\/consul: invalid props[\s\S]*prop "name" must be a DNS-1035 label/],

@@ -3,7 +3,7 @@
 // prometheus-operator PodMonitor when asked.
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster } from '../lib';
+import { CassandraRing, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates } from '../lib';
 import { CASSANDRA_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/cassandra/defaults';
 import { POSTGRES_EXPORTER_DEFAULT_IMAGE } from '../lib/systems/postgres/defaults';
 import { Manifest, all, container, errorOf, find, synth } from './util';
@@ -88,7 +88,7 @@ describe('PostgresWithSecrets exporter credentials', () => {
 describe('ConsulCluster metrics over TLS', () => {
   test('the PodMonitor scrapes https with the CA Secret and the server name of the servers\' certificate', () => {
     const objs = synth((c) => new ConsulCluster(c, 'consul', {
-      datacenter: 'eu1', tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server' }, metrics: { scrapers: SCRAPERS, podMonitor: {} },
+      datacenter: 'eu1', tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'consul-server', caSecretName: 'consul-ca', caKey: 'tls.crt' }) }, metrics: { scrapers: SCRAPERS, podMonitor: {} },
     }), 'consul');
     expect(find(objs, 'PodMonitor').spec.podMetricsEndpoints).toEqual([{
       port: 'https', path: '/v1/agent/metrics', scheme: 'https', interval: '30s',

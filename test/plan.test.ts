@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { CassandraRing, Manifests } from '../lib';
+import { CassandraRing, CertificateIssuer, ConsulCluster, Credentials, Manifests, PostgresWithSecrets, TlsCertificates, TlsMode } from '../lib';
 import { FindingKind, PLAN_RULES, PlanObject, formatPlan, plan, readManifests } from '../lib/plan';
 import { refOf } from '../lib/plan/diff';
 
@@ -198,6 +198,30 @@ const CASES: Case[] = [
     rule: 'credentials-secret-rename', kind: FindingKind.HAZARD, object: 'Deployment.apps/squash/squash-tm',
     change: (o) => { env(container(find(o, 'Deployment', 'squash-tm'), 'squash-tm'), 'SQTM_DB_PASSWORD').valueFrom.secretKeyRef.name = 'postgres-credentials-v2'; },
     field: '.valueFrom.secretKeyRef.name', old_: 'postgres-credentials', new_: 'postgres-credentials-v2',
+  },
+  {
+    rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/test/postgres',
+    old: synth((c) => new PostgresWithSecrets(c, 'postgres', { database: 'app', credentials: Credentials.fromExistingSecret('pg') }), 'test'),
+    change: () => synth((c) => new PostgresWithSecrets(c, 'postgres', {
+      database: 'app', credentials: Credentials.fromExistingSecret('pg'), tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('ca')) },
+    }), 'test'),
+    field: 'spec.template.spec.containers[0].args', old_: 'off', new_: 'REQUIRED', detail: /PostgreSQL TLS/,
+  },
+  {
+    rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/test/postgres',
+    old: synth((c) => new PostgresWithSecrets(c, 'postgres', {
+      database: 'app', credentials: Credentials.fromExistingSecret('pg'), tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'pg-tls' }), mode: TlsMode.TRANSITIONAL },
+    }), 'test'),
+    change: () => synth((c) => new PostgresWithSecrets(c, 'postgres', {
+      database: 'app', credentials: Credentials.fromExistingSecret('pg'), tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'pg-tls' }) },
+    }), 'test'),
+    field: 'spec.template.spec.containers[0].args', old_: 'TRANSITIONAL', new_: 'REQUIRED', detail: /PostgreSQL TLS/,
+  },
+  {
+    rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'ConfigMap/test/consul-config',
+    old: synth((c) => new ConsulCluster(c, 'consul', {}), 'test'),
+    change: () => synth((c) => new ConsulCluster(c, 'consul', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'srv', caSecretName: 'ca', caKey: 'tls.crt' }) } }), 'test'),
+    field: 'data["server.json"]', old_: 'off', new_: 'on, HTTPS only', detail: /Consul TLS/,
   },
   {
     rule: 'rolling-restart', kind: FindingKind.WARNING, object: 'StatefulSet.apps/web/web',

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Credentials, ExternalPostgresDatabase, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure, StatefulCluster,
+  CertificateIssuer, Credentials, ExternalPostgresDatabase, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure, StatefulCluster, TlsCertificates, TlsKeyAlgorithm, TlsMode,
 } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
 
@@ -18,7 +18,7 @@ describe('PostgresWithSecrets', () => {
     expect(synth((c) => new PostgresWithSecrets(c, 'postgres', minimal), 'squash')).toMatchSnapshot();
   });
 
-  test('all props snapshot (static hostPath storage, backup, alias)', () => {
+  test('all props snapshot (static hostPath storage, backup, alias, TLS from an issuer)', () => {
     const all: Required<PostgresWithSecretsProps> = {
       clusterDomain: 'cluster.local',
       scheduling: { priorityClassName: 'data-critical', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }], nodeSelector: { 'node.kubernetes.io/pool': 'data' }, spreadAcrossZones: true },
@@ -40,6 +40,12 @@ describe('PostgresWithSecrets', () => {
         podMonitor: { labels: { release: 'kube-prometheus-stack' } },
         image: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
         resources: { memory: { request: Size.mebibytes(96), limit: Size.mebibytes(96) } },
+      },
+      tls: {
+        certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('db-ca'), {
+          duration: Duration.days(30), renewBefore: Duration.days(10), keyAlgorithm: TlsKeyAlgorithm.RSA_2048, extraDnsNames: ['db.example.com'],
+        }),
+        mode: TlsMode.REQUIRED,
       },
     };
     expect(synth((c) => new PostgresWithSecrets(c, 'postgres', all))).toMatchSnapshot();

@@ -19,8 +19,8 @@ function asInReadme(file: string): string {
 }
 
 describe('README examples', () => {
-  test('there is one example per construct, the first chart and the monitoring one', () => {
-    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'first-chart.ts', 'monitoring.ts', 'postgres-squash.ts', 'stateful-cluster.ts']);
+  test('there is one example per construct, the first chart, the monitoring and the TLS ones', () => {
+    expect(examples).toEqual(['cassandra.ts', 'consul.ts', 'first-chart.ts', 'monitoring.ts', 'postgres-squash.ts', 'stateful-cluster.ts', 'tls.ts']);
   });
 
   test.each(examples)('README shows test/examples/%s verbatim', (file) => {

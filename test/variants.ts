@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, CassandraRing, ConsulCluster, Credentials, k8s, PostgresWithSecrets, SquashApp, SquashExposure,
+  AppNamespace, CassandraRing, CertificateIssuer, ConsulCluster, Credentials, k8s, PostgresWithSecrets, SquashApp, SquashExposure, TlsCertificates, TlsMode,
 } from '../lib';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
@@ -36,7 +36,8 @@ export function buildVariants(app: App): App {
   new ConsulCluster(consul, 'consul', {
     replicas: 5,
     gossipKey: { secretName: 'consul-gossip', key: 'key' },
-    tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+    // TLS from the namespace's CA Issuer (cert-manager): a Certificate consul-tls for server.dc1.consul and every name.
+    tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('consul-ca')) },
     // ACLs, deny by default: the initial management token from an existing Secret (kubectl create secret generic consul-acl --from-literal=token=$(uuidgen)).
     acl: { managementToken: { secretName: 'consul-acl', key: 'token' } },
     // Hourly snapshots (with the token and, TLS being on, over HTTPS) into a retained claim.
@@ -66,6 +67,8 @@ export function buildVariants(app: App): App {
     backup: { schedule: '0 3 * * *', retentionDays: 7 },
     // The postgres_exporter sidecar and a PodMonitor scraping it every 15 s.
     metrics: { scrapers: [PROMETHEUS], podMonitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(15) } },
+    // TLS required, the certificate from the namespace's CA Issuer (cert-manager): a Certificate postgres-tls.
+    tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('postgres-ca'), { duration: Duration.days(30), renewBefore: Duration.days(10) }) },
   });
   new SquashApp(seed, 'squash', { database: pg, exposure: SquashExposure.nodePort(30080) });
 
@@ -79,6 +82,8 @@ export function buildVariants(app: App): App {
     allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'split-app' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'squash-tm' } } }],
     // Metrics for an annotation-driven Prometheus: the prometheus.io/* pod annotations, no PodMonitor.
     metrics: { scrapers: [PROMETHEUS] },
+    // TLS from Secrets the team manages (the CA Secret also exists in split-app, for Squash TM), plaintext still accepted.
+    tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'postgres-server-tls', caSecretName: 'corp-ca', caKey: 'ca.pem' }), mode: TlsMode.TRANSITIONAL },
   });
   new SquashApp(split, 'squash', {
     namespace: 'split-app',

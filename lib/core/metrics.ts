@@ -67,8 +67,13 @@ export interface MetricsEndpoint {
 
 /** How a scraper verifies a metrics endpoint served over HTTPS. */
 export interface MetricsTlsOptions {
-  /** The Secret (in the same namespace) holding the CA certificate under `tls.crt`. */
+  /** The Secret (in the same namespace) holding the CA certificate. */
   readonly caSecretName: string;
+  /**
+   * The key of the CA certificate in `caSecretName`.
+   * @default 'tls.crt'
+   */
+  readonly caKey?: string;
   /** The name the server's certificate is valid for. */
   readonly serverName: string;
 }
@@ -109,7 +114,7 @@ export function podMonitorOf(scope: Construct, m: ClusterMetrics | undefined, na
         path: e.path,
         scheme: e.https ? monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTPS : monitoring.PodMonitorSpecPodMetricsEndpointsScheme.HTTP,
         interval: `${(m.podMonitor.interval ?? Duration.seconds(30)).toSeconds()}s`,
-        ...(e.tls ? { tlsConfig: { ca: { secret: { name: e.tls.caSecretName, key: 'tls.crt' } }, serverName: e.tls.serverName } } : {}),
+        ...(e.tls ? { tlsConfig: { ca: { secret: { name: e.tls.caSecretName, key: e.tls.caKey ?? 'tls.crt' } }, serverName: e.tls.serverName } } : {}),
         ...(e.bearerToken ? { authorization: { type: 'Bearer', credentials: { name: e.bearerToken.secretName, key: e.bearerToken.key } } } : {}),
       }],
     },

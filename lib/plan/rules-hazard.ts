@@ -154,4 +154,47 @@ export const HAZARD_RULES: readonly RuleDef[] = [
         .map(([k, v]) => ({ field: v.path, old: before.get(k)!.name, new: v.name }));
     },
   },
+  {
+    id: 'tls-mode',
+    kind: FindingKind.HAZARD,
+    title: 'TLS turned on or off, or plaintext refused or accepted again',
+    why: 'Turning TLS on in REQUIRED mode refuses every plaintext client at once (PostgreSQL: "no pg_hba.conf entry ... no encryption"), and during the rolling restart of a Consul server set the restarted servers refuse the others\' plaintext RPC, splitting the quorum; turning it off breaks every client set to verify the server (sslmode=verify-full, CONSUL_CACERT with https).',
+    remedy: 'PostgreSQL: go through TlsMode.TRANSITIONAL: turn TLS on with plaintext still accepted, move every client to TLS with verification, then switch to REQUIRED; to turn TLS off, move the clients to plaintext first (TRANSITIONAL), then drop tls. Consul (REQUIRED only): keep plain HTTP open first (httpsOnly: false) while clients move to HTTPS, and plan the RPC switch as a maintenance window, since servers restarted with TLS refuse the plaintext RPC of the others until all have rolled. Acknowledge once the clients are ready.',
+    detect: (c) => {
+      const hits: Hit[] = [];
+      if (is(c, 'StatefulSet') && changed(c)) {
+        // PostgreSQL: `-c ssl=on`, and the pg_hba.conf that refuses plaintext (`-c hba_file=`), in the server's args.
+        for (const p of containerPairs(c)) {
+          if (!isPostgresImage(p.new.c.image)) continue;
+          const flags = (x: ContainerAt) => {
+            const args: string[] = (x.c.args ?? []).map(String);
+            return { ssl: args.includes('ssl=on'), required: args.some((a) => a.startsWith('hba_file=')) };
+          };
+          const [a, b] = [flags(p.old), flags(p.new)];
+          const mode = (f: { ssl: boolean; required: boolean }) => (!f.ssl ? 'off' : f.required ? 'REQUIRED' : 'TRANSITIONAL');
+          if (mode(a) !== mode(b)) hits.push({ field: `${p.new.path}.args`, old: mode(a), new: mode(b), detail: 'PostgreSQL TLS' });
+        }
+      }
+      if (is(c, 'ConfigMap') && changed(c)) {
+        // Consul: the tls block and the plain HTTP port of server.json.
+        const consulTls = (text: unknown): string | undefined => {
+          if (typeof text !== 'string') return undefined;
+          try {
+            const v = JSON.parse(text);
+            if (v?.server !== true) return undefined;
+            return v.tls === undefined ? 'off' : v.ports?.http === -1 ? 'on, HTTPS only' : 'on, HTTP open';
+          } catch {
+            return undefined;
+          }
+        };
+        const before = (get(c.old, 'data') ?? {}) as Record<string, unknown>;
+        const after = (get(c.new, 'data') ?? {}) as Record<string, unknown>;
+        for (const k of Object.keys(after)) {
+          const [a, b] = [consulTls(before[k]), consulTls(after[k])];
+          if (a !== undefined && b !== undefined && a !== b) hits.push({ field: childPath('data', k), old: a, new: b, detail: 'Consul TLS' });
+        }
+      }
+      return hits;
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob, backupSelector } from '../../core/backup';
@@ -14,6 +14,7 @@ import { IMAGE_USER_EXCEPTION } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
+import { issueCertificate, resolveTls, serviceDnsNames } from '../../core/tls';
 import { emptyDir } from '../../core/volumes';
 import { CONSUL_DEFAULT_IMAGE, CONSUL_DEFAULT_RESOURCES, CONSUL_TOKEN_FILE, PATHS } from './defaults';
 import { ConsulClusterProps } from './props';
@@ -74,6 +75,11 @@ export class ConsulCluster extends Construct {
   public readonly httpAddress: string;
   /** The backup (snapshot) CronJob `<name>-snapshot`, when asked. */
   public readonly backupJob?: k8s.KubeCronJob;
+  /**
+   * With `tls` from an issuer: the cert-manager Certificate `<name>-tls` (`cert-manager.io/v1`; its Secret
+   * `<name>-tls`).
+   */
+  public readonly certificate?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ConsulClusterProps = {}) {
     super(scope, id);
@@ -96,9 +102,11 @@ export class ConsulCluster extends Construct {
       { name: 'config', mountPath: PATHS.config, readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
     ];
-    if (tls) {
-      volumes.push({ name: 'tls-ca', secret: { secretName: tls.caSecretName, items: [{ key: 'tls.crt', path: 'tls.crt' }] } });
-      volumes.push({ name: 'tls-server', secret: { secretName: tls.serverSecretName } });
+    const tlsSecrets = tls ? resolveTls(tls, name) : undefined;
+    if (tlsSecrets) {
+      // The CA at tls-ca/tls.crt whatever its key (the path 0.2.0's configuration names).
+      volumes.push({ name: 'tls-ca', secret: { secretName: tlsSecrets.ca.secretName, items: [{ key: tlsSecrets.ca.key, path: 'tls.crt' }] } });
+      volumes.push({ name: 'tls-server', secret: { secretName: tlsSecrets.secretName } });
       volumeMounts.push({ name: 'tls-ca', mountPath: PATHS.tlsCa, readOnly: true }, { name: 'tls-server', mountPath: PATHS.tlsServer, readOnly: true });
     }
     // Values Consul reads only from its configuration (the gossip key, the ACL tokens), from Secrets: one mechanism.
@@ -196,7 +204,7 @@ export class ConsulCluster extends Construct {
         ...metrics,
         endpoint: {
           portName: apiPort.name, port: apiPort.port, path: '/v1/agent/metrics', https: apiPort.scheme === 'https',
-          tls: tls ? { caSecretName: tls.caSecretName, serverName } : undefined,
+          tls: tlsSecrets ? { caSecretName: tlsSecrets.ca.secretName, caKey: tlsSecrets.ca.key, serverName } : undefined,
           bearerToken: metrics.tokenSecret,
         },
       } : undefined,
@@ -208,6 +216,24 @@ export class ConsulCluster extends Construct {
     this.endpoint = new Endpoint(this.cluster.serviceAddress, apiPort.port);
     this.httpAddress = `${apiPort.scheme}://${this.endpoint.socketAddress}`;
 
+    if (tls) {
+      // What clients and servers dial: server.<dc>.consul (verify_server_hostname), every server's stable name, the
+      // Services, and the local agent (probes, CONSUL_HTTP_ADDR in the pods), as `consul tls cert create -server`.
+      this.certificate = issueCertificate(this, tls, {
+        name, namespace, labels: this.cluster.labels,
+        names: {
+          dnsNames: [
+            serverName,
+            ...this.peerAddresses(),
+            ...serviceDnsNames(name, namespace, clusterDomain),
+            ...(ui ? serviceDnsNames(`${name}-ui`, namespace, clusterDomain) : []),
+            'localhost',
+          ],
+          ipAddresses: ['127.0.0.1'],
+        },
+      });
+    }
+
     this.config = new k8s.KubeConfigMap(this, 'config', {
       metadata: meta(`${name}-config`, namespace, this.cluster.labels),
       data: { 'server.json': configJson },
@@ -215,7 +241,7 @@ export class ConsulCluster extends Construct {
 
     if (props.backup) {
       const secretVolumes = [
-        ...(tls ? [{ name: 'tls-ca', secret: { secretName: tls.caSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }] } }] : []),
+        ...(tlsSecrets ? [{ name: 'tls-ca', secret: { secretName: tlsSecrets.ca.secretName, defaultMode: 0o440, items: [{ key: tlsSecrets.ca.key, path: 'tls.crt' }] } }] : []),
         ...(acl ? [{ name: 'acl-token', secret: { secretName: acl.managementToken.secretName, defaultMode: 0o440, items: [{ key: acl.managementToken.key, path: 'token' }] } }] : []),
       ];
       this.backupJob = backupCronJob(this, {

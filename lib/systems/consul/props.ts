@@ -6,13 +6,16 @@ import { MetricsOptions } from '../../core/metrics';
 import { SecretKeyRef } from '../../core/secret-key-ref';
 import { StorageOptions } from '../../core/storage';
 import { StatefulSystemProps } from '../../core/system-props';
+import { TlsOptions } from '../../core/tls';
 
-/** TLS for the Consul servers, from Secrets created out of band (e.g. by cert-manager or `consul tls cert create`). */
-export interface ConsulTlsOptions {
-  /** Secret holding the CA certificate under `tls.crt`. */
-  readonly caSecretName: string;
-  /** Secret of type kubernetes.io/tls holding the server certificate and key (`tls.crt`, `tls.key`), valid for `server.<datacenter>.consul`. */
-  readonly serverSecretName: string;
+/**
+ * TLS for the Consul servers (RPC, the HTTP API on 8501, gRPC on 8503): the certificates from a cert-manager issuer
+ * (`TlsCertificates.fromIssuer`: a Certificate `<name>-tls` for `server.<datacenter>.consul`, the servers' and
+ * Services' names, `localhost` and 127.0.0.1) or from Secrets you manage (`TlsCertificates.fromSecrets`, e.g. made
+ * by `consul tls cert create -server`: the server certificate must hold `server.<datacenter>.consul`, which the
+ * servers verify of each other). Only `TlsMode.REQUIRED`: servers verify each other's certificates on RPC.
+ */
+export interface ConsulTlsOptions extends TlsOptions {
   /**
    * Serve the HTTP API on HTTPS (8501) only, and close plain HTTP (8500).
    * @default true

@@ -76,6 +76,9 @@ export function consulServerConfig(input: ConsulServerConfigInput): { [key: stri
       serf_wan: 8302,
     },
     ...(tls ? {
+      // Reload the certificate and key when their files change (a renewal by cert-manager): no restart needed.
+      // Consul does not reload ca_file this way (a CA change needs `consul reload` or a rolling restart).
+      auto_reload_config: true,
       tls: {
         defaults: {
           ca_file: `${PATHS.tlsCa}/tls.crt`,

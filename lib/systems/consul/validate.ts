@@ -4,6 +4,7 @@ import { validateBackup } from '../../core/backup';
 import { validateIngress } from '../../core/ingress';
 import { validateMetrics } from '../../core/metrics';
 import { validateScheduling } from '../../core/scheduling';
+import { TlsMode, validateTls } from '../../core/tls';
 import { PropValidator } from '../../core/validation';
 import { shown } from '../../core/validation-error';
 import { CONSUL_DEFAULT_RESOURCES } from './defaults';
@@ -25,9 +26,10 @@ scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: strin
   validateStorage(v.child('storage'), props.storage);
   validateIngress(v.child('uiIngress'), props.uiIngress);
   v.child('uiIngress').check(!(props.uiIngress && props.ui === false), 'needs the UI: set ui to true or drop uiIngress', shown('ui: false'));
-  if (props.tls) {
-    v.child('tls', 'caSecretName').dnsSubdomain(props.tls.caSecretName);
-    v.child('tls', 'serverSecretName').dnsSubdomain(props.tls.serverSecretName);
+  validateTls(v.child('tls'), props.tls);
+  if (props.tls && typeof props.tls === 'object') {
+    v.child('tls', 'mode').check(props.tls.mode === undefined || props.tls.mode === TlsMode.REQUIRED,
+      'must be REQUIRED for Consul (TRANSITIONAL is not offered yet: the servers verify each other on RPC; keep HTTP open with httpsOnly: false)', props.tls.mode);
   }
   if (props.gossipKey) {
     v.child('gossipKey', 'secretName').dnsSubdomain(props.gossipKey.secretName);

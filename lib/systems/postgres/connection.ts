@@ -2,6 +2,7 @@
 // ExternalPostgresDatabase made elsewhere. Both sides own the connection: the client asks the database to admit it
 // (allowFrom), and the database says whether it can.
 import * as k8s from '../../../imports/k8s';
+import { SecretKeyRef } from '../../core/secret-key-ref';
 
 /** Everything a client needs to reach a PostgreSQL database. */
 export interface PostgresConnection {
@@ -25,6 +26,13 @@ export interface PostgresConnection {
   readonly clientLabels: { [key: string]: string };
   /** Labels of the database pods (for a client's egress rule). */
   readonly serverLabels: { [key: string]: string };
+  /**
+   * The CA bundle that signed the server's certificate: when set, the database speaks TLS and clients verify it
+   * (`sslmode=verify-full`: the certificate chains to this CA and names the host they connect to). A client in
+   * another namespace needs a Secret of this name and key in its own namespace.
+   * @default - no TLS: clients connect in plaintext
+   */
+  readonly tlsCa?: SecretKeyRef;
 }
 
 /**

@@ -24,3 +24,9 @@ export const EXPORTER_DEFAULT_RESOURCES = fixedResources(['50m', '250m'], Size.m
 
 /** A single writer cannot have three replicas: the per-object exception for kube-linter. */
 export const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-replicas': 'PostgreSQL is a single writer: one pod per data directory' };
+
+/** Where the server reads its certificate and key (`tls.crt`, `tls.key`), and clients the CA (`ca.crt`), with TLS on. */
+export const TLS_DIR = '/run/secrets/postgres-tls';
+
+/** Where the server reads the pg_hba.conf the construct writes when TLS is required. */
+export const HBA_DIR = '/etc/postgresql/hba';

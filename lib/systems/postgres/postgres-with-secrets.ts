@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob } from '../../core/backup';
@@ -15,11 +15,12 @@ import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
+import { issueCertificate, resolveTls, serviceDnsNames, TlsBinding, tlsVolume } from '../../core/tls';
 import { emptyDir } from '../../core/volumes';
 import { IPostgresDatabase, PostgresConnection } from './connection';
-import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION } from './defaults';
+import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, HBA_DIR, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION, TLS_DIR } from './defaults';
 import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
-import { backupScript, preStopScript, readinessScript } from './scripts';
+import { backupScript, hbaConf, preStopScript, readinessScript } from './scripts';
 import { validatePostgresProps } from './validate';
 import { Endpoint } from '../../core/endpoint';
 
@@ -55,6 +56,13 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   public readonly connection: PostgresConnection;
   /** The backup CronJob, when asked. */
   public readonly backupJob?: k8s.KubeCronJob;
+  /**
+   * With `tls` from an issuer: the cert-manager Certificate `<name>-tls` (`cert-manager.io/v1`; its Secret
+   * `<name>-tls`).
+   */
+  public readonly certificate?: ApiObject;
+  /** With `tls` required: the ConfigMap `<name>-hba` holding the `pg_hba.conf` that refuses plaintext. */
+  public readonly hbaConfig?: k8s.KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: PostgresWithSecretsProps) {
     super(scope, id);
@@ -70,6 +78,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     const labels = recommendedLabels({ ...appLabels, version: undefined });
     const credentials = props.credentials.bind(this, { namespace, defaultSecretName: `${name}-credentials`, labels });
     const clientLabels = { [`${name}-client`]: 'true' };
+    const tls = props.tls ? resolveTls(props.tls, name) : undefined;
 
     const volumes: k8s.Volume[] = [
       credentialsVolume('credentials', credentials),
@@ -83,6 +92,16 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'shm', mountPath: '/dev/shm' },
     ];
+    if (tls) {
+      // Mode 0440: root-owned, group fsGroup: PostgreSQL refuses a key with world access, and reads it as group 999.
+      volumes.push(tlsVolume('tls', tls.secretName, [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }]));
+      volumeMounts.push({ name: 'tls', mountPath: TLS_DIR, readOnly: true });
+      if (props.metrics) volumes.push(tlsVolume('tls-ca', tls.ca.secretName, [{ key: tls.ca.key, path: 'ca.crt' }]));
+      if (tls.required) {
+        volumes.push({ name: 'hba', configMap: { name: `${name}-hba`, defaultMode: 0o444 } });
+        volumeMounts.push({ name: 'hba', mountPath: HBA_DIR, readOnly: true });
+      }
+    }
     let claims;
     if (props.storage?.hostPath !== undefined) {
       const claimName = this.hostPathVolume(name, namespace, labels, { ...storage, path: props.storage.hostPath });
@@ -92,7 +111,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       claims = [{ name: 'data', mountPath: DATA_DIR, ...storage }];
     }
 
-    const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs) : undefined;
+    const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs, tls) : undefined;
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
       serviceName: `${name}-hl`,
@@ -114,6 +133,14 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
         // A subdirectory, so the volume's lost+found does not make initdb refuse a "non-empty" directory.
         { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
       ],
+      args: tls ? [
+        'postgres',
+        '-c', 'ssl=on',
+        '-c', `ssl_cert_file=${TLS_DIR}/tls.crt`,
+        '-c', `ssl_key_file=${TLS_DIR}/tls.key`,
+        '-c', 'ssl_min_protocol_version=TLSv1.2',
+        ...(tls.required ? ['-c', `hba_file=${HBA_DIR}/pg_hba.conf`] : []),
+      ] : undefined,
       readinessProbe: shellProbe(readinessScript(props.database), { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 }),
       // TCP only: the server accepts connections (and says "starting up") during crash recovery, which must not be killed.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -154,6 +181,30 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       });
     }
 
+    if (tls?.required) {
+      this.hbaConfig = new k8s.KubeConfigMap(this, 'hba', {
+        metadata: meta(`${name}-hba`, namespace, this.cluster.labels),
+        data: { 'pg_hba.conf': hbaConf() },
+      });
+    }
+    if (props.tls) {
+      // Every name a client types: the pod under the headless Service, both Services (and the alias), and the
+      // loopback address the in-pod exporter connects to.
+      this.certificate = issueCertificate(this, props.tls, {
+        name, namespace, labels: this.cluster.labels,
+        names: {
+          dnsNames: [
+            ...this.cluster.peerAddresses(),
+            this.cluster.serviceAddress,
+            ...serviceDnsNames(serviceName, namespace, this.cluster.clusterDomain),
+            ...(props.aliasServiceName ? serviceDnsNames(props.aliasServiceName, namespace, this.cluster.clusterDomain) : []),
+            'localhost',
+          ],
+          ipAddresses: ['127.0.0.1'],
+        },
+      });
+    }
+
     this.connection = {
       host: serviceName,
       fqdn,
@@ -165,6 +216,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       passwordKey: credentials.passwordKey,
       clientLabels,
       serverLabels: this.cluster.selectorLabels,
+      tlsCa: tls?.ca,
     };
 
     if (props.backup) {
@@ -185,7 +237,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
    * The postgres_exporter sidecar: it logs in over 127.0.0.1 with the user and password files of the credentials
    * volume the server reads (the exporter trims the trailing newline), as the database owner.
    */
-  private metricsSidecar(o: PostgresMetricsOptions, database: string, runAs: RunAsUser): { container: k8s.Container; endpoint: MetricsEndpoint } {
+  private metricsSidecar(o: PostgresMetricsOptions, database: string, runAs: RunAsUser, tls: TlsBinding | undefined): { container: k8s.Container; endpoint: MetricsEndpoint } {
     const endpoint: MetricsEndpoint = { portName: 'metrics', port: 9187, path: '/metrics' };
     const container = hardenedContainer({
       name: 'metrics',
@@ -195,13 +247,17 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       defaultResources: EXPORTER_DEFAULT_RESOURCES,
       args: [`--web.listen-address=:${endpoint.port}`, `--web.telemetry-path=${endpoint.path}`],
       env: [
-        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:5432/${database}?sslmode=disable` },
+        // With TLS, the server's certificate names 127.0.0.1 (an IP SAN) and chains to the CA: verified (lib/pq).
+        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:5432/${database}?${tls ? `sslmode=verify-full&sslrootcert=${TLS_DIR}/ca.crt` : 'sslmode=disable'}` },
         { name: 'DATA_SOURCE_USER_FILE', value: PG_USER_FILE },
         { name: 'DATA_SOURCE_PASS_FILE', value: PG_PASSWORD_FILE },
       ],
       ports: [{ name: endpoint.portName, containerPort: endpoint.port, protocol: 'TCP' }],
       ...exporterProbes(endpoint.portName),
-      volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
+      volumeMounts: [
+        { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
+        ...(tls ? [{ name: 'tls-ca', mountPath: TLS_DIR, readOnly: true }] : []),
+      ],
     });
     return { container, endpoint };
   }
@@ -250,8 +306,13 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       containerName: 'pg-dump',
       script: backupScript({ backupDir: BACKUP_DIR, host: c.host, port: c.port, database: c.database }),
       fileGlob: '*.dump',
-      volumeMounts: [{ name: 'credentials', mountPath: SECRET_DIR, readOnly: true }],
-      volumes: [credentialsVolume('credentials', c)],
+      // With TLS: libpq verifies the server (PGSSLMODE=verify-full: signed by the CA, named as the host dialled).
+      env: c.tlsCa ? [{ name: 'PGSSLMODE', value: 'verify-full' }, { name: 'PGSSLROOTCERT', value: `${TLS_DIR}/ca.crt` }] : undefined,
+      volumeMounts: [
+        { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
+        ...(c.tlsCa ? [{ name: 'tls-ca', mountPath: TLS_DIR, readOnly: true }] : []),
+      ],
+      volumes: [credentialsVolume('credentials', c), ...(c.tlsCa ? [tlsVolume('tls-ca', c.tlsCa.secretName, [{ key: c.tlsCa.key, path: 'ca.crt' }])] : [])],
       egress: [{ to: [{ podSelector: { matchLabels: c.serverLabels } }], ports: [policyPort('postgres')] }],
       options: o,
       defaultSchedule: '0 3 * * *',

@@ -5,6 +5,7 @@ import { BackupOptions } from '../../core/backup';
 import { Credentials } from '../../core/credentials';
 import { MetricsOptions } from '../../core/metrics';
 import { StatefulSystemProps } from '../../core/system-props';
+import { TlsOptions } from '../../core/tls';
 import { PostgresStorageOptions } from './storage';
 
 /** A `pg_dump` CronJob writing into its own retained claim (schedule default '0 3 * * *', claim default 10 GiB). */
@@ -71,4 +72,13 @@ export interface PostgresWithSecretsProps extends StatefulSystemProps {
    * @default - no metrics
    */
   readonly metrics?: PostgresMetricsOptions;
+  /**
+   * TLS for every TCP connection (`ssl=on`, TLS 1.2 at least), from a cert-manager issuer (the construct emits the
+   * Certificate `<name>-tls`) or Secrets you manage. `TlsMode.REQUIRED` (the default) writes a `pg_hba.conf` that
+   * refuses plaintext (`hostssl` only); `TRANSITIONAL` accepts both. The exporter, the backup Job and SquashApp
+   * verify the server (`verify-full` with the CA). The server reads a renewed certificate on a configuration reload
+   * (see the README's TLS section).
+   * @default - no TLS: plaintext only
+   */
+  readonly tls?: TlsOptions;
 }

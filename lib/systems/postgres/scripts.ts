@@ -20,3 +20,18 @@ export function preStopScript(): string {
 export function backupScript(o: { backupDir: string; host: string; port: number; database: string }): string {
   return BACKUP.render({ PASSWORD_FILE: PG_PASSWORD_FILE, USER_FILE: PG_USER_FILE, BACKUP_DIR: o.backupDir, HOST: o.host, PORT: o.port, DATABASE: o.database });
 }
+
+/**
+ * The pg_hba.conf of a server that requires TLS: passwords (SCRAM) everywhere, TCP only over TLS, and plaintext TCP
+ * refused by an explicit line (the client reads "pg_hba.conf rejects connection ... no encryption" before any password is asked).
+ */
+export function hbaConf(): string {
+  return [
+    '# Written by PostgresWithSecrets (tls.mode REQUIRED): first matching line wins.',
+    '# TYPE    DATABASE USER ADDRESS METHOD',
+    'local     all      all          scram-sha-256',
+    'hostssl   all      all  all     scram-sha-256',
+    'hostnossl all      all  all     reject',
+    '',
+  ].join('\n');
+}

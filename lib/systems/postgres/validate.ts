@@ -4,6 +4,7 @@ import { validateBackup } from '../../core/backup';
 import { Credentials } from '../../core/credentials';
 import { validateMetrics } from '../../core/metrics';
 import { validateScheduling } from '../../core/scheduling';
+import { validateTls } from '../../core/tls';
 import { PropValidator } from '../../core/validation';
 import { kindOf } from '../../core/validation-error';
 import { PG_IDENTIFIER } from './connection';
@@ -27,6 +28,7 @@ export function validatePostgresProps(scope: Construct, props: PostgresWithSecre
   v.child('resources').resources(props.resources, POSTGRES_DEFAULT_RESOURCES);
   validatePostgresStorage(v.child('storage'), props.storage);
   validateBackup(v.child('backup'), props.backup);
+  validateTls(v.child('tls'), props.tls);
   // Clients besides the labelled ones: an empty list only means "the labelled ones" here, so it is allowed.
   if (props.allowedClients !== undefined && !(Array.isArray(props.allowedClients) && props.allowedClients.length === 0)) v.child('allowedClients').networkPeers(props.allowedClients);
   validateScheduling(v.child('scheduling'), props.scheduling);

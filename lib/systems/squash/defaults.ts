@@ -64,3 +64,6 @@ export const HEALTH_PATH = '/squash/isSquashAlive';
 
 /** Where the wait-for-database init container finds the database user name. */
 export const DB_USER_DIR = '/run/secrets/database';
+
+/** Where Squash TM reads the database's CA (`ca.crt`) when the database speaks TLS. */
+export const DB_CA_DIR = '/run/secrets/database-ca';

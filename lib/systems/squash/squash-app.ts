@@ -13,9 +13,10 @@ import { hardenedPodSpec } from '../../core/pod';
 import { fixedResources, resolveResources } from '../../core/resources';
 import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { guardValidation, requireProps } from '../../core/validation';
+import { tlsVolume } from '../../core/tls';
 import { emptyDir } from '../../core/volumes';
 import { POSTGRES_DEFAULT_IMAGE } from '../postgres/defaults';
-import { ACCESS_LOG_MAX_DAYS, DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_WRITABLE_DIRS } from './defaults';
+import { ACCESS_LOG_MAX_DAYS, DB_CA_DIR, DB_USER_DIR, HEALTH_PATH, SQUASH_DEFAULT_IMAGE, SQUASH_DEFAULT_RESOURCES, SQUASH_WRITABLE_DIRS } from './defaults';
 import { heapMiB, squashJavaArgs } from './jvm';
 import { SquashAppProps, SquashExposure } from './props';
 import { waitForDatabaseScript } from './scripts';
@@ -68,6 +69,7 @@ export class SquashApp extends Construct {
     this.credentials = credentials;
     this.endpoint = new Endpoint(`${name}.${namespace}.svc.${props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN}`, 8080);
     const dbHost = sameNamespace ? db.host : db.fqdn;
+    const tlsQuery = db.tlsCa ? `?sslmode=verify-full&sslrootcert=${DB_CA_DIR}/ca.crt` : '';
     const runAs = props.runAs ?? { uid: 10001, gid: 10001 };
     const heap = heapMiB(resolveResources(props.resources, SQUASH_DEFAULT_RESOURCES).memory!.limit!, props.heap);
     const http = k8s.IntOrString.fromString('http');
@@ -98,12 +100,18 @@ export class SquashApp extends Construct {
         // the script builds the datasource from SQTM_DB_* these change nothing; where it does not, Squash still
         // reaches PostgreSQL instead of its built-in H2.
         { name: 'SPRING_PROFILES_ACTIVE', value: 'postgresql' },
-        { name: 'SPRING_DATASOURCE_URL', value: `jdbc:postgresql://${dbHost}:${db.port}/${db.database}` },
+        { name: 'SPRING_DATASOURCE_URL', value: `jdbc:postgresql://${dbHost}:${db.port}/${db.database}${tlsQuery}` },
         secretEnv('SPRING_DATASOURCE_USERNAME', credentials.usernameKey),
         secretEnv('SPRING_DATASOURCE_PASSWORD', credentials.passwordKey),
         // The JVM inside the memory limit: with the default 3 GiB, -Xmx2048m (Squash's own default heap) + metaspace
         // 384 + code cache 240 + 128 documented + 256 thread stacks = 3056 MiB <= 3072 (defaults.ts, jvm.ts).
-        { name: 'SQUASH_JAVA_ARGS', value: squashJavaArgs(heap) },
+        // With a TLS database, pgjdbc verifies the server (verify-full with the database's CA) also where the start
+        // script builds the URL from SQTM_DB_*: the same settings as connection properties of Spring Boot's Hikari
+        // pool (-D ranks above the script's URL; the driver merges them with it). Unverified against the image.
+        { name: 'SQUASH_JAVA_ARGS', value: [squashJavaArgs(heap), ...(db.tlsCa ? [
+          '-Dspring.datasource.hikari.data-source-properties.sslmode=verify-full',
+          `-Dspring.datasource.hikari.data-source-properties.sslrootcert=${DB_CA_DIR}/ca.crt`,
+        ] : [])].join(' ') },
         // Squash enables Tomcat's access log (application.properties 1.22: server.tomcat.accesslog.enabled=true),
         // which Spring Boot never deletes by default (server.tomcat.accesslog.max-days=-1): keep a week of it.
         { name: 'SERVER_TOMCAT_ACCESSLOG_MAXDAYS', value: String(ACCESS_LOG_MAX_DAYS) },
@@ -116,7 +124,10 @@ export class SquashApp extends Construct {
       readinessProbe: { httpGet: { path: HEALTH_PATH, port: http }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
       livenessProbe: { tcpSocket: { port: http }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
       // Read-only root: every directory Squash and its Tomcat write is an emptyDir (defaults.ts says which and why).
-      volumeMounts: SQUASH_WRITABLE_DIRS.map((d) => ({ name: d.volume, mountPath: d.path })),
+      volumeMounts: [
+        ...SQUASH_WRITABLE_DIRS.map((d) => ({ name: d.volume, mountPath: d.path })),
+        ...(db.tlsCa ? [{ name: 'db-ca', mountPath: DB_CA_DIR, readOnly: true }] : []),
+      ],
     });
     // Wait for the database instead of crash-looping into a long back-off (wait-for-database.sh says why and how).
     const waitForDb = hardenedContainer({
@@ -171,6 +182,7 @@ export class SquashApp extends Construct {
             volumes: [
               ...SQUASH_WRITABLE_DIRS.map((d) => emptyDir(d.volume, Size.mebibytes(d.sizeMiB))),
               { name: 'db-user', secret: { secretName: credentials.secretName, defaultMode: 0o440, items: [{ key: credentials.usernameKey, path: 'username' }] } },
+              ...(db.tlsCa ? [tlsVolume('db-ca', db.tlsCa.secretName, [{ key: db.tlsCa.key, path: 'ca.crt' }])] : []),
             ],
           }),
         },

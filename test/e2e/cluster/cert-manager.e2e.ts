@@ -13,9 +13,10 @@ import {
   Certificate, CertificateSpecAdditionalOutputFormatsType, CertificateSpecKeystoresPkcs12Profile, CertificateSpecPrivateKeyAlgorithm,
   CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../../../imports/cert-manager.io';
-import { AppNamespace, StatefulCluster, k8s } from '../../../lib';
+import { AppNamespace, CertificateIssuer, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates, k8s } from '../../../lib';
 import { CA_ISSUER, CERT_MANAGER_NAMESPACE, SELF_SIGNED_ISSUER, isReadyCondition } from '../harness/cert-manager';
 import { KubeObject, apiPath, client, kubectlOk, objectsOf, synthChart, waitFor } from '../harness/cluster';
+import { one } from '../harness/artefact';
 import { run } from '../harness/proc';
 
 const NS = 'e2e-cert-manager';
@@ -272,5 +273,44 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     // Kept for a look with E2E_KEEP=1 (e.g. loading them with Cassandra's own PEMBasedSslContextFactory).
     const work = fs.mkdtempSync(path.join(process.env.E2E_WORK_DIR!, 'pem-'));
     for (const f of ['tls-combined.pem', 'ca.crt']) fs.writeFileSync(path.join(work, f), decode(secret, f));
+  });
+
+  test.each([
+    ['PostgresWithSecrets', (chart: Chart) => new PostgresWithSecrets(chart, 'postgres', {
+      name: 'pg', database: 'app', credentials: Credentials.fromExistingSecret('pg-credentials'),
+      tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
+    }), 'pg-service'],
+    ['ConsulCluster', (chart: Chart) => new ConsulCluster(chart, 'consul', {
+      name: 'cs', replicas: 3, tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
+    }), 'cs-ui'],
+  ])('the Certificate %s emits (tls from the ClusterIssuer) becomes Ready: its Secret holds exactly the names of the synthesized pods and Services, 127.0.0.1, a PKCS#8 key', async (_name, build, clientServiceName) => {
+    const dir = synthChart(NS, (chart) => { build(chart); });
+    const objects = objectsOf(dir);
+    const cert = one(objects, 'Certificate');
+    // Only the Certificate is applied (the servers themselves run in e2e:servers, on a Secret with these names).
+    const file = path.join(dir, 'certificate.json');
+    fs.writeFileSync(file, JSON.stringify(cert));
+    await kubectlOk(['apply', '-f', file]);
+    const { secret, leaf, ca, key } = await issued(cert.metadata.name);
+    expect(secret.metadata.name).toBe(cert.spec.secretName);
+    // The Secret carries the construct's labels (secretTemplate).
+    expect(secret.metadata.labels).toMatchObject(cert.metadata.labels ?? { missing: 'labels' });
+    // Exactly the names asked for, and the names are the ones the synthesized objects define.
+    const sans = (leaf.subjectAltName ?? '').split(', ');
+    expect(sans.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4))).toEqual(cert.spec.dnsNames);
+    expect(sans.filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11))).toEqual(['127.0.0.1']);
+    expect(sans.filter((n) => !n.startsWith('DNS:') && !n.startsWith('IP Address:'))).toEqual([]);
+    const sts = one(objects, 'StatefulSet');
+    const clientService = one(objects, 'Service', clientServiceName);
+    const zone = `${sts.spec.serviceName}.${NS}.svc.cluster.local`;
+    expect(cert.spec.dnsNames).toEqual(expect.arrayContaining([
+      ...Array.from({ length: sts.spec.replicas }, (_, i) => `${sts.metadata.name}-${i}.${zone}`),
+      clientService.metadata.name, `${clientService.metadata.name}.${NS}.svc.cluster.local`,
+    ]));
+    expect(leaf.checkIssued(ca)).toBe(true);
+    expect(ca.raw.equals(clusterCa.raw)).toBe(true);
+    expect(leaf.keyUsage).toEqual(expect.arrayContaining([SERVER_AUTH, CLIENT_AUTH]));
+    expect(key.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect(leaf.checkPrivateKey(createPrivateKey(key))).toBe(true);
   });
 });

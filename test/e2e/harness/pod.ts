@@ -433,6 +433,23 @@ export class Pod {
   }
 
   /** Runs a command inside the running main container (kubectl exec): its namespaces, root, user and env. */
+  /**
+   * A Secret or ConfigMap volume's files replaced, as the kubelet does when the object changes (each file renamed
+   * over the old one, same owner and mode): what a process sees after cert-manager renews a certificate.
+   */
+  public updateVolumeFiles(volume: string, files: Record<string, string>): void {
+    const dir = path.join(this.dir, 'vol', volume);
+    for (const [name, text] of Object.entries(files)) {
+      const f = path.join(dir, name);
+      const st = fs.statSync(f);
+      const tmp = `${f}.new`;
+      fs.writeFileSync(tmp, text);
+      fs.chownSync(tmp, st.uid, st.gid);
+      fs.chmodSync(tmp, st.mode & 0o7777);
+      fs.renameSync(tmp, f);
+    }
+  }
+
   public async exec(argv: string[], o: ExecOptions = {}): Promise<RunResult> {
     if (!this.main?.running) throw new Error(`${this.name} is not running`);
     const c = this.container();

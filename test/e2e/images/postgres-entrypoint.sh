@@ -45,14 +45,21 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 	initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD")
 	printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
 	printf "listen_addresses = '*'\n" >> "$PGDATA/postgresql.auto.conf"
-	# A temporary server on the Unix socket only, to create the database.
-	pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start
+	# A temporary server on the Unix socket only, to create the database: started with the container's own server
+	# arguments, as the image's docker_temp_server_start "$@" does (so a -c hba_file= or ssl=on applies already), and
+	# with PGPASSWORD exported, as the image does ("required for psql when authentication is required for 'local'
+	# connections via pg_hba.conf", docker-entrypoint.sh).
+	export PGPASSWORD="${PGPASSWORD:-$POSTGRES_PASSWORD}"
+	server_args=''
+	if [ $# -gt 1 ]; then server_args="$(printf '%q ' "${@:2}")"; fi
+	pg_ctl -D "$PGDATA" -o "$server_args -c listen_addresses=''" -w start
 	if [ -z "$(psql --username "$POSTGRES_USER" --no-password --dbname postgres --tuples-only --set db="$POSTGRES_DB" \
 		<<< "SELECT 1 FROM pg_database WHERE datname = :'db'")" ]; then
 		psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --dbname postgres --set db="$POSTGRES_DB" \
 			<<< 'CREATE DATABASE :"db";'
 	fi
 	pg_ctl -D "$PGDATA" -m fast -w stop
+	unset PGPASSWORD
 	echo 'PostgreSQL init process complete; ready for start up.'
 fi
 

@@ -2,6 +2,7 @@
 // makes the CA, the server certificate and the gossip key; the servers run as the pod template says.
 import * as fs from 'fs';
 import * as path from 'path';
+import { TlsCertificates } from '../../../lib';
 import { raftState, synthConsul as synth, waitForState } from '../harness/consul';
 import { KubeObject } from '../harness/kube';
 import { Pod, runJobToCompletion } from '../harness/pod';
@@ -33,7 +34,7 @@ describe('Consul with TLS (HTTPS only) and gossip encryption', () => {
     };
     objects = synth(NS, {
       replicas: 3,
-      tls: { caSecretName: 'consul-ca', serverSecretName: 'consul-server-tls' },
+      tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'consul-server-tls', caSecretName: 'consul-ca', caKey: 'tls.crt' }) },
       gossipKey: { secretName: 'consul-gossip', key: 'key' },
       backup: {},
     });

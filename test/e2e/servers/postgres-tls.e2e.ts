@@ -1,0 +1,151 @@
+// PostgreSQL with TLS required, run as the synthesized StatefulSet describes it (args, the pg_hba.conf ConfigMap, the
+// TLS Secret mounted with its mode, the exporter sidecar), on a certificate for exactly the names of the Certificate
+// the construct emits, signed by a CA made here with openssl: the Secret cert-manager would write (tls.crt, tls.key
+// in PKCS#8, ca.crt), which is also what a user brings with TlsCertificates.fromSecrets. Then: a verify-full client
+// connects over TLS; a plaintext client, a client trusting another CA, and a client dialling a name the certificate
+// does not hold are refused; the exporter and the backup Job's exact pods verify the server too.
+import { X509Certificate } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CertificateIssuer, Credentials, PostgresWithSecrets, TlsCertificates } from '../../../lib';
+import { KubeObject } from '../harness/kube';
+import { Pod, runToCompletion } from '../harness/pod';
+import { issueLeaf as issue, makeCa } from '../harness/pki';
+import { POSTGRES_EXPORTER_IMAGE, POSTGRES_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, objectsOf, one, synthChart } from '../harness/servers';
+
+const NS = 'pg-tls';
+const USER = 'owner';
+const PASSWORD = 'e2e-Tls-pw-not-a-secret-9034';
+
+const objects: KubeObject[] = objectsOf(synthChart(NS, (chart) => {
+  new PostgresWithSecrets(chart, 'postgres', {
+    database: 'orders',
+    credentials: Credentials.fromExistingSecret('postgres-credentials'),
+    tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('postgres-ca')) },
+    metrics: { scrapers: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] },
+    backup: {},
+  });
+}));
+const certificate = one(objects, 'Certificate', 'postgres-tls');
+
+describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () => {
+  let sts: StatefulSetRunner;
+  let client: Pod;
+  let secrets: Record<string, Record<string, string>>;
+  const fqdn = `postgres-service.${NS}.svc.cluster.local`;
+  const psql = (conninfo: string, sql = 'SELECT 1', password = PASSWORD) => client.exec(
+    ['psql', `${conninfo} user=${USER} dbname=orders connect_timeout=5`, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { env: { PGPASSWORD: password } });
+
+  beforeAll(async () => {
+    const pki = path.join(WORK, 'pg-tls-pki');
+    await makeCa(pki, 'postgres-ca');
+    await makeCa(path.join(pki, 'other'), 'another-ca');
+    const leaf = await issue(pki, certificate.spec);
+    const ca = fs.readFileSync(path.join(pki, 'ca.crt'), 'utf-8');
+    // The Secret the Certificate names, with the keys cert-manager writes.
+    secrets = {
+      'postgres-credentials': { user: USER, password: PASSWORD },
+      [certificate.spec.secretName]: { 'tls.crt': leaf.crt, 'tls.key': leaf.key, 'ca.crt': ca },
+    };
+    client = await clientPod(NS, 'client', { 'ca.crt': ca, 'other-ca.crt': fs.readFileSync(path.join(pki, 'other', 'ca.crt'), 'utf-8') });
+    sts = new StatefulSetRunner({ objects, image: POSTGRES_IMAGE, sidecarImages: { metrics: POSTGRES_EXPORTER_IMAGE }, secrets });
+    await sts.create(0);
+    dns.set(['postgres-service', `postgres-service.${NS}`, `postgres-service.${NS}.svc`, fqdn], sts.pods.get(0)!.ip);
+  });
+  afterAll(async () => {
+    await sts?.stopAll();
+    await client?.stop();
+  });
+
+  test('initializes and starts with ssl on and its own pg_hba.conf; the key is root:postgres 0440 and the readiness probe passes', async () => {
+    const pod = sts.pods.get(0)!;
+    expect(await pod.probe('readinessProbe')).toBe(true);
+    const st = await pod.exec(['stat', '-L', '-c', '%a %U %G', '/run/secrets/postgres-tls/tls.key']);
+    expect(st.stdout.trim()).toBe('440 root postgres');
+    const show = await psql(`host=${fqdn} sslmode=verify-full sslrootcert=/etc/client/ca.crt`, "SELECT current_setting('ssl') || ' ' || current_setting('hba_file')");
+    expect(show.stdout.trim()).toBe('on /etc/postgresql/hba/pg_hba.conf');
+  });
+
+  test('a client verifying the server (verify-full, the CA) connects over TLS by each name of the client Service', async () => {
+    for (const host of ['postgres-service', fqdn]) {
+      const r = await psql(`host=${host} sslmode=verify-full sslrootcert=/etc/client/ca.crt`, 'SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      expect({ host, stderr: r.stderr, out: r.stdout.trim() }).toEqual({ host, stderr: '', out: 't|TLSv1.3' });
+    }
+  });
+
+  test('a plaintext client is refused by pg_hba.conf, before any password', async () => {
+    const r = await psql(`host=${fqdn} sslmode=disable`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/FATAL:  pg_hba\.conf rejects connection for host "[0-9.]+", user "owner", database "orders", no encryption/);
+  });
+
+  test('a client trusting another CA is refused (certificate verify failed)', async () => {
+    const r = await psql(`host=${fqdn} sslmode=verify-full sslrootcert=/etc/client/other-ca.crt`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/certificate verify failed/);
+  });
+
+  test('a client dialling a name the certificate does not hold (the pod IP) is refused with verify-full', async () => {
+    const r = await psql(`host=${sts.pods.get(0)!.ip} sslmode=verify-full sslrootcert=/etc/client/ca.crt`);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/does not match host name/);
+  });
+
+  test('inside the pod, the local socket asks for the password too (scram-sha-256)', async () => {
+    const r = await sts.pods.get(0)!.exec(['psql', '-h', '/var/run/postgresql', '-U', USER, '-d', 'orders', '-w', '-tAc', 'SELECT 1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/no password supplied|password authentication failed/);
+  });
+
+  test('the exporter sidecar logs in with verify-full (127.0.0.1 is in the certificate): pg_up 1', async () => {
+    const pod = sts.pods.get(0)!;
+    expect(pod.sidecarRunning('metrics')).toBe(true);
+    const a = one(objects, 'StatefulSet').spec.template.metadata.annotations;
+    const url = `http://${pod.ip}:${a['prometheus.io/port']}${a['prometheus.io/path']}`;
+    let text = '';
+    for (let i = 0; i < 20 && !/^pg_up 1$/m.test(text); i++) {
+      text = (await client.exec(['curl', '-sS', '--max-time', '10', url])).stdout;
+      if (!/^pg_up 1$/m.test(text)) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(text).toMatch(/^pg_up 1$/m);
+  });
+
+  test('the backup CronJob\'s exact pod dumps over TLS, verifying the server (PGSSLMODE=verify-full, the CA)', async () => {
+    const job = one(objects, 'CronJob').spec.jobTemplate.spec.template.spec;
+    const backupDir = path.join(WORK, 'claims', NS, 'postgres-backup');
+    const backup = new Pod({ name: 'postgres-backup', namespace: NS, spec: job, image: POSTGRES_IMAGE, ip: nextIp(), dns, claims: { 'postgres-backup': backupDir }, secrets, workDir: WORK });
+    expect(await runToCompletion(backup)).toBe(0);
+    expect(fs.readdirSync(backupDir).filter((f) => /^orders-\d{8}T\d{6}Z\.dump$/.test(f))).toHaveLength(1);
+    // The same pod trusting another CA fails: the Job really verifies.
+    const other = new Pod({
+      name: 'postgres-backup-other-ca', namespace: NS, spec: job, image: POSTGRES_IMAGE, ip: nextIp(), dns, claims: { 'postgres-backup': backupDir }, workDir: WORK,
+      secrets: { ...secrets, [certificate.spec.secretName]: { ...secrets[certificate.spec.secretName], 'ca.crt': fs.readFileSync(path.join(WORK, 'pg-tls-pki', 'other', 'ca.crt'), 'utf-8') } },
+    });
+    expect(await runToCompletion(other)).not.toBe(0);
+    expect(other.log()).toMatch(/certificate verify failed/);
+  });
+
+  test('rotation: after the Secret\'s files change (a renewal), the server serves the new certificate once reloaded (pg_ctl reload, the README\'s command), and a session opened before keeps working', async () => {
+    const pod = sts.pods.get(0)!;
+    const pki = path.join(WORK, 'pg-tls-pki');
+    const served = async () => {
+      const r = await client.exec(['sh', '-c', `openssl s_client -starttls postgres -connect ${pod.ip}:5432 -CAfile /etc/client/ca.crt -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial`]);
+      return r.stdout.trim();
+    };
+    const before = await served();
+    expect(before).toMatch(/^serial=[0-9A-F]+$/);
+    // A session held open across the change.
+    const held = client.exec(['psql', `host=${fqdn} sslmode=verify-full sslrootcert=/etc/client/ca.crt user=${USER} dbname=orders`, '-tAc', 'SELECT pg_sleep(3); SELECT 42'], { env: { PGPASSWORD: PASSWORD } });
+    const renewed = await issue(pki, certificate.spec);
+    pod.updateVolumeFiles('tls', { 'tls.crt': renewed.crt, 'tls.key': renewed.key });
+    expect(await served()).toBe(before); // read at start and on reload only
+    const reload = await pod.exec(['pg_ctl', 'reload']);
+    expect(reload.code).toBe(0);
+    const after = await served();
+    expect(after).toMatch(/^serial=[0-9A-F]+$/);
+    expect(after).not.toBe(before);
+    expect(after).toBe(`serial=${new X509Certificate(renewed.crt).serialNumber}`);
+    const r = await held;
+    expect({ code: r.code, out: r.stdout.trim().split('\n').pop() }).toEqual({ code: 0, out: '42' });
+  });
+});
