@@ -27,7 +27,7 @@ import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
 import { CassandraRingProps } from './props';
 import { authBootstrapScript, configInitScript, preStopScript, RackSource, readinessScript } from './scripts';
 import { apiCredentialsVolume, defaultSeedCount, nodeReaderName, spreadReplicas } from './topology';
-import { validateCassandraProps } from './validate';
+import { AUTH_JOB_HASH_LENGTH, validateCassandraProps } from './validate';
 import { Endpoint } from '../../core/endpoint';
 
 /**
@@ -359,7 +359,7 @@ export class CassandraRing extends Construct {
       }),
     };
     return new k8s.KubeJob(this, 'auth-bootstrap', {
-      metadata: meta(`${name}-auth-${configHash(template).slice(0, 8)}`, this.namespace, labels, BATCH_JOB_ANNOTATIONS),
+      metadata: meta(`${name}-auth-${configHash(template).slice(0, AUTH_JOB_HASH_LENGTH)}`, this.namespace, labels, BATCH_JOB_ANNOTATIONS),
       spec: {
         // The ring may take a while to come up the first time: the script waits up to 30 minutes itself.
         backoffLimit: 6,
