@@ -14,7 +14,7 @@ import { policyPort } from '../../core/network-policy';
 import { hardenedPodSpec } from '../../core/pod';
 import { shellProbe } from '../../core/probes';
 import { fixedResources, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { BatchScheduling, batchScheduling, PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
@@ -312,7 +312,7 @@ export class CassandraRing extends Construct {
       const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
       this.credentials = (props.credentials ?? Credentials.fromExistingSecret(`${name}-superuser`))
         .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
-      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas));
+      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas), batchScheduling(props.scheduling));
     }
   }
 
@@ -324,7 +324,7 @@ export class CassandraRing extends Construct {
    * hash of its pod template: a changed Job is a new Job (a Job's template cannot be updated), an unchanged one is
    * left alone by every re-apply.
    */
-  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number): k8s.KubeJob {
+  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number, scheduling: BatchScheduling): k8s.KubeJob {
     const selector = selectorLabelsOf(authJobLabels(name));
     const serviceAccountName = batchIdentity(this, 'auth', {
       name: `${name}-auth`, namespace: this.namespace, labels, selector,
@@ -338,6 +338,7 @@ export class CassandraRing extends Construct {
         selector,
         restartPolicy: 'OnFailure',
         antiAffinity: PodAntiAffinity.NONE,
+        ...scheduling,
         containers: [hardenedContainer({
           name: 'auth-bootstrap',
           image,

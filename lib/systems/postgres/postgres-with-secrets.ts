@@ -11,7 +11,7 @@ import { MetricsEndpoint } from '../../core/metrics';
 import { policyPort } from '../../core/network-policy';
 import { exporterProbes, shellProbe } from '../../core/probes';
 import { quantity, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { BatchScheduling, batchScheduling, PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
@@ -168,7 +168,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     };
 
     if (props.backup) {
-      this.backupJob = this.backupCronJob(name, props.image ?? POSTGRES_DEFAULT_IMAGE, runAs, props.backup);
+      this.backupJob = this.backupCronJob(name, props.image ?? POSTGRES_DEFAULT_IMAGE, runAs, props.backup, batchScheduling(props.scheduling));
     }
   }
 
@@ -237,7 +237,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   }
 
   /** `pg_dump -Fc` on a schedule into a retained claim, with its own identity and NetworkPolicy. */
-  private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions): k8s.KubeCronJob {
+  private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions, scheduling: BatchScheduling): k8s.KubeCronJob {
     const c = this.connection;
     return backupCronJob(this, {
       id: 'backup',
@@ -256,6 +256,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       options: o,
       defaultSchedule: '0 3 * * *',
       defaultSize: Size.gibibytes(10),
+      scheduling,
     });
   }
 }
