@@ -360,7 +360,13 @@ export class CassandraRing extends Construct {
       }),
     };
     return new k8s.KubeJob(this, 'auth-bootstrap', {
-      metadata: meta(`${name}-auth-${configHash(template).slice(0, AUTH_JOB_HASH_LENGTH)}`, this.namespace, labels, BATCH_JOB_ANNOTATIONS),
+      metadata: meta(`${name}-auth-${configHash(template).slice(0, AUTH_JOB_HASH_LENGTH)}`, this.namespace, labels, {
+        ...BATCH_JOB_ANNOTATIONS,
+        // No ttlSecondsAfterFinished, on purpose: GitOps tools (and every `kubectl apply -f dist/`) would recreate a
+        // TTL-deleted Job from the manifests and run it again after every sync. Kept, it is left alone by every re-apply;
+        // a changed Job has a new name (the hash), runs once, and the old one may be deleted.
+        [AUTH_JOB_TTL_EXCEPTION]: 'kept after it finishes on purpose: a GitOps tool would recreate a TTL-deleted Job from the manifests and run it again at every sync; a changed Job has a new name and runs once',
+      }),
       spec: {
         // The ring may take a while to come up the first time: the script waits up to 30 minutes itself.
         backoffLimit: 6,
@@ -375,6 +381,9 @@ export class CassandraRing extends Construct {
     return this.cluster.peerAddresses();
   }
 }
+
+/** kube-linter's check that standalone Jobs set ttlSecondsAfterFinished, silenced on the auth bootstrap Job. */
+const AUTH_JOB_TTL_EXCEPTION = 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished';
 
 function authJobLabels(name: string): AppLabelOptions {
   return { app: 'cassandra', instance: name, component: 'auth-bootstrap' };

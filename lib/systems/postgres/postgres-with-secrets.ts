@@ -1,9 +1,10 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob } from '../../core/backup';
 import { hardenedContainer } from '../../core/container';
 import { credentialsVolume, CredentialsBinding } from '../../core/credentials';
+import { danglingPodSelectors, describeSelector } from '../../core/dangling-peers';
 import { DisruptionBudget } from '../../core/disruption-budget';
 import { recommendedLabels } from '../../core/labels';
 import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
@@ -55,6 +56,8 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   public readonly connection: PostgresConnection;
   /** The backup CronJob, when asked. */
   public readonly backupJob?: k8s.KubeCronJob;
+  /** Every peer admitted to the database port (clients, scrapers), for the dangling-peer check at synth. */
+  private readonly clientPeers: k8s.NetworkPolicyPeer[] = [];
 
   constructor(scope: Construct, id: string, props: PostgresWithSecretsProps) {
     super(scope, id);
@@ -129,10 +132,17 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       metrics: metrics ? { ...props.metrics!, endpoint: metrics.endpoint } : undefined,
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
     });
-    // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's do);
-    // none may exist yet, or ever when every client is in another namespace (allowedClients).
-    this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector',
-      `the ${name}-client=true peer admits any client pod of this namespace that carries the label (connection.clientLabels); it may match none until one is deployed`);
+    // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's and
+    // the backup job's do). Where no pod of the app's output matches it (every client in another namespace, or
+    // deployed separately), kube-linter's dangling-peer check is silenced on this policy, with the peers that dangle.
+    this.clientPeers.push({ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? []), ...(props.metrics?.scrapers ?? []));
+    this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector', Lazy.any({
+      produce: () => {
+        const dangling = danglingPodSelectors(this, namespace, this.clientPeers).map(describeSelector);
+        return dangling.length === 0 ? undefined
+          : `no pod of this output in namespace ${namespace} matches ${dangling.join('; ')}: it admits client pods deployed separately (connection.clientLabels, allowedClients)`;
+      },
+    }) as unknown as string);
 
     this.statefulSet = this.cluster.statefulSet;
     this.service = this.cluster.service!;
@@ -179,6 +189,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
    */
   public allowFrom(peer: k8s.NetworkPolicyPeer): void {
     this.cluster.allowClientsFrom(peer);
+    this.clientPeers.push(peer);
   }
 
   /**
