@@ -160,7 +160,7 @@ export class CassandraRing extends Construct {
     const serviceAddress = `${name}.${this.namespace}.svc.${clusterDomain}`;
 
     // Seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth.
-    const seedCount = props.seedCount ?? defaultSeedCount(replicas, this.rackNames.length);
+    const seedCount = props.seedCount ?? defaultSeedCount(this.rackNames.length);
     this.seeds = Array.from({ length: seedCount }, (_, i) => `${name}-${i}.${serviceAddress}`);
 
     // The rack of this node, written where the image's entrypoint leaves it alone when CASSANDRA_RACK is unset.
