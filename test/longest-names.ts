@@ -119,7 +119,7 @@ export const LONGEST_NAMES: LongestName[] = [
     build: (chart, name) => new CassandraRing(chart, 'cassandra', {
       name,
       racks: ['a', 'b', 'c'],
-      zones: { a: 'zone-a', b: 'zone-b', c: 'zone-c' },
+      zones: { a: 'eu-west-1a', b: 'eu-west-1b', c: 'eu-west-1c' }, // the zones of the e2e:cluster nodes
       credentials: Credentials.sealedSecret({ certificate: CERT, username: 'admin', password: 'not-a-real-password' }),
       metrics: { scrapers: SCRAPERS, podMonitor: {} },
     }),
