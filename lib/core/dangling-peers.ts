@@ -11,19 +11,30 @@ const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSe
 
 type Labels = Record<string, string>;
 
-/** The pod labels of every object of `root`'s app in `namespace` that carries a pod template. */
+/**
+ * The pod labels of every object of `root`'s app that carries a pod template, by namespace: built once per synth (one
+ * pass over the app, however many policies ask; dropped once the synchronous synth is over).
+ */
+const POD_LABELS = new WeakMap<IConstruct, Map<string, Labels[]>>();
+
 function podTemplateLabels(root: IConstruct, namespace: string): Labels[] {
-  const out: Labels[] = [];
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof ApiObject) || !POD_TEMPLATE_KINDS.includes(c.kind)) continue;
-    const o = c.toJson();
-    if ((o.metadata?.namespace ?? 'default') !== namespace) continue;
-    const labels = c.kind === 'Pod' ? o.metadata?.labels
-      : c.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.metadata?.labels
-        : o.spec?.template?.metadata?.labels;
-    out.push(labels ?? {});
+  let byNamespace = POD_LABELS.get(root);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const c of root.node.findAll()) {
+      if (!(c instanceof ApiObject) || !POD_TEMPLATE_KINDS.includes(c.kind)) continue;
+      const o = c.toJson();
+      const ns = o.metadata?.namespace ?? 'default';
+      const labels = c.kind === 'Pod' ? o.metadata?.labels
+        : c.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.metadata?.labels
+          : o.spec?.template?.metadata?.labels;
+      if (!byNamespace.has(ns)) byNamespace.set(ns, []);
+      byNamespace.get(ns)!.push(labels ?? {});
+    }
+    POD_LABELS.set(root, byNamespace);
+    queueMicrotask(() => POD_LABELS.delete(root));
   }
-  return out;
+  return byNamespace.get(namespace) ?? [];
 }
 
 /** Whether `labels` satisfy `selector`, as Kubernetes' LabelSelectorAsSelector reads it. */
