@@ -176,10 +176,27 @@ describe('CassandraRing', () => {
     expect(r.peerAddresses()).toHaveLength(5);
   });
 
-  test.each<[number, number]>([[1, 1], [2, 1], [3, 2], [4, 3], [5, 3], [9, 3]])(
-    'default seed count for %i nodes in one rack is %i (never every node when there is a choice, at most 3)', (replicas, seeds) => {
-      expect(ring({ replicas }).ring.seeds).toHaveLength(seeds);
+  test.each<[number, number, number]>([[1, 1, 1], [3, 1, 1], [5, 1, 1], [9, 1, 1], [3, 3, 3], [7, 3, 3], [2, 2, 2]])(
+    'default seeds for %i nodes in %i racks: %i, one per rack, whatever replicas (every seed exists in the smallest ring)', (replicas, racks, seeds) => {
+      const props: CassandraRingProps = racks === 1 ? { replicas } : { replicas, racks: ['a', 'b', 'c'].slice(0, racks) };
+      expect(ring(props).ring.seeds).toEqual(Array.from({ length: seeds }, (_, i) => `cassandra-${i}.cassandra.cassandra.svc.cluster.local`));
     });
+
+  test.each<[string, CassandraRingProps]>([
+    ['one rack', {}],
+    ['three racks in zones, metrics', { racks: ['a', 'b', 'c'], zones: { a: 'z1', b: 'z2', c: 'z3' }, metrics: { scrapers: [{ namespaceSelector: {} }] } }],
+  ])('%s: scaling 3 -> 5 changes nothing in the pod template (no node rolls), only spec.replicas of the StatefulSet', (_name, props) => {
+    const at = (replicas: number) => ring({ ...props, replicas }).objs;
+    const [three, five] = [at(3), at(5)];
+    const sts3 = find(three, 'StatefulSet');
+    const sts5 = find(five, 'StatefulSet');
+    expect(sts5.spec.template).toEqual(sts3.spec.template);
+    expect({ ...sts5.spec, replicas: 3 }).toEqual(sts3.spec);
+    expect(envOf(container(sts5), 'CASSANDRA_SEEDS')).toBe(envOf(container(sts3), 'CASSANDRA_SEEDS'));
+    // every other object the same too, but the auth Job, whose system_auth replication follows min(3, replicas)
+    const others = (objs: Manifest[]) => objs.filter((o) => o.kind !== 'StatefulSet' && o.kind !== 'Job');
+    expect(others(five)).toEqual(others(three));
+  });
 
   test('cluster name, datacenter, rack and a snitch that honours them', () => {
     const c = container(find(ring({ clusterName: 'Prod Cluster', datacenter: 'eu-west', rack: 'r7' }).objs, 'StatefulSet'));

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   CertificateIssuer, Credentials, ExternalPostgresDatabase, PostgresWithSecrets, PostgresWithSecretsProps, SquashApp, SquashAppProps, SquashExposure, StatefulCluster, TlsCertificates, TlsKeyAlgorithm, TlsMode,
 } from '../lib';
 import { Manifest, all, container, errorOf, find, synth } from './util';
+import { selectorMatches } from '../lib/core/dangling-peers';
 
 const CERT = fs.readFileSync(path.join(__dirname, 'fixtures', 'sealing-test-cert.pem'), 'utf-8');
 const PASSWORD = 'S3cr3t-pa55word!';
@@ -118,8 +119,44 @@ describe('PostgresWithSecrets', () => {
       ports: [{ port: 'postgres', protocol: 'TCP' }],
     });
     expect(np.spec.ingress).toHaveLength(2);
-    // kube-linter's dangling-networkpolicypeer-podselector: the client-label peer may match no pod yet, on purpose
-    expect(np.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector']).toMatch(/postgres-client=true peer admits any client pod/);
+    // kube-linter's dangling-networkpolicypeer-podselector: no pod of this output carries either label, so both dangle
+    expect(np.metadata.annotations['ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector'])
+      .toBe('no pod of this output in namespace squash matches postgres-client=true; app=metabase: it admits client pods deployed separately (connection.clientLabels, allowedClients)');
+  });
+
+  describe('the dangling-peer exception, only where a peer matches no pod of the output (as kube-linter matches them)', () => {
+    const KEY = 'ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector';
+    const annotationOf = (build: (c: Chart) => void, name = 'postgres') => {
+      const app = Testing.app();
+      build(new Chart(app, 'db', { namespace: 'squash' }));
+      const all = app.charts.flatMap((c) => Testing.synth(c) as Manifest[]);
+      return (find(all, 'NetworkPolicy', name).metadata.annotations ?? {})[KEY];
+    };
+    test('a SquashApp in the same namespace carries the client labels: no exception', () => {
+      expect(annotationOf((c) => new SquashApp(c, 'squash', { database: new PostgresWithSecrets(c, 'postgres', minimal) }))).toBeUndefined();
+    });
+    test('the backup job\'s pods carry the client labels: no exception', () => {
+      expect(annotationOf((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, backup: {} }))).toBeUndefined();
+    });
+    test('a client in another chart of the same namespace counts (kube-linter reads every file of the output)', () => {
+      expect(annotationOf((c) => {
+        const db = new PostgresWithSecrets(c, 'postgres', minimal);
+        new SquashApp(new Chart(c.node.scope as App, 'app', { namespace: 'squash' }), 'squash', { database: db });
+      })).toBeUndefined();
+    });
+    test('every client in another namespace: the labelled peer dangles, and the exception says so', () => {
+      expect(annotationOf((c) => {
+        const db = new PostgresWithSecrets(c, 'postgres', minimal);
+        new SquashApp(c, 'squash', { namespace: 'apps', database: db, credentials: Credentials.fromExistingSecret('squash-db') });
+      })).toBe('no pod of this output in namespace squash matches postgres-client=true: it admits client pods deployed separately (connection.clientLabels, allowedClients)');
+    });
+    test('selectors with a namespace selector are never dangling (kube-linter skips them); expressions are matched', () => {
+      expect(selectorMatches({ matchExpressions: [{ key: 'a', operator: 'In', values: ['x'] }] }, { a: 'x' })).toBe(true);
+      expect(selectorMatches({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['x'] }] }, { a: 'x' })).toBe(false);
+      expect(selectorMatches({ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, {})).toBe(true);
+      expect(annotationOf((c) => new PostgresWithSecrets(c, 'postgres', { ...minimal, backup: {},
+        allowedClients: [{ namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'far' } } }] }))).toBeUndefined();
+    });
   });
 
   test('static hostPath storage: a Retain PV bound to its claim, mounted as the data volume', () => {

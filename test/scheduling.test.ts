@@ -44,6 +44,32 @@ describe('scheduling', () => {
     expect([pod.priorityClassName, pod.tolerations, pod.nodeSelector]).toEqual([undefined, undefined, undefined]);
   });
 
+  test.each<[string, (c: Chart, s?: SchedulingOptions) => void, string, string]>([
+    ['ConsulCluster snapshots', (c, s) => new ConsulCluster(c, 'consul', { backup: {}, scheduling: s }), 'CronJob', 'consul-snapshot'],
+    ['PostgresWithSecrets backups', (c, s) => new PostgresWithSecrets(c, 'pg', { database: 'app', credentials, backup: {}, scheduling: s }), 'CronJob', 'postgres-backup'],
+    ['CassandraRing auth bootstrap', (c, s) => new CassandraRing(c, 'cassandra', { scheduling: s }), 'Job', 'cassandra-auth-'],
+  ])('%s: the batch pods inherit the priority class, tolerations and node selector, not the servers\' anti-affinity or spread', (_name, build, kind, prefix) => {
+    const scheduling: SchedulingOptions = {
+      priorityClassName: 'data-critical',
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'data', effect: 'NoSchedule' }],
+      nodeSelector: { 'node.kubernetes.io/pool': 'data' },
+      spreadAcrossZones: true,
+    };
+    const batchPod = (s?: SchedulingOptions) => {
+      const job = synth((c) => build(c, s), 'apps').filter((o) => o.kind === kind && o.metadata.name.startsWith(prefix));
+      expect(job).toHaveLength(1);
+      return kind === 'CronJob' ? job[0].spec.jobTemplate.spec.template.spec : job[0].spec.template.spec;
+    };
+    const pod = batchPod(scheduling);
+    expect(pod.priorityClassName).toBe('data-critical');
+    expect(pod.tolerations).toEqual(scheduling.tolerations);
+    expect(pod.nodeSelector).toEqual(scheduling.nodeSelector);
+    expect(pod.affinity).toEqual({ nodeAffinity: expect.anything() });
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+    const plain = batchPod();
+    expect([plain.priorityClassName, plain.tolerations, plain.nodeSelector]).toEqual([undefined, undefined, undefined]);
+  });
+
   test('CassandraRing with zones: the strict spread over its zones wins over the best-effort one', () => {
     const pod = podOf(synth((c) => new CassandraRing(c, 'cassandra', { racks: ['a', 'b'], zones: { a: 'z1', b: 'z2' }, scheduling: { spreadAcrossZones: true } }), 'apps'), 'StatefulSet', 'cassandra');
     expect(pod.topologySpreadConstraints).toHaveLength(1);

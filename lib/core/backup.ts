@@ -11,7 +11,7 @@ import { AppLabelOptions, recommendedLabels, selectorLabelsOf } from './labels';
 import { meta } from './metadata';
 import { hardenedPodSpec } from './pod';
 import { fixedResources, quantity } from './resources';
-import { PodAntiAffinity } from './scheduling';
+import { BatchScheduling, PodAntiAffinity } from './scheduling';
 import { ScriptFile } from './script';
 import { RunAsUser } from './security';
 import { PropValidator } from './validation';
@@ -68,6 +68,8 @@ export interface BackupJobSpec {
   readonly options: BackupOptions;
   readonly defaultSchedule: string;
   readonly defaultSize: Size;
+  /** The system's priority class, tolerations and node selector. */
+  readonly scheduling: BatchScheduling;
 }
 
 /** The backup job's resources: a client process streaming a dump or snapshot. */
@@ -116,6 +118,7 @@ export function backupCronJob(scope: Construct, s: BackupJobSpec): k8s.KubeCronJ
               selector,
               restartPolicy: 'OnFailure',
               antiAffinity: PodAntiAffinity.NONE,
+              ...s.scheduling,
               containers: [hardenedContainer({
                 name: s.containerName,
                 image: s.image,

@@ -15,7 +15,8 @@ export enum PodAntiAffinity {
 
 /**
  * Where a workload's pods may run and how they rank against others: the scheduling controls every chart offers.
- * Every system takes them as `scheduling`.
+ * Every system takes them as `scheduling`; its batch pods (backups, snapshots, Cassandra's auth bootstrap) take the
+ * priority class, tolerations and node selector too.
  */
 export interface SchedulingOptions {
   /**
@@ -66,6 +67,22 @@ export function resolveScheduling(o: SchedulingOptions | undefined, defaults: { 
     spreadAcrossZones: o?.spreadAcrossZones ?? defaults.spreadAcrossZones,
     antiAffinity: o?.antiAffinity ?? defaults.antiAffinity,
   };
+}
+
+/** What a system's batch pods (backups, snapshots, Cassandra's auth bootstrap) take from its scheduling options. */
+export interface BatchScheduling {
+  readonly priorityClassName?: string;
+  readonly tolerations?: k8s.Toleration[];
+  readonly nodeSelector?: { [key: string]: string };
+}
+
+/**
+ * The scheduling options a system's batch pods inherit: the priority class, tolerations and node selector (the nodes
+ * the system may run on, and how it ranks), not the anti-affinity or zone spread, which keep the servers apart from
+ * each other (a batch pod is one pod, and runs beside them).
+ */
+export function batchScheduling(o: SchedulingOptions | undefined): BatchScheduling {
+  return { priorityClassName: o?.priorityClassName, tolerations: o?.tolerations, nodeSelector: o?.nodeSelector };
 }
 
 /** The well-known node label naming a node's zone. */

@@ -59,7 +59,7 @@ export interface ClaimTemplate {
 
 /** Properties of a {@link StatefulCluster}. */
 export interface StatefulClusterProps {
-  /** Name of the StatefulSet: pods are `name-0 … name-(N-1)`. A DNS-1123 label of at most 52 characters. */
+  /** Name of the StatefulSet: pods are `name-0 … name-(N-1)`. A DNS-1123 label of at most 52 characters: the pods carry `controller-revision-hash: <name>-<hash of up to 10 characters>`, a label value. */
   readonly name: string;
   /** Container image, pinned to a tag or digest. */
   readonly image: string;

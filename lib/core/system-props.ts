@@ -10,6 +10,10 @@ import { RunAsUser } from './security';
 export interface SystemProps {
   /**
    * Name of the system's objects: the StatefulSet (pods `name-0 …`) or Deployment, its Services, its NetworkPolicy.
+   * A DNS-1035 label, as short as the names derived from it need: at most 52 characters (a StatefulSet's pods carry
+   * `controller-revision-hash: <name>-<hash>`), 43 for ConsulCluster with `backup` (the CronJob
+   * `<name>-snapshot`), 45 for PostgresWithSecrets with `backup` (`<name>-backup`), 49 for CassandraRing with
+   * authentication (the Job `<name>-auth-<hash>`), 63 for SquashApp; a longer one is refused at synth.
    * @default - the system's: 'consul', 'postgres', 'squash-tm', 'cassandra'
    */
   readonly name?: string;

@@ -2,6 +2,7 @@
 import { Construct } from 'constructs';
 import { TCP } from './kplus';
 import { validateMetrics } from './metrics';
+import { statefulSetName } from './naming';
 import { validateScheduling } from './scheduling';
 import { DEFAULT_RESOURCES, PodManagementPolicy, StatefulClusterProps, StatefulUpdateStrategy } from './stateful-cluster-props';
 import { INT32_MAX } from './validation-rules';
@@ -11,8 +12,7 @@ const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function validateStatefulClusterProps(scope: Construct, props: StatefulClusterProps, replicas: number, namespace: string, clusterDomain: string) {
   const v = new PropValidator(scope);
-  // 52 = 63 minus the "-" and 10-character hash the controller appends in the controller-revision-hash label.
-  v.child('name').dnsLabel(props.name, 52);
+  if (v.child('name').dnsLabel(props.name)) v.child('name').derivedNames(props.name, [statefulSetName()]);
   if (props.serviceName !== undefined) v.child('serviceName').dnsLabel(props.serviceName);
   v.child('namespace').dnsLabel(namespace);
   v.child('clusterDomain').dnsSubdomain(clusterDomain);
@@ -73,10 +73,16 @@ export function validateStatefulClusterProps(scope: Construct, props: StatefulCl
     portKeys.add(portProtocol);
   });
   const volumeNames = new Set<string>();
+  // One mount per path in a container: the API server refuses the pod ("must be unique"), and client-side apply
+  // accepts the StatefulSet, so the controller fails to create every pod, forever.
+  const mountPaths = new Set<string>();
   (props.claims ?? []).forEach((c, i) => {
     v.child('claims').index(i).child('name').dnsLabel(c.name);
     v.child('claims').index(i).child('size').size(c.size);
-    v.child('claims').index(i).child('mountPath').check(typeof c.mountPath === 'string' && c.mountPath.startsWith('/'), 'must be an absolute path', c.mountPath);
+    if (v.child('claims').index(i).child('mountPath').check(typeof c.mountPath === 'string' && c.mountPath.startsWith('/'), 'must be an absolute path', c.mountPath)) {
+      v.child('claims').index(i).child('mountPath').check(!mountPaths.has(c.mountPath), 'must be unique among the claims\' and volumes\' mount paths (a container mounts one volume per path)', c.mountPath);
+      mountPaths.add(c.mountPath);
+    }
     if (c.storageClassName !== undefined) v.child('claims').index(i).child('storageClassName').dnsSubdomain(c.storageClassName);
     if (c.accessModes !== undefined) {
       v.child('claims').index(i).child('accessModes').check(Array.isArray(c.accessModes) && c.accessModes.length > 0
@@ -91,11 +97,10 @@ export function validateStatefulClusterProps(scope: Construct, props: StatefulCl
     v.child('volumes').index(i).child('name').check(!volumeNames.has(vol.name), 'must be unique among claims and volumes', vol.name);
     volumeNames.add(vol.name);
   });
-  const mountPaths = new Set((props.claims ?? []).map((c) => c.mountPath));
   (props.volumeMounts ?? []).forEach((m, i) => {
     v.child('volumeMounts').index(i).child('name').check(volumeNames.has(m.name), `must name a claim template or a volume (${[...volumeNames].join(', ') || 'none defined'})`, m.name);
     if (v.child('volumeMounts').index(i).child('mountPath').check(typeof m.mountPath === 'string' && m.mountPath.startsWith('/'), 'must be an absolute path', m.mountPath)) {
-      v.child('volumeMounts').index(i).child('mountPath').check(!mountPaths.has(m.mountPath), 'must be unique among the claims\' and volumes\' mount paths', m.mountPath);
+      v.child('volumeMounts').index(i).child('mountPath').check(!mountPaths.has(m.mountPath), 'must be unique among the claims\' and volumes\' mount paths (a container mounts one volume per path)', m.mountPath);
       mountPaths.add(m.mountPath);
     }
   });

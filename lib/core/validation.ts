@@ -5,6 +5,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { parseImageReference } from './image';
+import { DerivedName, longestName, nameLengthRule } from './naming';
 import { cpuCores, resolveResources } from './resources';
 import { describeValue, PropValidationError, shown } from './validation-error';
 import {
@@ -147,6 +148,16 @@ export class PropValidator {
   public dns1035Label(value: unknown, maxLength = 63): boolean {
     return this.check(isDnsLabel(value, maxLength) && /^[a-z]/.test(value as string),
       `must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${maxLength} characters): it names a Service`, value);
+  }
+
+  /**
+   * A `name` short enough for every name and label value derived from it (a string already checked as a label):
+   * the error names the derived object that sets the limit.
+   */
+  public derivedNames(name: unknown, derived: readonly DerivedName[]): boolean {
+    if (typeof name !== 'string') return true;
+    const { max } = longestName(derived);
+    return this.check(name.length <= max, nameLengthRule(derived), shown(`${describeValue(name)} (${name.length} characters)`));
   }
 
   /** One of the values of an enum (or a list). */

@@ -14,7 +14,7 @@ import { policyPort } from '../../core/network-policy';
 import { hardenedPodSpec } from '../../core/pod';
 import { shellProbe } from '../../core/probes';
 import { fixedResources, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { BatchScheduling, batchScheduling, PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
@@ -27,7 +27,7 @@ import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
 import { CassandraRingProps } from './props';
 import { authBootstrapScript, configInitScript, preStopScript, RackSource, readinessScript } from './scripts';
 import { apiCredentialsVolume, defaultSeedCount, nodeReaderName, spreadReplicas } from './topology';
-import { validateCassandraProps } from './validate';
+import { AUTH_JOB_HASH_LENGTH, validateCassandraProps } from './validate';
 import { Endpoint } from '../../core/endpoint';
 
 /**
@@ -160,7 +160,7 @@ export class CassandraRing extends Construct {
     const serviceAddress = `${name}.${this.namespace}.svc.${clusterDomain}`;
 
     // Seeds depend only on names known now, so CASSANDRA_SEEDS is written at synth.
-    const seedCount = props.seedCount ?? defaultSeedCount(replicas, this.rackNames.length);
+    const seedCount = props.seedCount ?? defaultSeedCount(this.rackNames.length);
     this.seeds = Array.from({ length: seedCount }, (_, i) => `${name}-${i}.${serviceAddress}`);
 
     // The rack of this node, written where the image's entrypoint leaves it alone when CASSANDRA_RACK is unset.
@@ -312,7 +312,7 @@ export class CassandraRing extends Construct {
       const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
       this.credentials = (props.credentials ?? Credentials.fromExistingSecret(`${name}-superuser`))
         .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
-      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas));
+      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas), batchScheduling(props.scheduling));
     }
   }
 
@@ -324,7 +324,7 @@ export class CassandraRing extends Construct {
    * hash of its pod template: a changed Job is a new Job (a Job's template cannot be updated), an unchanged one is
    * left alone by every re-apply.
    */
-  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number): k8s.KubeJob {
+  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number, scheduling: BatchScheduling): k8s.KubeJob {
     const selector = selectorLabelsOf(authJobLabels(name));
     const serviceAccountName = batchIdentity(this, 'auth', {
       name: `${name}-auth`, namespace: this.namespace, labels, selector,
@@ -338,6 +338,7 @@ export class CassandraRing extends Construct {
         selector,
         restartPolicy: 'OnFailure',
         antiAffinity: PodAntiAffinity.NONE,
+        ...scheduling,
         containers: [hardenedContainer({
           name: 'auth-bootstrap',
           image,
@@ -359,7 +360,13 @@ export class CassandraRing extends Construct {
       }),
     };
     return new k8s.KubeJob(this, 'auth-bootstrap', {
-      metadata: meta(`${name}-auth-${configHash(template).slice(0, 8)}`, this.namespace, labels, BATCH_JOB_ANNOTATIONS),
+      metadata: meta(`${name}-auth-${configHash(template).slice(0, AUTH_JOB_HASH_LENGTH)}`, this.namespace, labels, {
+        ...BATCH_JOB_ANNOTATIONS,
+        // No ttlSecondsAfterFinished, on purpose: GitOps tools (and every `kubectl apply -f dist/`) would recreate a
+        // TTL-deleted Job from the manifests and run it again after every sync. Kept, it is left alone by every re-apply;
+        // a changed Job has a new name (the hash), runs once, and the old one may be deleted.
+        [AUTH_JOB_TTL_EXCEPTION]: 'kept after it finishes on purpose: a GitOps tool would recreate a TTL-deleted Job from the manifests and run it again at every sync; a changed Job has a new name and runs once',
+      }),
       spec: {
         // The ring may take a while to come up the first time: the script waits up to 30 minutes itself.
         backoffLimit: 6,
@@ -374,6 +381,9 @@ export class CassandraRing extends Construct {
     return this.cluster.peerAddresses();
   }
 }
+
+/** kube-linter's check that standalone Jobs set ttlSecondsAfterFinished, silenced on the auth bootstrap Job. */
+const AUTH_JOB_TTL_EXCEPTION = 'ignore-check.kube-linter.io/job-ttl-seconds-after-finished';
 
 function authJobLabels(name: string): AppLabelOptions {
   return { app: 'cassandra', instance: name, component: 'auth-bootstrap' };

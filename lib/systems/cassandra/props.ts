@@ -62,8 +62,10 @@ export interface CassandraRingProps extends StatefulSystemProps {
   /**
    * How many nodes act as seeds: the lowest ordinals (`name-0, name-1, …`), so with several racks every rack gets
    * one before any rack gets two (by ordinal, or with `zones` by the even spread of the first pods).
-   * @default - one per rack and up to three per datacenter, but never every node when there is a choice:
-   * `min(replicas, max(number of racks, min(3, replicas - 1), 1))` (3 nodes in one rack: 2 seeds)
+   * Keep it constant: the seeds are in the pod template (a change rolls every node), and a node that joins a ring
+   * already listed as a seed does not bootstrap (it would own token ranges without their data), so never raise it
+   * with a scale-up beyond the nodes that bootstrapped the ring.
+   * @default - one per rack (`name-0 … name-(racks-1)`), whatever `replicas`: scaling changes no seed
    */
   readonly seedCount?: number;
   /**

@@ -25,7 +25,15 @@ export function apiCredentialsVolume(): k8s.Volume {
   };
 }
 
-/** One seed per rack, then up to three per datacenter, never every node when there is a choice. */
-export function defaultSeedCount(replicas: number, rackCount: number): number {
-  return Math.min(replicas, Math.max(rackCount, Math.min(3, replicas - 1), 1));
+/**
+ * One seed per rack: the first node of each rack (`name-0 … name-(racks-1)`). A function of the racks only, never of
+ * `replicas`: the seeds are in the pod template, so a seed count that followed `replicas` rolled every node on every
+ * scale. And never more than the smallest ring has (`replicas` is at least the number of racks): a node listed as a
+ * seed does not bootstrap (Cassandra streams no data to a seed), so a seed that joined a ring later, on a scale-up,
+ * would own token ranges without their data. Two seeds per rack would only help a node join while the first is down,
+ * which OrderedReady never does (it creates a node once every lower one is Ready); a restarting node gossips with
+ * the peers it knows.
+ */
+export function defaultSeedCount(rackCount: number): number {
+  return Math.max(rackCount, 1);
 }

@@ -12,6 +12,19 @@ import { EXPORTER_DEFAULT_RESOURCES } from './exporter';
 import { cassandraHeapSizes, isSize, kibibytes, mebibytes } from './heap';
 import { CassandraRingProps } from './props';
 import { validateStorage } from '../../core/storage';
+import { DerivedName, jobName, serviceName, statefulSetName } from '../../core/naming';
+
+/** Characters of the pod template hash in the auth bootstrap Job's name. */
+export const AUTH_JOB_HASH_LENGTH = 8;
+
+/** The names and label values a CassandraRing derives from its `name`, with the features that write them. */
+export function cassandraDerivedNames(props: CassandraRingProps): DerivedName[] {
+  return [
+    statefulSetName(),
+    serviceName('CQL client', '-client'),
+    ...(props.unsafeDisableAuthentication ? [] : [jobName('auth bootstrap', '-auth-', AUTH_JOB_HASH_LENGTH)]),
+  ];
+}
 
 /** Written unquoted into cassandra.yaml / cassandra-rackdc.properties by the image's `sed`. */
 const CASSANDRA_NAME = /^[A-Za-z0-9]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9])?$/;
@@ -30,7 +43,7 @@ export interface ResolvedInput {
 
 export function validateCassandraProps(scope: Construct, props: CassandraRingProps, r: ResolvedInput) {
   const v = new PropValidator(scope);
-  v.child('name').dns1035Label(r.name, 52);
+  if (v.child('name').dns1035Label(r.name)) v.child('name').derivedNames(r.name, cassandraDerivedNames(props));
   if (props.namespace !== undefined) v.child('namespace').dnsLabel(props.namespace);
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   v.child('image').image(r.image);

@@ -9,7 +9,7 @@ import { DEFAULT_CLUSTER_DOMAIN, meta, resolveNamespace } from '../../core/metad
 import { policyPort } from '../../core/network-policy';
 import { shellProbe } from '../../core/probes';
 import { resolveResources } from '../../core/resources';
-import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { batchScheduling, PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
@@ -270,6 +270,7 @@ export class ConsulCluster extends Construct {
         options: props.backup,
         defaultSchedule: '0 * * * *',
         defaultSize: Size.gibibytes(2),
+        scheduling: batchScheduling(props.scheduling),
       });
     }
 

@@ -11,11 +11,21 @@ import { CONSUL_DEFAULT_RESOURCES } from './defaults';
 import { ConsulClusterProps } from './props';
 import { CONSUL_MANAGED_KEYS } from './server-config';
 import { validateStorage } from '../../core/storage';
+import { cronJobName, DerivedName, serviceName, statefulSetName } from '../../core/naming';
+
+/** The names and label values a ConsulCluster derives from its `name`, with the features that write them. */
+export function consulDerivedNames(props: ConsulClusterProps): DerivedName[] {
+  return [
+    statefulSetName(),
+    ...(props.ui ?? true ? [serviceName('UI', '-ui')] : []),
+    ...(props.backup ? [cronJobName('snapshot', '-snapshot')] : []),
+  ];
+}
 
 export function validateConsulProps(
 scope: Construct, props: ConsulClusterProps, replicas: number, datacenter: string) {
   const v = new PropValidator(scope);
-  if (props.name !== undefined) v.child('name').dns1035Label(props.name, 52);
+  if (props.name !== undefined && v.child('name').dns1035Label(props.name)) v.child('name').derivedNames(props.name, consulDerivedNames(props));
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   if (props.image !== undefined) v.child('image').image(props.image);
   v.child('runAs').runAs(props.runAs);

@@ -1,9 +1,10 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BACKUP_DIR, backupCronJob } from '../../core/backup';
 import { hardenedContainer } from '../../core/container';
 import { credentialsVolume, CredentialsBinding } from '../../core/credentials';
+import { danglingPodSelectors, describeSelector } from '../../core/dangling-peers';
 import { DisruptionBudget } from '../../core/disruption-budget';
 import { recommendedLabels } from '../../core/labels';
 import { clusterScoped, meta, resolveNamespace } from '../../core/metadata';
@@ -11,7 +12,7 @@ import { MetricsEndpoint } from '../../core/metrics';
 import { policyPort } from '../../core/network-policy';
 import { exporterProbes, shellProbe } from '../../core/probes';
 import { quantity, resolveResources } from '../../core/resources';
-import { PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
+import { BatchScheduling, batchScheduling, PodAntiAffinity, resolveScheduling } from '../../core/scheduling';
 import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { guardValidation, requireProps } from '../../core/validation';
@@ -63,6 +64,8 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   public readonly certificate?: ApiObject;
   /** With `tls` required: the ConfigMap `<name>-hba` holding the `pg_hba.conf` that refuses plaintext. */
   public readonly hbaConfig?: k8s.KubeConfigMap;
+  /** Every peer admitted to the database port (clients, scrapers), for the dangling-peer check at synth. */
+  private readonly clientPeers: k8s.NetworkPolicyPeer[] = [];
 
   constructor(scope: Construct, id: string, props: PostgresWithSecretsProps) {
     super(scope, id);
@@ -156,10 +159,17 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       metrics: metrics ? { ...props.metrics!, endpoint: metrics.endpoint } : undefined,
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
     });
-    // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's do);
-    // none may exist yet, or ever when every client is in another namespace (allowedClients).
-    this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector',
-      `the ${name}-client=true peer admits any client pod of this namespace that carries the label (connection.clientLabels); it may match none until one is deployed`);
+    // The `<name>-client: "true"` peer admits the client pods of this namespace that carry the label (SquashApp's and
+    // the backup job's do). Where no pod of the app's output matches it (every client in another namespace, or
+    // deployed separately), kube-linter's dangling-peer check is silenced on this policy, with the peers that dangle.
+    this.clientPeers.push({ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? []), ...(props.metrics?.scrapers ?? []));
+    this.cluster.networkPolicy!.metadata.addAnnotation('ignore-check.kube-linter.io/dangling-networkpolicypeer-podselector', Lazy.any({
+      produce: () => {
+        const dangling = danglingPodSelectors(this, namespace, this.clientPeers).map(describeSelector);
+        return dangling.length === 0 ? undefined
+          : `no pod of this output in namespace ${namespace} matches ${dangling.join('; ')}: it admits client pods deployed separately (connection.clientLabels, allowedClients)`;
+      },
+    }) as unknown as string);
 
     this.statefulSet = this.cluster.statefulSet;
     this.service = this.cluster.service!;
@@ -220,7 +230,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     };
 
     if (props.backup) {
-      this.backupJob = this.backupCronJob(name, props.image ?? POSTGRES_DEFAULT_IMAGE, runAs, props.backup);
+      this.backupJob = this.backupCronJob(name, props.image ?? POSTGRES_DEFAULT_IMAGE, runAs, props.backup, batchScheduling(props.scheduling));
     }
   }
 
@@ -231,6 +241,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
    */
   public allowFrom(peer: k8s.NetworkPolicyPeer): void {
     this.cluster.allowClientsFrom(peer);
+    this.clientPeers.push(peer);
   }
 
   /**
@@ -293,7 +304,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
   }
 
   /** `pg_dump -Fc` on a schedule into a retained claim, with its own identity and NetworkPolicy. */
-  private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions): k8s.KubeCronJob {
+  private backupCronJob(name: string, image: string, runAs: RunAsUser, o: PostgresBackupOptions, scheduling: BatchScheduling): k8s.KubeCronJob {
     const c = this.connection;
     return backupCronJob(this, {
       id: 'backup',
@@ -317,6 +328,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       options: o,
       defaultSchedule: '0 3 * * *',
       defaultSize: Size.gibibytes(10),
+      scheduling,
     });
   }
 }

@@ -11,6 +11,18 @@ import { PG_IDENTIFIER } from './connection';
 import { EXPORTER_DEFAULT_RESOURCES, POSTGRES_DEFAULT_RESOURCES } from './defaults';
 import { PostgresWithSecretsProps } from './props';
 import { validatePostgresStorage } from './storage';
+import { cronJobName, DerivedName, labelKeyName, serviceName, statefulSetName } from '../../core/naming';
+
+/** The names and label values a PostgresWithSecrets derives from its `name`, with the features that write them. */
+export function postgresDerivedNames(props: PostgresWithSecretsProps): DerivedName[] {
+  return [
+    statefulSetName(),
+    serviceName('headless', '-hl'),
+    ...(props.serviceName === undefined ? [serviceName('client', '-service')] : []),
+    labelKeyName('client', '-client'),
+    ...(props.backup ? [cronJobName('backup', '-backup')] : []),
+  ];
+}
 
 export function validatePostgresProps(scope: Construct, props: PostgresWithSecretsProps) {
   const v = new PropValidator(scope);
@@ -18,7 +30,7 @@ export function validatePostgresProps(scope: Construct, props: PostgresWithSecre
     'must be a PostgreSQL identifier (a letter or _, then letters, digits or _, at most 63 characters)', props.database);
   v.child('credentials').check(props.credentials instanceof Credentials,
     'must come from Credentials.fromExistingSecret(), .sealedSecret() or .unsafePlaintext()', kindOf(props.credentials));
-  if (props.name !== undefined) v.child('name').dns1035Label(props.name, 40);
+  if (props.name !== undefined && v.child('name').dns1035Label(props.name)) v.child('name').derivedNames(props.name, postgresDerivedNames(props));
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   if (props.serviceName !== undefined) v.child('serviceName').dns1035Label(props.serviceName);
   if (props.aliasServiceName !== undefined) v.child('aliasServiceName').dns1035Label(props.aliasServiceName);

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { validateIngress } from '../../core/ingress';
 import { resolveResources } from '../../core/resources';
 import { validateScheduling } from '../../core/scheduling';
+import { serviceName } from '../../core/naming';
 import { PropValidator } from '../../core/validation';
 import { kindOf, shown } from '../../core/validation-error';
 import { isDnsSubdomain } from '../../core/validation-rules';
@@ -20,7 +21,7 @@ export function validateSquashProps(scope: Construct, props: SquashAppProps, exp
     'must be a PostgresWithSecrets or an ExternalPostgresDatabase', kindOf(database))) {
     v.throwIfInvalid();
   }
-  if (props.name !== undefined) v.child('name').dns1035Label(props.name, 47);
+  if (props.name !== undefined && v.child('name').dns1035Label(props.name)) v.child('name').derivedNames(props.name, [serviceName('', '')]);
   if (props.clusterDomain !== undefined) v.child('clusterDomain').dnsSubdomain(props.clusterDomain);
   v.child('runAs').runAs(props.runAs);
   // A database made elsewhere: every field reaches the YAML, and host and database reach the init container's shell.

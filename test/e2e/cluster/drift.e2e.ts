@@ -90,6 +90,24 @@ describe.each([['main.ts', DIST], ['test/variants.ts', VARIANTS]])('%s output', 
     expect(diff.stdout).toBe('');
     expect(diff.code).toBe(0);
   });
+
+  // What the README's GitOps section tells a client-side apply user, measured: switching back from server-side apply
+  // rewrites the metadata (field ownership) of exactly the objects that carry no annotation of their own, once, and
+  // changes no spec; from then on only the PodDisruptionBudgets print "configured", and nothing moves.
+  test('switching back to client-side apply: "configured" exactly for the objects without annotations of their own, no generation moves; then quiet again', async () => {
+    const before = await versions(dir);
+    const back = await kubectl(['apply', '-f', dir + '/']);
+    expect([back.code, back.stderr]).toEqual([0, '']);
+    const configured = back.stdout.split('\n').filter((l) => l.endsWith(' configured')).map((l) => l.replace(/ configured$/, '')).sort();
+    const bare = objectsOf(dir).filter((o) => Object.keys(o.metadata.annotations ?? {}).length === 0);
+    expect(configured.length).toBe(bare.length);
+    expect(configured.every((ref) => bare.some((o) => ref.endsWith(`/${o.metadata.name}`)))).toBe(true);
+    expect(generationChanges(before, await versions(dir))).toEqual([]);
+    const settled = await versions(dir);
+    const again = await kubectlOk(['apply', '-f', dir + '/']);
+    expect(again.split('\n').filter((l) => l && !l.endsWith(' unchanged') && !/^poddisruptionbudget\.policy\/\S+ configured$/.test(l))).toEqual([]);
+    expect(await versions(dir)).toEqual(settled);
+  });
 });
 
 describe(`upgrading a StatefulSet written by an earlier version (claim templates with creationTimestamp: null) on ${release.minor}`, () => {
