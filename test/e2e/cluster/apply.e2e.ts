@@ -127,8 +127,12 @@ describe('the README\'s construct examples (test/examples/, kept verbatim by tes
     '%s: accepted as written with PodSecurity restricted; applied for real (pods Ready) unless main.ts owns its namespace, else a server-side dry run', async (file) => {
       const out = await synthExample(file);
       let fresh = true;
+      // A namespace the example writes itself (AppNamespace, restricted) is made by its own apply, not beforehand.
+      const own = new Set(objectsOf(out).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
       for (const ns of new Set(objectsOf(out).map((o) => o.metadata.namespace ?? 'default'))) {
-        if (ns === 'default' || !(await client.getOrUndefined(apiPath('v1', 'namespaces', undefined, ns)))) {
+        if (own.has(ns) && !(await client.getOrUndefined(apiPath('v1', 'namespaces', undefined, ns)))) {
+          expect(objectsOf(out).find((o) => o.kind === 'Namespace' && o.metadata.name === ns)!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+        } else if (ns === 'default' || !(await client.getOrUndefined(apiPath('v1', 'namespaces', undefined, ns)))) {
           // What a user does first: `kubectl create namespace` (default exists), restricted like ours.
           if (ns !== 'default') await kubectlOk(['create', 'namespace', ns]);
           await kubectlOk(['label', '--overwrite', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted']);
