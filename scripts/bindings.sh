@@ -97,7 +97,8 @@ else
   # not what a compile in the work tree may have left beside the sources.
   src_files=(package.json lib imports README.md LICENSE scripts/build.sh scripts/copy-scripts.js scripts/jsii-warnings.js)
   for f in API.md CHANGELOG.md tsconfig*.json; do [ -e "$f" ] && src_files+=("$f"); done
-  sources() { find "${src_files[@]}" -type f ! -name '*.js' ! -name '*.d.ts' ! -name '*.js.map' ! -name '.jsii' ! -name '*.tsbuildinfo' -print0 | sort -z; }
+  # Compiled output (.js beside the sources in lib/ and imports/) is left out; the build's own scripts/*.js are sources.
+  sources() { find "${src_files[@]}" -type f ! \( -name '*.js' ! -path 'scripts/*' \) ! -name '*.d.ts' ! -name '*.js.map' ! -name '.jsii' ! -name '*.tsbuildinfo' -print0 | sort -z; }
   # The compiled package is cached by a hash of those files and of the compiler, so a warm run skips jsii too.
   jsii_version=$(node -p "require('./node_modules/jsii/package.json').version")
   src_key=$( { echo "$toolchain_key jsii $jsii_version"; sources | xargs -0 sha256sum; } | hash_of)
