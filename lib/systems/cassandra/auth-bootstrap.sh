@@ -12,8 +12,9 @@
 # Credentials go from the mounted Secret (mode 0440) into cqlshrc files on the memory volume (umask 077: mode 0600,
 # read raw by cqlsh, no interpolation) and statements into files there: never an argument or an env var. CQL string
 # literals double their quotes. With TLS, __TLS_RC__ adds `ssl = true` to [connection] and an [ssl] section (certfile:
-# the mounted CA, validate = true): cqlsh verifies the server's certificate against the CA (not its name: cqlsh's
-# driver leaves check_hostname off); without TLS it is empty.
+# the mounted CA, validate = true), asking cqlsh to verify the server against the CA (known defect: cqlsh 6.2.2's
+# Python driver 3.30.1 does not apply it; the connection is encrypted, the server not verified); without TLS it is
+# empty.
 # The file as written, before synth (the YAML and npm test see it rendered): __MIN_PEERS__ is a number, filled in at synth.
 # shellcheck disable=SC2170
 umask 077

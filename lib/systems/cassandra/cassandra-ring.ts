@@ -277,11 +277,12 @@ export class CassandraRing extends Construct {
           rack: rackSource ? undefined : this.rackNames[0],
           heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
         }),
-        // With TLS, `cqlsh --ssl` in the container (the readiness probe, `kubectl exec`) verifies the server against the CA.
+        // With TLS, `cqlsh --ssl` in the container (the readiness probe, `kubectl exec`) is set to verify against the CA
+        // (not applied by cqlsh 6.2.2's Python driver: see the README).
         ...(tls ? [{ name: 'SSL_CERTFILE', value: `${TLS_PATHS.caDir}/ca.crt` }, { name: 'SSL_VALIDATE', value: 'true' }] : []),
       ],
       // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP); with
-      // TLS, CQL over TLS at that address too, verified against the CA.
+      // TLS, CQL over TLS at that address too.
       readinessProbe: shellProbe(readinessScript(tls !== undefined),
         { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
       // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.

@@ -130,7 +130,9 @@ export interface CassandraRingProps extends StatefulSystemProps {
    * `require_client_auth: true`): a peer must present a certificate of the CA, whatever its name (Cassandra connects
    * to IP addresses and cannot verify names), so use a CA of this ring's own. `TlsMode.REQUIRED` (the default) refuses
    * plaintext CQL and internode connections (`optional: false`); `TlsMode.TRANSITIONAL` accepts both (`optional:
-   * true`). The auth Job and the readiness probe connect with `cqlsh --ssl`, verifying the server against the CA.
+   * true`). The auth Job and the readiness probe connect with `cqlsh --ssl`, set to verify the server against the CA
+   * (`validate = true`); cqlsh 6.2.2 with the Python driver 3.30.1 does not apply that setting (a known defect, see the
+   * README): their connections are encrypted but do not verify the server.
    * With `fromSecrets`, the Secret `secretName` must hold `tls-combined.pem` (what a cert-manager Certificate with
    * `additionalOutputFormats: [{type: CombinedPEM}]` and `privateKey.encoding: PKCS8` writes); see the README's TLS section.
    * @default - no TLS: plaintext CQL and internode traffic

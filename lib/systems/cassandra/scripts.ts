@@ -66,7 +66,7 @@ function zoneRackPython(zones: { [rack: string]: string }): string {
 
 /**
  * The readiness probe: this node Up/Normal at its pod IP (readiness.sh); with TLS, also CQL over TLS at that address,
- * the server verified against the CA (readiness-tls.sh).
+ * with cqlsh set to verify against the CA (readiness-tls.sh; cqlsh's driver does not apply it, see the README).
  */
 export function readinessScript(tls = false): string {
   return tls ? READINESS_TLS.render() : READINESS.render();
@@ -85,8 +85,8 @@ export function preStopScript(o: { statefulSet: string; namespace: string }): st
 }
 
 /**
- * The auth bootstrap Job's script (auth-bootstrap.sh). With `caFile`, its cqlshrc files connect over TLS and verify
- * the server against that CA (`ssl = true` in [connection]; [ssl] certfile, validate = true): text inside the
+ * The auth bootstrap Job's script (auth-bootstrap.sh). With `caFile`, its cqlshrc files connect over TLS, set to verify
+ * the server against that CA (not applied by cqlsh 6.2.2's driver, see the README) (`ssl = true` in [connection]; [ssl] certfile, validate = true): text inside the
  * script's printf format, hence an EmbeddedScript (no single quote), with printf's `\n` escapes.
  */
 export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number; caFile?: string }): string {
