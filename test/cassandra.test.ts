@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CassandraRing, CassandraRingProps, Credentials } from '../lib';
+import { CassandraRing, CassandraRingProps, CertificateIssuer, Credentials, TlsCertificates, TlsKeyAlgorithm, TlsMode } from '../lib';
 
 const CASSANDRA_DEFAULT_IMAGE = CassandraRing.DEFAULT_IMAGE;
 import { PodAntiAffinity } from '../lib';
@@ -94,6 +94,12 @@ describe('CassandraRing', () => {
       heapNewSize: Size.mebibytes(600),
       allowedClients: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
       terminationGracePeriod: Duration.minutes(10),
+      tls: {
+        certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('events-ca'), {
+          duration: Duration.days(30), renewBefore: Duration.days(10), keyAlgorithm: TlsKeyAlgorithm.RSA_2048, extraDnsNames: ['cql.events.example.com'],
+        }),
+        mode: TlsMode.TRANSITIONAL,
+      },
     };
     expect(synth((c) => new CassandraRing(c, 'cassandra', allProps))).toMatchSnapshot();
   });
@@ -121,6 +127,7 @@ describe('CassandraRing', () => {
       heapNewSize: Size.mebibytes(256),
       allowedClients: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } } }],
       terminationGracePeriod: Duration.minutes(5),
+      tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'ring-tls', caSecretName: 'ring-ca', caKey: 'bundle.pem' }), mode: TlsMode.REQUIRED },
     };
     expect(synth((c) => new CassandraRing(c, 'cassandra', allProps))).toMatchSnapshot();
   });

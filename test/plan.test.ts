@@ -224,6 +224,18 @@ const CASES: Case[] = [
     field: 'data["server.json"]', old_: 'off', new_: 'on, HTTPS only', detail: /Consul TLS/,
   },
   {
+    rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/test/cassandra',
+    old: synth((c) => new CassandraRing(c, 'cassandra', {}), 'test'),
+    change: () => synth((c) => new CassandraRing(c, 'cassandra', { tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('ca')) } }), 'test'),
+    field: 'spec.template.spec.initContainers[0].args', old_: 'off', new_: 'REQUIRED', detail: /Cassandra TLS/,
+  },
+  {
+    rule: 'tls-mode', kind: FindingKind.HAZARD, object: 'StatefulSet.apps/test/cassandra',
+    old: synth((c) => new CassandraRing(c, 'cassandra', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'ring-tls' }), mode: TlsMode.TRANSITIONAL } }), 'test'),
+    change: () => synth((c) => new CassandraRing(c, 'cassandra', { tls: { certificates: TlsCertificates.fromSecrets({ secretName: 'ring-tls' }) } }), 'test'),
+    field: 'spec.template.spec.initContainers[0].args', old_: 'TRANSITIONAL', new_: 'REQUIRED', detail: /Cassandra TLS/,
+  },
+  {
     rule: 'rolling-restart', kind: FindingKind.WARNING, object: 'StatefulSet.apps/web/web',
     change: (o) => { container(sts(o, 'web')).image = 'nginxinc/nginx-unprivileged:1.28.1-alpine'; },
     field: 'spec.template.spec.containers[0].image', old_: 'nginxinc/nginx-unprivileged:1.28.0-alpine', new_: 'nginxinc/nginx-unprivileged:1.28.1-alpine',

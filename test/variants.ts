@@ -112,6 +112,9 @@ export function buildVariants(app: App): App {
       image: 'registry.example.com/mirror/bitnami/jmx-exporter:0.20.0',
       resources: { memory: { request: Size.mebibytes(384), limit: Size.mebibytes(384) } },
     },
+    // CQL and internode TLS from the namespace's CA Issuer (cert-manager): a Certificate cassandra-tls naming every
+    // node and both Services, with tls-combined.pem for Cassandra's PEM keystore; plaintext refused.
+    tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('cassandra-ca')) },
   });
   return app;
 }

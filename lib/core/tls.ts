@@ -259,9 +259,11 @@ export function resolveTls(tls: TlsOptions, name: string): TlsBinding {
 
 /**
  * With an issuer, the Certificate `<name>-tls` under `scope` (its Secret `<name>-tls`): exactly `names` and the
- * extra ones, a new key at every renewal, server and client usages. Undefined for the user's Secrets.
+ * extra ones, a new key at every renewal, server and client usages. With `combinedPem`, the Secret also holds
+ * `tls-combined.pem` (the PKCS#8 key, then the certificate chain: cert-manager's CombinedPEM output format), the one
+ * file Cassandra's PEMBasedSslContextFactory reads as its keystore. Undefined for the user's Secrets.
  */
-export function issueCertificate(scope: Construct, tls: TlsOptions, o: { name: string; namespace: string; labels: Record<string, string>; names: TlsNames }): certmanager.Certificate | undefined {
+export function issueCertificate(scope: Construct, tls: TlsOptions, o: { name: string; namespace: string; labels: Record<string, string>; names: TlsNames; combinedPem?: boolean }): certmanager.Certificate | undefined {
   const issuer = tls.certificates.issuer;
   if (!issuer) return undefined;
   const opts = tls.certificates.issued ?? {};
@@ -283,6 +285,7 @@ export function issueCertificate(scope: Construct, tls: TlsOptions, o: { name: s
         certmanager.CertificateSpecUsages.DIGITAL_SIGNATURE, certmanager.CertificateSpecUsages.KEY_ENCIPHERMENT,
         certmanager.CertificateSpecUsages.SERVER_AUTH, certmanager.CertificateSpecUsages.CLIENT_AUTH,
       ],
+      additionalOutputFormats: o.combinedPem ? [{ type: certmanager.CertificateSpecAdditionalOutputFormatsType.COMBINED_PEM }] : undefined,
     },
   });
 }
@@ -291,6 +294,9 @@ export function issueCertificate(scope: Construct, tls: TlsOptions, o: { name: s
 export function tlsVolume(name: string, secretName: string, items: Array<{ key: string; path: string }>): k8s.Volume {
   return { name, secret: { secretName, defaultMode: 0o440, items } };
 }
+
+/** The key of cert-manager's CombinedPEM output in a certificate's Secret: the private key, then the chain. */
+export const COMBINED_PEM_KEY = 'tls-combined.pem';
 
 /** The names clients in the cluster type for a Service: `<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`. */
 export function serviceDnsNames(service: string, namespace: string, clusterDomain: string): string[] {

@@ -158,8 +158,8 @@ export const HAZARD_RULES: readonly RuleDef[] = [
     id: 'tls-mode',
     kind: FindingKind.HAZARD,
     title: 'TLS turned on or off, or plaintext refused or accepted again',
-    why: 'Turning TLS on in REQUIRED mode refuses every plaintext client at once (PostgreSQL: "no pg_hba.conf entry ... no encryption"), and during the rolling restart of a Consul server set the restarted servers refuse the others\' plaintext RPC, splitting the quorum; turning it off breaks every client set to verify the server (sslmode=verify-full, CONSUL_CACERT with https).',
-    remedy: 'PostgreSQL: go through TlsMode.TRANSITIONAL: turn TLS on with plaintext still accepted, move every client to TLS with verification, then switch to REQUIRED; to turn TLS off, move the clients to plaintext first (TRANSITIONAL), then drop tls. Consul (REQUIRED only): keep plain HTTP open first (httpsOnly: false) while clients move to HTTPS, and plan the RPC switch as a maintenance window, since servers restarted with TLS refuse the plaintext RPC of the others until all have rolled. Acknowledge once the clients are ready.',
+    why: 'Turning TLS on in REQUIRED mode refuses every plaintext client at once (PostgreSQL: "no pg_hba.conf entry ... no encryption"; Cassandra: plaintext CQL on 9042), and during the rolling restart of a Consul server set or a Cassandra ring the restarted members refuse the others\' plaintext RPC or internode connections, splitting the quorum or the ring; turning it off breaks every client set to verify the server (sslmode=verify-full, CONSUL_CACERT with https, cqlsh --ssl), and a Cassandra node restarted without TLS refuses the TLS connections of the others.',
+    remedy: 'PostgreSQL: go through TlsMode.TRANSITIONAL: turn TLS on with plaintext still accepted, move every client to TLS with verification, then switch to REQUIRED; to turn TLS off, move the clients to plaintext first (TRANSITIONAL), then drop tls. Cassandra: the same path, one rolling restart each (TRANSITIONAL accepts both on 9042 and 7000, and a node dialling a peer that refuses TLS falls back to plaintext). Consul (REQUIRED only): keep plain HTTP open first (httpsOnly: false) while clients move to HTTPS, and plan the RPC switch as a maintenance window, since servers restarted with TLS refuse the plaintext RPC of the others until all have rolled. Acknowledge once the clients are ready.',
     detect: (c) => {
       const hits: Hit[] = [];
       if (is(c, 'StatefulSet') && changed(c)) {
@@ -173,6 +173,13 @@ export const HAZARD_RULES: readonly RuleDef[] = [
           const [a, b] = [flags(p.old), flags(p.new)];
           const mode = (f: { ssl: boolean; required: boolean }) => (!f.ssl ? 'off' : f.required ? 'REQUIRED' : 'TRANSITIONAL');
           if (mode(a) !== mode(b)) hits.push({ field: `${p.new.path}.args`, old: mode(a), new: mode(b), detail: 'PostgreSQL TLS' });
+        }
+        // Cassandra: the client_encryption_options and server_encryption_options the config init container writes
+        // into cassandra.yaml (its script holds the blocks as written).
+        for (const p of containerPairs(c)) {
+          if (!isCassandraImage(p.new.c.image)) continue;
+          const [a, b] = [cassandraTls(p.old), cassandraTls(p.new)];
+          if (a !== b) hits.push({ field: `${p.new.path}.args`, old: a, new: b, detail: 'Cassandra TLS (CQL and internode)' });
         }
       }
       if (is(c, 'ConfigMap') && changed(c)) {
@@ -198,3 +205,22 @@ export const HAZARD_RULES: readonly RuleDef[] = [
     },
   },
 ];
+
+/**
+ * A Cassandra config init container's TLS, from the blocks its script appends to cassandra.yaml: `off`, `REQUIRED`
+ * (plaintext refused) or `TRANSITIONAL` (both accepted), for CQL clients and between nodes.
+ */
+function cassandraTls(x: ContainerAt): string {
+  const text = [...(x.c.command ?? []), ...(x.c.args ?? [])].map(String).join('\n');
+  const block = (key: string): Record<string, string> | undefined => {
+    const m = new RegExp(`^${key}:\\n((?:  \\S.*\\n?)*)`, 'm').exec(text);
+    if (!m) return undefined;
+    return Object.fromEntries(m[1].split('\n').map((l) => /^  ([a-z_]+): (.*)$/.exec(l)).filter((kv): kv is RegExpExecArray => kv !== null).map((kv) => [kv[1], kv[2].trim()]));
+  };
+  const client = block('client_encryption_options');
+  const server = block('server_encryption_options');
+  const mode = (on: boolean, optional: string | undefined) => (!on ? 'off' : optional === 'true' ? 'TRANSITIONAL' : 'REQUIRED');
+  const c = mode(client?.enabled === 'true', client?.optional);
+  const s = mode(server !== undefined && server.internode_encryption !== undefined && server.internode_encryption !== 'none', server?.optional);
+  return c === s ? c : `CQL ${c}, internode ${s}`;
+}

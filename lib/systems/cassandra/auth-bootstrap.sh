@@ -11,7 +11,10 @@
 #   does not have sufficient privileges"): the (idempotent) setup statements are retried, up to 12 times.
 # Credentials go from the mounted Secret (mode 0440) into cqlshrc files on the memory volume (umask 077: mode 0600,
 # read raw by cqlsh, no interpolation) and statements into files there: never an argument or an env var. CQL string
-# literals double their quotes.
+# literals double their quotes. With TLS, __TLS_RC__ adds `ssl = true` to [connection] and an [ssl] section (certfile:
+# the mounted CA, validate = true), asking cqlsh to verify the server against the CA (known defect: cqlsh 6.2.2's
+# Python driver 3.30.1 does not apply it; the connection is encrypted, the server not verified); without TLS it is
+# empty.
 # The file as written, before synth (the YAML and npm test see it rendered): __MIN_PEERS__ is a number, filled in at synth.
 # shellcheck disable=SC2170
 umask 077
@@ -19,7 +22,7 @@ W=__WORK_DIR__
 user=$(cat __SECRET_DIR__/username)
 pass=$(cat __SECRET_DIR__/password)
 if [ "$user" = cassandra ]; then echo "the Secret's role must not be the default superuser cassandra (it is disabled here)" >&2; exit 1; fi
-rc() { printf '[authentication]\nusername = %s\npassword = %s\n[connection]\nhostname = %s\nport = %s\ntimeout = 20\nrequest_timeout = 60\n' "$2" "$3" __HOST__ __PORT__ > "$W/$1.rc"; }
+rc() { printf '[authentication]\nusername = %s\npassword = %s\n[connection]\nhostname = %s\nport = %s\ntimeout = 20\nrequest_timeout = 60\n__TLS_RC__' "$2" "$3" __HOST__ __PORT__ > "$W/$1.rc"; }
 rc superuser "$user" "$pass"
 rc default cassandra cassandra
 can_login() { cqlsh --cqlshrc "$W/$1.rc" -e "SELECT release_version FROM system.local" >/dev/null 2>&1; }

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { BATCH_JOB_ANNOTATIONS, batchIdentity } from '../../core/batch';
@@ -19,8 +19,10 @@ import { IMAGE_USER_EXCEPTION, RunAsUser } from '../../core/security';
 import { StatefulCluster } from '../../core/stateful-cluster';
 import { PodManagementPolicy } from '../../core/stateful-cluster-props';
 import { guardValidation, requireProps } from '../../core/validation';
+import { SecretKeyRef } from '../../core/secret-key-ref';
+import { COMBINED_PEM_KEY, issueCertificate, resolveTls, serviceDnsNames, tlsVolume } from '../../core/tls';
 import { emptyDir } from '../../core/volumes';
-import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, VOLUME_SIZES, CASSANDRA_EXPORTER_DEFAULT_IMAGE } from './defaults';
+import { API_CREDENTIALS, AUTH_SECRET_DIR, AUTH_WORK_DIR, CASSANDRA_CQL_PORT, CASSANDRA_DEFAULT_IMAGE, CASSANDRA_DEFAULT_RESOURCES, CASSANDRA_PORTS, CASSANDRA_RACK_LABEL, CASSANDRA_USER, PATHS, TLS_PATHS, VOLUME_SIZES, CASSANDRA_EXPORTER_DEFAULT_IMAGE } from './defaults';
 import { cassandraEnv } from './env';
 import { CASSANDRA_EXPORTER_CONFIG, cassandraExporter, EXPORTER_ENDPOINT } from './exporter';
 import { CassandraHeapSizes, cassandraHeapSizes } from './heap';
@@ -131,6 +133,13 @@ export class CassandraRing extends Construct {
   private readonly runAs: RunAsUser;
   /** Labels selecting every pod of the ring. */
   public readonly selectorLabels: { [key: string]: string };
+  /**
+   * With `tls` from an issuer: the cert-manager Certificate `<name>-tls` (`cert-manager.io/v1`; its Secret
+   * `<name>-tls`, with `tls-combined.pem`), naming every node, the headless Service and the CQL Service.
+   */
+  public readonly certificate?: ApiObject;
+  /** With `tls`: the CA bundle CQL clients trust (the Secret and its key), to mount into your own clients. */
+  public readonly tlsCa?: SecretKeyRef;
 
   constructor(scope: Construct, id: string, props: CassandraRingProps = {}) {
     super(scope, id);
@@ -153,6 +162,8 @@ export class CassandraRing extends Construct {
     // Several racks in one StatefulSet: the init container works out each node's rack, from its ordinal or its zone.
     const lookupZone = zones !== undefined && this.rackNames.length > 1;
     const auth = !props.unsafeDisableAuthentication;
+    const tls = props.tls ? resolveTls(props.tls, name) : undefined;
+    this.tlsCa = tls?.ca;
 
     const labelOptions: AppLabelOptions = { app: 'cassandra', instance: name, component: 'database', version: imageVersion(image) };
     this.selectorLabels = selectorLabelsOf(labelOptions);
@@ -188,6 +199,18 @@ export class CassandraRing extends Construct {
       { name: 'logs', mountPath: PATHS.logs },
       { name: 'kube-api-access', mountPath: API_CREDENTIALS, readOnly: true },
     ];
+    if (tls) {
+      // Directories, never subPath: a renewal reaches the files, and Cassandra reloads them (see the README). Mode
+      // 0440: root-owned, group 999 through fsGroup; only the keys each needs.
+      volumes.push(
+        tlsVolume('tls', tls.secretName, [{ key: COMBINED_PEM_KEY, path: COMBINED_PEM_KEY }]),
+        tlsVolume('tls-ca', tls.ca.secretName, [{ key: tls.ca.key, path: 'ca.crt' }]),
+      );
+      volumeMounts.push(
+        { name: 'tls', mountPath: TLS_PATHS.keystoreDir, readOnly: true },
+        { name: 'tls-ca', mountPath: TLS_PATHS.caDir, readOnly: true },
+      );
+    }
     const initContainer = hardenedContainer({
       name: 'config',
       image,
@@ -200,7 +223,10 @@ export class CassandraRing extends Construct {
         ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
       command: ['/bin/sh', '-ec'],
-      args: [configInitScript({ auth, rack: rackSource })],
+      args: [configInitScript({
+        auth, rack: rackSource,
+        tls: tls ? { keystore: `${TLS_PATHS.keystoreDir}/${COMBINED_PEM_KEY}`, truststore: `${TLS_PATHS.caDir}/ca.crt`, optional: !tls.required } : undefined,
+      })],
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         ...(lookupZone ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
@@ -243,15 +269,21 @@ export class CassandraRing extends Construct {
       resources,
       runAs: this.runAs,
       containerName: 'cassandra',
-      env: cassandraEnv({
-        seeds: this.seeds,
-        clusterName: this.clusterName,
-        datacenter: this.datacenter,
-        rack: rackSource ? undefined : this.rackNames[0],
-        heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
-      }),
-      // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP).
-      readinessProbe: shellProbe(readinessScript(),
+      env: [
+        ...cassandraEnv({
+          seeds: this.seeds,
+          clusterName: this.clusterName,
+          datacenter: this.datacenter,
+          rack: rackSource ? undefined : this.rackNames[0],
+          heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
+        }),
+        // With TLS, `cqlsh --ssl` in the container (the readiness probe, `kubectl exec`) is set to verify against the CA
+        // (not applied by cqlsh 6.2.2's Python driver: see the README).
+        ...(tls ? [{ name: 'SSL_CERTFILE', value: `${TLS_PATHS.caDir}/ca.crt` }, { name: 'SSL_VALIDATE', value: 'true' }] : []),
+      ],
+      // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP); with
+      // TLS, CQL over TLS at that address too.
+      readinessProbe: shellProbe(readinessScript(tls !== undefined),
         { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
       // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
@@ -308,11 +340,27 @@ export class CassandraRing extends Construct {
     this.endpoint = new Endpoint(`${name}-client.${this.namespace}.svc.${clusterDomain}`, CASSANDRA_CQL_PORT);
     this.contactPoints = [this.endpoint.socketAddress];
 
+    if (props.tls) {
+      // Every name a client or operator dials: each node under the headless Service, the headless Service, and the CQL
+      // Service in the four forms clients type. (Nodes dial each other by IP: internode TLS verifies the CA only.)
+      this.certificate = issueCertificate(this, props.tls, {
+        name, namespace: this.namespace, labels,
+        names: {
+          dnsNames: [
+            ...this.cluster.peerAddresses(),
+            this.cluster.serviceAddress,
+            ...serviceDnsNames(this.clientService.name, this.namespace, this.cluster.clusterDomain),
+          ],
+        },
+        combinedPem: true,
+      });
+    }
+
     if (auth) {
       const labelsOfJob = recommendedLabels({ ...authJobLabels(name), version: imageVersion(image) });
       this.credentials = (props.credentials ?? Credentials.fromExistingSecret(`${name}-superuser`))
         .bind(this, { namespace: this.namespace, defaultSecretName: `${name}-superuser`, labels: labelsOfJob });
-      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas), batchScheduling(props.scheduling));
+      this.authBootstrapJob = this.authBootstrap(name, image, labelsOfJob, Math.min(3, replicas), batchScheduling(props.scheduling), tls?.ca);
     }
   }
 
@@ -324,7 +372,7 @@ export class CassandraRing extends Construct {
    * hash of its pod template: a changed Job is a new Job (a Job's template cannot be updated), an unchanged one is
    * left alone by every re-apply.
    */
-  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number, scheduling: BatchScheduling): k8s.KubeJob {
+  private authBootstrap(name: string, image: string, labels: Record<string, string>, rf: number, scheduling: BatchScheduling, tlsCa: SecretKeyRef | undefined): k8s.KubeJob {
     const selector = selectorLabelsOf(authJobLabels(name));
     const serviceAccountName = batchIdentity(this, 'auth', {
       name: `${name}-auth`, namespace: this.namespace, labels, selector,
@@ -345,17 +393,22 @@ export class CassandraRing extends Construct {
           runAs: this.runAs,
           resources: undefined,
           defaultResources: fixedResources(['100m', '500m'], Size.mebibytes(256), [Size.mebibytes(16), Size.mebibytes(64)]),
-          command: ['/bin/bash', '-ec', authBootstrapScript({ host: this.endpoint.hostname, port: this.endpoint.port, datacenter: this.datacenter, rf })],
+          command: ['/bin/bash', '-ec', authBootstrapScript({
+            host: this.endpoint.hostname, port: this.endpoint.port, datacenter: this.datacenter, rf,
+            caFile: tlsCa ? `${TLS_PATHS.caDir}/ca.crt` : undefined,
+          })],
           // cqlsh keeps its history and reads its cqlshrc under HOME: the memory volume, never the read-only root.
           env: [{ name: 'HOME', value: AUTH_WORK_DIR }],
           volumeMounts: [
             { name: 'superuser', mountPath: AUTH_SECRET_DIR, readOnly: true },
             { name: 'work', mountPath: AUTH_WORK_DIR },
+            ...(tlsCa ? [{ name: 'tls-ca', mountPath: TLS_PATHS.caDir, readOnly: true }] : []),
           ],
         })],
         volumes: [
           credentialsVolume('superuser', this.credentials!),
           emptyDir('work', Size.mebibytes(16), true),
+          ...(tlsCa ? [tlsVolume('tls-ca', tlsCa.secretName, [{ key: tlsCa.key, path: 'ca.crt' }])] : []),
         ],
       }),
     };

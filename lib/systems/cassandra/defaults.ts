@@ -77,3 +77,13 @@ export const CASSANDRA_DEFAULT_RESOURCES = fixedResources(['500m', '2'], Size.gi
 export const AUTH_SECRET_DIR = '/run/secrets/cassandra';
 
 export const AUTH_WORK_DIR = '/run/cqlsh';
+
+/**
+ * With `tls`: where a node sees its keystore (`tls-combined.pem`: the PKCS#8 key, then the certificate chain) and the
+ * CA bundle it trusts (`ca.crt`), each a Secret volume mounted as a directory (never subPath: the kubelet updates the
+ * files when the Secret changes, and Cassandra's hot reloading reads them again). The auth Job mounts the CA only.
+ */
+export const TLS_PATHS = {
+  keystoreDir: '/run/secrets/cassandra-tls',
+  caDir: '/run/secrets/cassandra-ca',
+};

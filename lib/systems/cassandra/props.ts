@@ -5,6 +5,7 @@ import { Credentials } from '../../core/credentials';
 import { MetricsOptions } from '../../core/metrics';
 import { StorageOptions } from '../../core/storage';
 import { StatefulSystemProps } from '../../core/system-props';
+import { TlsOptions } from '../../core/tls';
 
 /**
  * Properties of a {@link CassandraRing}. The shared props ({@link StatefulSystemProps}) take Cassandra's defaults:
@@ -121,6 +122,22 @@ export interface CassandraRingProps extends StatefulSystemProps {
    * @default false
    */
   readonly unsafeDisableAuthentication?: boolean;
+  /**
+   * TLS for CQL clients (port 9042) and between nodes (port 7000), from a cert-manager issuer (the construct emits the
+   * Certificate `<name>-tls`, with cert-manager's CombinedPEM output) or Secrets you manage, read by Cassandra's
+   * `PEMBasedSslContextFactory`: the keystore is the Secret's `tls-combined.pem` (the PKCS#8 private key, then the
+   * certificate chain), the truststore the CA bundle. Between nodes, mutual TLS (`internode_encryption: all`,
+   * `require_client_auth: true`): a peer must present a certificate of the CA, whatever its name (Cassandra connects
+   * to IP addresses and cannot verify names), so use a CA of this ring's own. `TlsMode.REQUIRED` (the default) refuses
+   * plaintext CQL and internode connections (`optional: false`); `TlsMode.TRANSITIONAL` accepts both (`optional:
+   * true`). The auth Job and the readiness probe connect with `cqlsh --ssl`, set to verify the server against the CA
+   * (`validate = true`); cqlsh 6.2.2 with the Python driver 3.30.1 does not apply that setting (a known defect, see the
+   * README): their connections are encrypted but do not verify the server.
+   * With `fromSecrets`, the Secret `secretName` must hold `tls-combined.pem` (what a cert-manager Certificate with
+   * `additionalOutputFormats: [{type: CombinedPEM}]` and `privateKey.encoding: PKCS8` writes); see the README's TLS section.
+   * @default - no TLS: plaintext CQL and internode traffic
+   */
+  readonly tls?: TlsOptions;
 }
 
 /** Options of {@link CassandraRingProps.metrics}. */

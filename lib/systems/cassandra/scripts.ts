@@ -15,6 +15,18 @@ const READINESS = ScriptFile.at(__dirname, 'readiness.sh');
 const PRE_STOP = ScriptFile.at(__dirname, 'pre-stop.sh');
 const STATEFULSET_REPLICAS = ScriptFile.at(__dirname, 'statefulset-replicas.py');
 const AUTH_BOOTSTRAP = ScriptFile.at(__dirname, 'auth-bootstrap.sh');
+const TLS_CONFIG = ScriptFile.at(__dirname, 'tls-config.sh');
+const READINESS_TLS = ScriptFile.at(__dirname, 'readiness-tls.sh');
+
+/** What a ring's TLS writes into cassandra.yaml: the keystore and truststore files, and whether plaintext is accepted. */
+export interface CassandraTlsConfig {
+  /** The combined PEM: the PKCS#8 key, then the certificate chain. */
+  readonly keystore: string;
+  /** The CA bundle. */
+  readonly truststore: string;
+  /** Plaintext still accepted (TlsMode.TRANSITIONAL), on the CQL port and between nodes. */
+  readonly optional: boolean;
+}
 
 /** How the config init container finds the node's rack: one rack for all (none), by ordinal, or by zone. */
 export interface RackSource {
@@ -30,9 +42,15 @@ export interface RackSource {
  * (clear-decommissioned.sh), and with several racks the node's rack found (rack-by-ordinal.sh or rack-by-zone.sh with
  * zone-rack.py) and written (write-rack.sh).
  */
-export function configInitScript(o: { auth: boolean; rack?: RackSource }): string {
+export function configInitScript(o: { auth: boolean; rack?: RackSource; tls?: CassandraTlsConfig }): string {
   const parts = [CONFIG_INIT.render({ CONFIG_DIR: PATHS.config, SEED_DIR: PATHS.configSeed, LOG_TOTAL_SIZE_CAP })];
   if (o.auth) parts.push(ENABLE_AUTH.render({ YAML: `${PATHS.configSeed}/cassandra.yaml` }));
+  if (o.tls) {
+    parts.push(TLS_CONFIG.render({
+      YAML: `${PATHS.configSeed}/cassandra.yaml`, KEYSTORE: o.tls.keystore, TRUSTSTORE: o.tls.truststore,
+      CLIENT_OPTIONAL: String(o.tls.optional), INTERNODE_OPTIONAL: String(o.tls.optional),
+    }));
+  }
   parts.push(CLEAR_DECOMMISSIONED.render({ MARKER: DECOMMISSIONED_MARKER, DATA_DIR: PATHS.data }));
   if (o.rack?.zones) parts.push(RACK_BY_ZONE.render({ PYTHON: new EmbeddedScript(zoneRackPython(o.rack.zones)) }));
   else if (o.rack?.racks) parts.push(RACK_BY_ORDINAL.render({ RACKS: o.rack.racks, RACK_COUNT: o.rack.racks.length }));
@@ -46,9 +64,12 @@ function zoneRackPython(zones: { [rack: string]: string }): string {
   return ZONE_RACK.render({ API_CREDENTIALS, ZONE_LABEL, RACKS: new JsonParam(rackOfZone) });
 }
 
-/** The readiness probe (readiness.sh): this node Up/Normal at its pod IP. */
-export function readinessScript(): string {
-  return READINESS.render();
+/**
+ * The readiness probe: this node Up/Normal at its pod IP (readiness.sh); with TLS, also CQL over TLS at that address,
+ * with cqlsh set to verify against the CA (readiness-tls.sh; cqlsh's driver does not apply it, see the README).
+ */
+export function readinessScript(tls = false): string {
+  return tls ? READINESS_TLS.render() : READINESS.render();
 }
 
 /**
@@ -63,9 +84,15 @@ export function preStopScript(o: { statefulSet: string; namespace: string }): st
   });
 }
 
-/** The auth bootstrap Job's script (auth-bootstrap.sh). */
-export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number }): string {
+/**
+ * The auth bootstrap Job's script (auth-bootstrap.sh). With `caFile`, its cqlshrc files connect over TLS, set to verify
+ * the server against that CA (not applied by cqlsh 6.2.2's driver, see the README) (`ssl = true` in [connection]; [ssl] certfile, validate = true): text inside the
+ * script's printf format, hence an EmbeddedScript (no single quote), with printf's `\n` escapes.
+ */
+export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number; caFile?: string }): string {
+  const tlsRc = o.caFile ? `ssl = true\\n[ssl]\\ncertfile = ${o.caFile}\\nvalidate = true\\n` : '';
   return AUTH_BOOTSTRAP.render({
     WORK_DIR: AUTH_WORK_DIR, SECRET_DIR: AUTH_SECRET_DIR, HOST: o.host, PORT: o.port, DATACENTER: o.datacenter, RF: o.rf, MIN_PEERS: o.rf - 1,
+    TLS_RC: new EmbeddedScript(tlsRc),
   });
 }

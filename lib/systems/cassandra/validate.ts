@@ -12,6 +12,7 @@ import { EXPORTER_DEFAULT_RESOURCES } from './exporter';
 import { cassandraHeapSizes, isSize, kibibytes, mebibytes } from './heap';
 import { CassandraRingProps } from './props';
 import { validateStorage } from '../../core/storage';
+import { validateTls } from '../../core/tls';
 import { DerivedName, jobName, serviceName, statefulSetName } from '../../core/naming';
 
 /** Characters of the pod template hash in the auth bootstrap Job's name. */
@@ -121,6 +122,7 @@ export function validateCassandraProps(scope: Construct, props: CassandraRingPro
   }
   validateScheduling(v.child('scheduling'), props.scheduling);
   validateMetrics(v.child('metrics'), props.metrics);
+  validateTls(v.child('tls'), props.tls);
   if (props.credentials !== undefined) {
     v.child('credentials').check(props.credentials instanceof Credentials, 'must come from Credentials.fromExistingSecret(), .sealedSecret() or .unsafePlaintext()', kindOf(props.credentials));
     v.child('credentials').check(!props.unsafeDisableAuthentication, 'must not be given with unsafeDisableAuthentication (no role would be created)', shown('a Credentials'));

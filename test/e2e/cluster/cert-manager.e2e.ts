@@ -13,7 +13,7 @@ import {
   Certificate, CertificateSpecAdditionalOutputFormatsType, CertificateSpecKeystoresPkcs12Profile, CertificateSpecPrivateKeyAlgorithm,
   CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../../../imports/cert-manager.io';
-import { AppNamespace, CertificateIssuer, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates, k8s } from '../../../lib';
+import { AppNamespace, CassandraRing, CertificateIssuer, ConsulCluster, Credentials, PostgresWithSecrets, StatefulCluster, TlsCertificates, k8s } from '../../../lib';
 import { CA_ISSUER, CERT_MANAGER_NAMESPACE, SELF_SIGNED_ISSUER, isReadyCondition } from '../harness/cert-manager';
 import { KubeObject, apiPath, client, kubectlOk, objectsOf, synthChart, waitFor } from '../harness/cluster';
 import { one } from '../harness/artefact';
@@ -279,11 +279,14 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     ['PostgresWithSecrets', (chart: Chart) => new PostgresWithSecrets(chart, 'postgres', {
       name: 'pg', database: 'app', credentials: Credentials.fromExistingSecret('pg-credentials'),
       tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
-    }), 'pg-service'],
+    }), 'pg-service', ['127.0.0.1']],
     ['ConsulCluster', (chart: Chart) => new ConsulCluster(chart, 'consul', {
       name: 'cs', replicas: 3, tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
-    }), 'cs-ui'],
-  ])('the Certificate %s emits (tls from the ClusterIssuer) becomes Ready: its Secret holds exactly the names of the synthesized pods and Services, 127.0.0.1, a PKCS#8 key', async (_name, build, clientServiceName) => {
+    }), 'cs-ui', ['127.0.0.1']],
+    ['CassandraRing', (chart: Chart) => new CassandraRing(chart, 'cassandra', {
+      name: 'cr', replicas: 3, tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer(CA_ISSUER)) },
+    }), 'cr-client', []],
+  ])('the Certificate %s emits (tls from the ClusterIssuer) becomes Ready: its Secret holds exactly the names of the synthesized pods and Services, its IP addresses, a PKCS#8 key', async (_name, build, clientServiceName, ips) => {
     const dir = synthChart(NS, (chart) => { build(chart); });
     const objects = objectsOf(dir);
     const cert = one(objects, 'Certificate');
@@ -298,7 +301,7 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     // Exactly the names asked for, and the names are the ones the synthesized objects define.
     const sans = (leaf.subjectAltName ?? '').split(', ');
     expect(sans.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4))).toEqual(cert.spec.dnsNames);
-    expect(sans.filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11))).toEqual(['127.0.0.1']);
+    expect(sans.filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11))).toEqual(ips);
     expect(sans.filter((n) => !n.startsWith('DNS:') && !n.startsWith('IP Address:'))).toEqual([]);
     const sts = one(objects, 'StatefulSet');
     const clientService = one(objects, 'Service', clientServiceName);
@@ -312,5 +315,9 @@ describe(`cert-manager (the real controller, ClusterIssuer ${CA_ISSUER}) on a re
     expect(leaf.keyUsage).toEqual(expect.arrayContaining([SERVER_AUTH, CLIENT_AUTH]));
     expect(key.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
     expect(leaf.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    // Cassandra's keystore: cert-manager's CombinedPEM, the PKCS#8 key then the chain.
+    if (cert.spec.additionalOutputFormats) {
+      expect(decode(secret, 'tls-combined.pem').toString()).toBe(`${key}\n${decode(secret, 'tls.crt').toString()}`);
+    }
   });
 });
