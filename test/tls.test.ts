@@ -72,6 +72,30 @@ describe('TLS from a cert-manager issuer (PostgreSQL)', () => {
     expect(squash.volumes).toContainEqual({ name: 'db-ca', secret: { secretName: 'postgres-tls', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
   });
 
+  test('rotation: a tls-reload sidecar (the server\'s image and user) watches the certificate and key and reloads the server over its socket', () => {
+    const server = container(sts, 'postgres');
+    const reload = container(sts, 'tls-reload');
+    expect(reload.image).toBe(server.image);
+    expect(reload.securityContext).toEqual(server.securityContext);
+    expect(reload.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    const script: string = reload.command[2];
+    // It reads the files the server reads, and logs in through the socket directory the server writes.
+    const mount = (c: any, name: string) => c.volumeMounts.find((m: any) => m.name === name)?.mountPath;
+    expect(script).toContain(`cat ${mount(server, 'tls')}/tls.crt ${mount(server, 'tls')}/tls.key | sha256sum`);
+    expect(server.args).toContain(`ssl_cert_file=${mount(reload, 'tls')}/tls.crt`);
+    expect(mount(reload, 'run')).toBe(mount(server, 'run'));
+    expect(script).toContain(`psql -X -q -w -h ${mount(server, 'run')} -U "$user" -d squashtm -tAc 'SELECT pg_reload_conf()'`);
+    expect(script).toMatch(/sleep 30 &/);
+    // The password goes through a file in its own memory volume, never argv or env.
+    expect(script).toContain('>/tmp/pgpass');
+    expect(mount(reload, 'tls-reload-tmp')).toBe('/tmp');
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'tls-reload-tmp', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    expect(reload.env).toBeUndefined();
+    expect(reload.volumeMounts.every((m: any) => m.name === 'run' || m.name === 'tls-reload-tmp' || m.readOnly)).toBe(true);
+    expect(reload.readinessProbe.exec.command).not.toEqual(reload.livenessProbe.exec.command);
+    expect(reload.resources).toEqual({ limits: { 'cpu': '100m', 'memory': '32Mi', 'ephemeral-storage': '16Mi' }, requests: { 'cpu': '10m', 'memory': '32Mi', 'ephemeral-storage': '1Mi' } });
+  });
+
   test('options: duration and renewBefore as Go durations, RSA keys, extra names, a ClusterIssuer or an external issuer', () => {
     const o = pg({ tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.clusterIssuer('corp'), {
       duration: Duration.days(30), renewBefore: Duration.minutes(90), keyAlgorithm: TlsKeyAlgorithm.RSA_4096, extraDnsNames: ['pg.example.com', '*.db.example.com'],
@@ -99,6 +123,7 @@ describe('TLS from Secrets the user manages, and TRANSITIONAL', () => {
     const c = container(find(objs, 'StatefulSet', 'postgres'), 'postgres');
     expect(c.args).toContain('ssl=on');
     expect(c.args.some((a: string) => a.startsWith('hba_file='))).toBe(false);
+    expect(container(find(objs, 'StatefulSet', 'postgres'), 'tls-reload')).toBeDefined();
     expect(all(objs, 'ConfigMap')).toHaveLength(0);
   });
 
@@ -107,6 +132,7 @@ describe('TLS from Secrets the user manages, and TRANSITIONAL', () => {
     expect(all(objs, 'Certificate')).toHaveLength(0);
     const sts = find(objs, 'StatefulSet', 'postgres');
     expect(container(sts, 'postgres').args).toBeUndefined();
+    expect(sts.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['postgres', 'metrics']);
     expect(container(sts, 'metrics').env).toContainEqual({ name: 'DATA_SOURCE_URI', value: '127.0.0.1:5432/squashtm?sslmode=disable' });
     expect(JSON.stringify(objs)).not.toMatch(/sslmode=verify|PGSSLMODE|tls/);
   });

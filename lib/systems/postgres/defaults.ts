@@ -22,6 +22,9 @@ export const PG_PASSWORD_FILE = `${SECRET_DIR}/password`;
 /** postgres_exporter's resources: it holds one connection and renders a few hundred series. */
 export const EXPORTER_DEFAULT_RESOURCES = fixedResources(['50m', '250m'], Size.mebibytes(64), [Size.mebibytes(16), Size.mebibytes(64)]);
 
+/** The tls-reload sidecar's resources: a shell that hashes two small files every 30 s, and psql once per renewal. */
+export const TLS_RELOAD_DEFAULT_RESOURCES = fixedResources(['10m', '100m'], Size.mebibytes(32), [Size.mebibytes(1), Size.mebibytes(16)]);
+
 /** A single writer cannot have three replicas: the per-object exception for kube-linter. */
 export const SINGLE_WRITER_EXCEPTION = { 'ignore-check.kube-linter.io/minimum-three-replicas': 'PostgreSQL is a single writer: one pod per data directory' };
 

@@ -19,9 +19,9 @@ import { guardValidation, requireProps } from '../../core/validation';
 import { issueCertificate, resolveTls, serviceDnsNames, TlsBinding, tlsVolume } from '../../core/tls';
 import { emptyDir } from '../../core/volumes';
 import { IPostgresDatabase, PostgresConnection } from './connection';
-import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, HBA_DIR, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION, TLS_DIR } from './defaults';
+import { DATA_DIR, EXPORTER_DEFAULT_RESOURCES, HBA_DIR, PG_PASSWORD_FILE, PG_USER_FILE, POSTGRES_DEFAULT_IMAGE, POSTGRES_DEFAULT_RESOURCES, POSTGRES_EXPORTER_DEFAULT_IMAGE, SECRET_DIR, SINGLE_WRITER_EXCEPTION, TLS_DIR, TLS_RELOAD_DEFAULT_RESOURCES } from './defaults';
 import { PostgresBackupOptions, PostgresMetricsOptions, PostgresWithSecretsProps } from './props';
-import { backupScript, hbaConf, preStopScript, readinessScript } from './scripts';
+import { backupScript, hbaConf, preStopScript, readinessScript, tlsReloadScript } from './scripts';
 import { validatePostgresProps } from './validate';
 import { Endpoint } from '../../core/endpoint';
 
@@ -115,6 +115,8 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
     }
 
     const metrics = props.metrics ? this.metricsSidecar(props.metrics, props.database, runAs, tls) : undefined;
+    const tlsReload = tls ? this.tlsReloadSidecar(props.image ?? POSTGRES_DEFAULT_IMAGE, props.database, runAs) : undefined;
+    if (tlsReload) volumes.push(emptyDir('tls-reload-tmp', Size.mebibytes(1), true));
     this.cluster = new StatefulCluster(this, 'cluster', {
       name,
       serviceName: `${name}-hl`,
@@ -155,7 +157,7 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       scheduling: resolveScheduling(props.scheduling, { spreadAcrossZones: false, antiAffinity: PodAntiAffinity.NONE }),
       clientPorts: ['postgres'],
       allowedClients: [{ podSelector: { matchLabels: clientLabels } }, ...(props.allowedClients ?? [])],
-      sidecars: metrics ? [metrics.container] : undefined,
+      sidecars: metrics || tlsReload ? [...(metrics ? [metrics.container] : []), ...(tlsReload ? [tlsReload] : [])] : undefined,
       metrics: metrics ? { ...props.metrics!, endpoint: metrics.endpoint } : undefined,
       annotations: { ...IMAGE_USER_EXCEPTION, ...SINGLE_WRITER_EXCEPTION },
     });
@@ -271,6 +273,32 @@ export class PostgresWithSecrets extends Construct implements IPostgresDatabase 
       ],
     });
     return { container, endpoint };
+  }
+
+  /**
+   * The tls-reload sidecar (tls-reload.sh): PostgreSQL reads its certificate and key at start and on reload only, so
+   * when cert-manager renews the certificate (or you replace a Secret you manage) this asks the server to reload over
+   * the pod's Unix socket, within a minute or two of the kubelet updating the volume. The server's own image, as the
+   * server's user; probes read the file its loop touches.
+   */
+  private tlsReloadSidecar(image: string, database: string, runAs: RunAsUser): k8s.Container {
+    return hardenedContainer({
+      name: 'tls-reload',
+      image,
+      runAs,
+      resources: undefined,
+      defaultResources: TLS_RELOAD_DEFAULT_RESOURCES,
+      command: ['/bin/sh', '-c', tlsReloadScript(database)],
+      readinessProbe: shellProbe('test -f /tmp/alive', { periodSeconds: 30, timeoutSeconds: 5 }),
+      // The loop touches the file every TLS_RELOAD_INTERVAL_SECONDS: a file older than 3 minutes means it is stuck.
+      livenessProbe: shellProbe('test -n "$(find /tmp/alive -mmin -3)"', { initialDelaySeconds: 60, periodSeconds: 60, timeoutSeconds: 5 }),
+      volumeMounts: [
+        { name: 'credentials', mountPath: SECRET_DIR, readOnly: true },
+        { name: 'tls', mountPath: TLS_DIR, readOnly: true },
+        { name: 'run', mountPath: '/var/run/postgresql' },
+        { name: 'tls-reload-tmp', mountPath: '/tmp' },
+      ],
+    });
   }
 
   /** A static hostPath PersistentVolume and its claim, bound to each other (single-node clusters); returns the claim name. */

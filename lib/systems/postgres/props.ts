@@ -76,8 +76,8 @@ export interface PostgresWithSecretsProps extends StatefulSystemProps {
    * TLS for every TCP connection (`ssl=on`, TLS 1.2 at least), from a cert-manager issuer (the construct emits the
    * Certificate `<name>-tls`) or Secrets you manage. `TlsMode.REQUIRED` (the default) writes a `pg_hba.conf` that
    * refuses plaintext (`hostssl` only); `TRANSITIONAL` accepts both. The exporter, the backup Job and SquashApp
-   * verify the server (`verify-full` with the CA). The server reads a renewed certificate on a configuration reload
-   * (see the README's TLS section).
+   * verify the server (`verify-full` with the CA). A `tls-reload` sidecar has the server reload a renewed
+   * certificate and key within 30 s of the kubelet updating the files (see the README's TLS section).
    * @default - no TLS: plaintext only
    */
   readonly tls?: TlsOptions;

@@ -1,10 +1,11 @@
 // Internal: the scripts a PostgreSQL pod or its backup Job runs, from the script files beside this one.
 import { ScriptFile } from '../../core/script';
-import { PG_PASSWORD_FILE, PG_USER_FILE } from './defaults';
+import { PG_PASSWORD_FILE, PG_USER_FILE, TLS_DIR } from './defaults';
 
 const READINESS = ScriptFile.at(__dirname, 'readiness.sh');
 const PRE_STOP = ScriptFile.at(__dirname, 'pre-stop.sh');
 const BACKUP = ScriptFile.at(__dirname, 'backup.sh');
+const TLS_RELOAD = ScriptFile.at(__dirname, 'tls-reload.sh');
 
 /** The readiness probe (readiness.sh): the server accepts connections to `database`. */
 export function readinessScript(database: string): string {
@@ -19,6 +20,14 @@ export function preStopScript(): string {
 /** The backup CronJob's work (backup.sh): one pg_dump of `database` into `backupDir`. */
 export function backupScript(o: { backupDir: string; host: string; port: number; database: string }): string {
   return BACKUP.render({ PASSWORD_FILE: PG_PASSWORD_FILE, USER_FILE: PG_USER_FILE, BACKUP_DIR: o.backupDir, HOST: o.host, PORT: o.port, DATABASE: o.database });
+}
+
+/** How often the tls-reload sidecar looks at the certificate files, in seconds. */
+export const TLS_RELOAD_INTERVAL_SECONDS = 30;
+
+/** The tls-reload sidecar's loop (tls-reload.sh): the server reloads its certificate and key when their files change. */
+export function tlsReloadScript(database: string): string {
+  return TLS_RELOAD.render({ USER_FILE: PG_USER_FILE, PASSWORD_FILE: PG_PASSWORD_FILE, TLS_DIR, DATABASE: database, INTERVAL: TLS_RELOAD_INTERVAL_SECONDS });
 }
 
 /**

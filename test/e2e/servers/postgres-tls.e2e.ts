@@ -48,7 +48,7 @@ describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () =>
       [certificate.spec.secretName]: { 'tls.crt': leaf.crt, 'tls.key': leaf.key, 'ca.crt': ca },
     };
     client = await clientPod(NS, 'client', { 'ca.crt': ca, 'other-ca.crt': fs.readFileSync(path.join(pki, 'other', 'ca.crt'), 'utf-8') });
-    sts = new StatefulSetRunner({ objects, image: POSTGRES_IMAGE, sidecarImages: { metrics: POSTGRES_EXPORTER_IMAGE }, secrets });
+    sts = new StatefulSetRunner({ objects, image: POSTGRES_IMAGE, sidecarImages: { 'metrics': POSTGRES_EXPORTER_IMAGE, 'tls-reload': POSTGRES_IMAGE }, secrets });
     await sts.create(0);
     dns.set(['postgres-service', `postgres-service.${NS}`, `postgres-service.${NS}.svc`, fqdn], sts.pods.get(0)!.ip);
   });
@@ -125,8 +125,9 @@ describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () =>
     expect(other.log()).toMatch(/certificate verify failed/);
   });
 
-  test('rotation: after the Secret\'s files change (a renewal), the server serves the new certificate once reloaded (pg_ctl reload, the README\'s command), and a session opened before keeps working', async () => {
+  test('rotation: after the Secret\'s files change (a renewal), the tls-reload sidecar has the server serve the new certificate within its interval, with no command; a session opened before keeps working', async () => {
     const pod = sts.pods.get(0)!;
+    expect(pod.sidecarRunning('tls-reload')).toBe(true);
     const pki = path.join(WORK, 'pg-tls-pki');
     const served = async () => {
       const r = await client.exec(['sh', '-c', `openssl s_client -starttls postgres -connect ${pod.ip}:5432 -CAfile /etc/client/ca.crt -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial`]);
@@ -137,15 +138,32 @@ describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () =>
     // A session held open across the change.
     const held = client.exec(['psql', `host=${fqdn} sslmode=verify-full sslrootcert=/etc/client/ca.crt user=${USER} dbname=orders`, '-tAc', 'SELECT pg_sleep(3); SELECT 42'], { env: { PGPASSWORD: PASSWORD } });
     const renewed = await issue(pki, certificate.spec);
+    const changedAt = Date.now();
     pod.updateVolumeFiles('tls', { 'tls.crt': renewed.crt, 'tls.key': renewed.key });
     expect(await served()).toBe(before); // read at start and on reload only
-    const reload = await pod.exec(['pg_ctl', 'reload']);
-    expect(reload.code).toBe(0);
-    const after = await served();
-    expect(after).toMatch(/^serial=[0-9A-F]+$/);
-    expect(after).not.toBe(before);
+    // The sidecar's interval, from its script in the YAML (`sleep N &`), plus its psql and a margin.
+    const script: string = one(objects, 'StatefulSet', 'postgres').spec.template.spec.containers.find((c: any) => c.name === 'tls-reload').command[2];
+    const interval = Number(/sleep (\d+) &/.exec(script)![1]);
+    let after = before;
+    while (after === before && Date.now() - changedAt < (interval + 20) * 1000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      after = await served();
+    }
     expect(after).toBe(`serial=${new X509Certificate(renewed.crt).serialNumber}`);
+    expect(pod.log('tls-reload')).toMatch(/tls-reload: the certificate or key changed; the server reloaded them/);
     const r = await held;
     expect({ code: r.code, out: r.stdout.trim().split('\n').pop() }).toEqual({ code: 0, out: '42' });
+    // The sidecar holds the password in its own memory volume's file only: not in its argv or environment.
+    const pid = pod.sidecarPid('tls-reload')!;
+    for (const f of ['cmdline', 'environ']) expect(fs.readFileSync(`/proc/${pid}/${f}`, 'utf-8')).not.toContain(PASSWORD);
+  });
+
+  test('rotation by hand: `pg_ctl reload` in the server container (the README\'s command for an immediate reload) serves a newer certificate at once', async () => {
+    const pod = sts.pods.get(0)!;
+    const renewed = await issue(path.join(WORK, 'pg-tls-pki'), certificate.spec);
+    pod.updateVolumeFiles('tls', { 'tls.crt': renewed.crt, 'tls.key': renewed.key });
+    expect((await pod.exec(['pg_ctl', 'reload'])).code).toBe(0);
+    const r = await client.exec(['sh', '-c', `openssl s_client -starttls postgres -connect ${pod.ip}:5432 -CAfile /etc/client/ca.crt -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial`]);
+    expect(r.stdout.trim()).toBe(`serial=${new X509Certificate(renewed.crt).serialNumber}`);
   });
 });
