@@ -79,17 +79,24 @@ describe('CassandraRing TLS from a cert-manager issuer', () => {
     });
   });
 
-  test('cqlsh verifies the server against the CA: in the container (SSL_CERTFILE, SSL_VALIDATE) and in the readiness probe (--ssl)', () => {
+  test('the readiness probe verifies the served certificate (the CA, the pod\'s own name in the Certificate) before cqlsh --ssl; cqlsh in the container is set to verify too', () => {
     const c = container(sts(objs), 'cassandra');
     expect(envOf(c, 'SSL_CERTFILE')).toBe('/run/secrets/cassandra-ca/ca.crt');
     expect(envOf(c, 'SSL_VALIDATE')).toBe('true');
-    const probe = c.readinessProbe.exec.command.join(' ');
-    expect(probe).toContain('nodetool status');
-    expect(probe).toContain('cqlsh --ssl');
+    const probe: string = c.readinessProbe.exec.command[2];
+    const check = /^python3 -c '[^']*ssl\.create_default_context\(cafile=cafile\)[^']*server_hostname=name[^']*' "\$POD_IP" 9042 (\S+) "\$\{POD_NAME\}\.(\S+)" \|\| exit 1$/m.exec(probe);
+    expect(check).not.toBeNull();
+    // The CA is the mounted one; the name is the pod's under the headless Service, one of the Certificate's names.
+    expect(check![1]).toBe(`${c.volumeMounts.find((m: any) => m.name === 'tls-ca').mountPath}/ca.crt`);
+    const hl = find(objs, 'Service', sts(objs).spec.serviceName);
+    expect(find(objs, 'Certificate').spec.dnsNames).toContain(`cassandra-0.${check![2]}`);
+    expect(check![2]).toBe(`${hl.metadata.name}.ring.svc.cluster.local`);
+    expect(probe.indexOf('nodetool status')).toBeLessThan(probe.indexOf('python3 -c'));
+    expect(probe.indexOf('python3 -c')).toBeLessThan(probe.indexOf('cqlsh --ssl'));
     expect(probe).toContain('Remote end requires authentication');
   });
 
-  test('the auth Job mounts the CA only and its cqlshrc connects with ssl = true, certfile = the CA, validate = true', () => {
+  test('the auth Job mounts the CA only; its cqlshrc connects with ssl = true, certfile = the CA, validate = true; every cqlsh call comes after the verifying handshake', () => {
     const job = authJob(objs);
     const spec = job.spec.template.spec;
     expect(spec.volumes.filter((v: any) => v.secret?.secretName === 'cassandra-tls')).toEqual([
@@ -98,6 +105,15 @@ describe('CassandraRing TLS from a cert-manager issuer', () => {
     expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'tls-ca', mountPath: '/run/secrets/cassandra-ca', readOnly: true });
     const script: string = spec.containers[0].command[2];
     expect(script).toContain('request_timeout = 60\\nssl = true\\n[ssl]\\ncertfile = /run/secrets/cassandra-ca/ca.crt\\nvalidate = true\\n');
+    const fn = /^tls_check\(\) \{ python3 -c '[^']*' (\S+) 9042 (\S+) (\S+); \}$/m.exec(script);
+    expect(fn).not.toBeNull();
+    expect(fn![1]).toBe('cassandra-client.ring.svc.cluster.local');
+    expect(fn![2]).toBe('/run/secrets/cassandra-ca/ca.crt');
+    expect(fn![3]).toBe(fn![1]);
+    expect(find(objs, 'Certificate').spec.dnsNames).toContain(fn![3]);
+    const calls = script.split('\n').filter((l) => /\bcqlsh --cqlshrc/.test(l));
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (const l of calls) expect(l).toMatch(/tls_check && cqlsh --cqlshrc/);
   });
 
   test('the metrics sidecar is the same with or without TLS (JMX is local)', () => {
@@ -132,6 +148,7 @@ describe('CassandraRing TLS from Secrets, TRANSITIONAL, and off', () => {
     expect(c.readinessProbe.exec.command.join(' ')).not.toContain('cqlsh');
     expect(podSpec(objs).volumes.map((v: any) => v.name)).not.toContain('tls');
     expect(authJob(objs).spec.template.spec.containers[0].command[2]).toContain('request_timeout = 60\\n\' "$2"');
+    expect(authJob(objs).spec.template.spec.containers[0].command[2]).not.toMatch(/tls_check|python3/);
   });
 
   test('with unsafeDisableAuthentication: no auth Job, TLS still on', () => {

@@ -13,7 +13,8 @@
 # read raw by cqlsh, no interpolation) and statements into files there: never an argument or an env var. CQL string
 # literals double their quotes. With TLS, __TLS_RC__ adds `ssl = true` to [connection] and an [ssl] section (certfile:
 # the mounted CA, validate = true), asking cqlsh to verify the server against the CA (known defect: cqlsh 6.2.2's
-# Python driver 3.30.1 does not apply it; the connection is encrypted, the server not verified); without TLS it is
+# Python driver 3.30.1 does not apply it), and __VERIFIED__ puts `tls_check && ` (tls-check.sh, the fragment before
+# this one) before every cqlsh call: the server is verified by a handshake of its own first. Without TLS both are
 # empty.
 # The file as written, before synth (the YAML and npm test see it rendered): __MIN_PEERS__ is a number, filled in at synth.
 # shellcheck disable=SC2170
@@ -25,8 +26,8 @@ if [ "$user" = cassandra ]; then echo "the Secret's role must not be the default
 rc() { printf '[authentication]\nusername = %s\npassword = %s\n[connection]\nhostname = %s\nport = %s\ntimeout = 20\nrequest_timeout = 60\n__TLS_RC__' "$2" "$3" __HOST__ __PORT__ > "$W/$1.rc"; }
 rc superuser "$user" "$pass"
 rc default cassandra cassandra
-can_login() { cqlsh --cqlshrc "$W/$1.rc" -e "SELECT release_version FROM system.local" >/dev/null 2>&1; }
-run() { cqlsh --cqlshrc "$W/$1.rc" -f "$2"; }
+can_login() { __VERIFIED__cqlsh --cqlshrc "$W/$1.rc" -e "SELECT release_version FROM system.local" >/dev/null 2>&1; }
+run() { __VERIFIED__cqlsh --cqlshrc "$W/$1.rc" -f "$2"; }
 deadline=$((SECONDS + 1800))
 until can_login superuser || can_login default; do
   if [ $SECONDS -ge $deadline ]; then
@@ -37,7 +38,7 @@ until can_login superuser || can_login default; do
 done
 as=superuser; can_login superuser || as=default
 # The ring this role store replicates over: at least rf nodes known before system_auth moves to rf replicas.
-peers() { cqlsh --cqlshrc "$W/$as.rc" -e "SELECT peer FROM system.peers" 2>/dev/null | sed -n 's/^(\([0-9]*\) rows)$/\1/p'; }
+peers() { __VERIFIED__cqlsh --cqlshrc "$W/$as.rc" -e "SELECT peer FROM system.peers" 2>/dev/null | sed -n 's/^(\([0-9]*\) rows)$/\1/p'; }
 until [ "$(peers)" -ge __MIN_PEERS__ ] 2>/dev/null; do
   [ $SECONDS -lt $deadline ] || { echo "fewer than __RF__ nodes in the ring after 30 min" >&2; exit 1; }
   sleep 10

@@ -278,12 +278,12 @@ export class CassandraRing extends Construct {
           heap: { maxHeapSize: this.maxHeapSize, heapNewSize: this.heapNewSize },
         }),
         // With TLS, `cqlsh --ssl` in the container (the readiness probe, `kubectl exec`) is set to verify against the CA
-        // (not applied by cqlsh 6.2.2's Python driver: see the README).
+        // (not applied by cqlsh 6.2.2's Python driver: the probe verifies with tls-check.py first; see the README).
         ...(tls ? [{ name: 'SSL_CERTFILE', value: `${TLS_PATHS.caDir}/ca.crt` }, { name: 'SSL_VALIDATE', value: 'true' }] : []),
       ],
       // Up/Normal in this node's own view of the ring, at its own address (the listen address is the pod IP); with
-      // TLS, CQL over TLS at that address too.
-      readinessProbe: shellProbe(readinessScript(tls !== undefined),
+      // TLS, the certificate served there verified for the pod's own name, and CQL over TLS at that address too.
+      readinessProbe: shellProbe(readinessScript(tls ? { caFile: `${TLS_PATHS.caDir}/ca.crt`, peerDomain: serviceAddress } : undefined),
         { periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3 }),
       // The storage port opens before bootstrap streaming starts (which may take hours); CQL opens only after it.
       livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('intra') }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },

@@ -132,7 +132,8 @@ export interface CassandraRingProps extends StatefulSystemProps {
    * plaintext CQL and internode connections (`optional: false`); `TlsMode.TRANSITIONAL` accepts both (`optional:
    * true`). The auth Job and the readiness probe connect with `cqlsh --ssl`, set to verify the server against the CA
    * (`validate = true`); cqlsh 6.2.2 with the Python driver 3.30.1 does not apply that setting (a known defect, see the
-   * README): their connections are encrypted but do not verify the server.
+   * README), so both first verify the server by a handshake of their own (the CA, and the CQL Service's name or the
+   * pod's own name).
    * With `fromSecrets`, the Secret `secretName` must hold `tls-combined.pem` (what a cert-manager Certificate with
    * `additionalOutputFormats: [{type: CombinedPEM}]` and `privateKey.encoding: PKCS8` writes); see the README's TLS section.
    * @default - no TLS: plaintext CQL and internode traffic

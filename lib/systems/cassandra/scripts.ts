@@ -17,6 +17,8 @@ const STATEFULSET_REPLICAS = ScriptFile.at(__dirname, 'statefulset-replicas.py')
 const AUTH_BOOTSTRAP = ScriptFile.at(__dirname, 'auth-bootstrap.sh');
 const TLS_CONFIG = ScriptFile.at(__dirname, 'tls-config.sh');
 const READINESS_TLS = ScriptFile.at(__dirname, 'readiness-tls.sh');
+const TLS_CHECK_PY = ScriptFile.at(__dirname, 'tls-check.py');
+const TLS_CHECK = ScriptFile.at(__dirname, 'tls-check.sh');
 
 /** What a ring's TLS writes into cassandra.yaml: the keystore and truststore files, and whether plaintext is accepted. */
 export interface CassandraTlsConfig {
@@ -65,11 +67,13 @@ function zoneRackPython(zones: { [rack: string]: string }): string {
 }
 
 /**
- * The readiness probe: this node Up/Normal at its pod IP (readiness.sh); with TLS, also CQL over TLS at that address,
- * with cqlsh set to verify against the CA (readiness-tls.sh; cqlsh's driver does not apply it, see the README).
+ * The readiness probe: this node Up/Normal at its pod IP (readiness.sh); with TLS, also the certificate served there
+ * verified against `caFile` for the pod's name under `peerDomain` (tls-check.py), then CQL over TLS (readiness-tls.sh).
  */
-export function readinessScript(tls = false): string {
-  return tls ? READINESS_TLS.render() : READINESS.render();
+export function readinessScript(tls?: { caFile: string; peerDomain: string }): string {
+  return tls
+    ? READINESS_TLS.render({ PYTHON: new EmbeddedScript(TLS_CHECK_PY.render()), CA_FILE: tls.caFile, PEER_DOMAIN: tls.peerDomain })
+    : READINESS.render();
 }
 
 /**
@@ -86,13 +90,17 @@ export function preStopScript(o: { statefulSet: string; namespace: string }): st
 
 /**
  * The auth bootstrap Job's script (auth-bootstrap.sh). With `caFile`, its cqlshrc files connect over TLS, set to verify
- * the server against that CA (not applied by cqlsh 6.2.2's driver, see the README) (`ssl = true` in [connection]; [ssl] certfile, validate = true): text inside the
- * script's printf format, hence an EmbeddedScript (no single quote), with printf's `\n` escapes.
+ * the server against that CA (`ssl = true` in [connection]; [ssl] certfile, validate = true: text inside the script's
+ * printf format, hence an EmbeddedScript with printf's `\n` escapes), and since cqlsh's driver does not apply that
+ * (see the README), tls-check.sh comes first and every cqlsh call is preceded by its verifying handshake.
  */
 export function authBootstrapScript(o: { host: string; port: number; datacenter: string; rf: number; caFile?: string }): string {
   const tlsRc = o.caFile ? `ssl = true\\n[ssl]\\ncertfile = ${o.caFile}\\nvalidate = true\\n` : '';
-  return AUTH_BOOTSTRAP.render({
+  const bootstrap = AUTH_BOOTSTRAP.render({
     WORK_DIR: AUTH_WORK_DIR, SECRET_DIR: AUTH_SECRET_DIR, HOST: o.host, PORT: o.port, DATACENTER: o.datacenter, RF: o.rf, MIN_PEERS: o.rf - 1,
-    TLS_RC: new EmbeddedScript(tlsRc),
+    TLS_RC: new EmbeddedScript(tlsRc), VERIFIED: new EmbeddedScript(o.caFile ? 'tls_check && ' : ''),
   });
+  if (!o.caFile) return bootstrap;
+  const check = TLS_CHECK.render({ PYTHON: new EmbeddedScript(TLS_CHECK_PY.render()), HOST: o.host, PORT: o.port, CA_FILE: o.caFile });
+  return `${check}\n${bootstrap}`;
 }

@@ -6,11 +6,14 @@
 // tls.key in PKCS#8, ca.crt, and the CombinedPEM tls-combined.pem = key + "\n" + chain), for exactly its names, from a
 // CA made here with openssl. Then: the ring forms over mutually authenticated TLS; the auth Job's exact pod logs in
 // over TLS; cqlsh over TLS connects by the CQL Service's name (openssl verifies the served leaf); plaintext CQL and a
-// peer without (or with another CA's) certificate are refused; cqlsh does NOT verify the server (a known defect); a renewal is picked up by `nodetool reloadssl`. Then
+// peer without (or with another CA's) certificate are refused; cqlsh alone does NOT verify the server (a known defect),
+// so the probe and the auth Job verify by a handshake of their own first (another CA, another name refused); a
+// renewal is picked up by `nodetool reloadssl`. Then
 // the README's path to turn TLS off, re-applied with kubectl and rolled as the controller does: REQUIRED ->
 // TRANSITIONAL (both accepted) -> off, where a TRANSITIONAL node must reach a restarted plaintext peer by falling back
 // from TLS.
 import { X509Certificate } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { CassandraRingProps, CertificateIssuer, TlsCertificates, TlsMode } from '../../../lib';
 import { CASSANDRA_IMAGE, cassandraClient, cassandraJvm, nodetool, ringRunner, synthRingDir, waitForRing } from '../harness/cassandra';
@@ -168,10 +171,50 @@ describe('Cassandra with TLS required (CQL and internode), from the synthesized 
   // SSL_VALIDATE / `validate = true` say. cqlshlib/sslhandling.py asks for cert_reqs=CERT_REQUIRED with
   // ssl_version=PROTOCOL_TLS, and the driver's Connection._build_ssl_context_from_options assigns it to
   // `SSLContext.options` instead of `verify_mode`, which PROTOCOL_TLS leaves at CERT_NONE. The connection is encrypted,
-  // but a cqlsh trusting another CA connects. This test states the defect so that it fails once cqlsh verifies.
+  // but a cqlsh trusting another CA connects. This test states the defect so that it fails once cqlsh verifies. The
+  // construct's own cqlsh calls (readiness probe, auth Job) verify with tls-check.py first: the tests below.
   test('KNOWN DEFECT: a cqlsh trusting another CA is NOT refused (cqlsh 6.2.2 / driver 3.30.1 do not apply validate = true)', async () => {
     const r = await cqlsh(cqlService, 'SELECT release_version FROM system.local;', { ca: '/etc/client/other-ca.crt' });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  test('the readiness probe verifies the served certificate: its own check, given another CA or a name not in the certificate, fails; as written it passes', async () => {
+    const pod = sts.pods.get(0)!;
+    const probe: string = one(objects, 'StatefulSet').spec.template.spec.containers[0].readinessProbe.exec.command[2];
+    const check = /^python3 -c '[^']*' [^\n]*\|\| exit 1$/m.exec(probe)![0];
+    const caPath = / 9042 (\S+) /.exec(check)![1];
+    expect((await pod.exec(['sh', '-c', 'cat > /tmp/other-ca.crt'], { input: fs.readFileSync(path.join(pki, 'other', 'ca.crt'), 'utf-8') })).code).toBe(0);
+    const asWritten = await pod.exec(['/bin/sh', '-ec', check]);
+    expect({ code: asWritten.code, stderr: asWritten.stderr }).toEqual({ code: 0, stderr: '' });
+    const otherCa = await pod.exec(['/bin/sh', '-ec', check.replace(` ${caPath} `, ' /tmp/other-ca.crt ')]);
+    expect(otherCa.code).not.toBe(0);
+    expect(otherCa.stderr).toMatch(/TLS check of \S+:9042 as cassandra-0\.\S+ failed: .*CERTIFICATE_VERIFY_FAILED/);
+    const otherName = await pod.exec(['/bin/sh', '-ec', check.replace('"${POD_NAME}.', '"not-a-node.')]);
+    expect(otherName.code).not.toBe(0);
+    expect(otherName.stderr).toMatch(/failed: .*(Hostname mismatch|doesn.t match)/);
+    expect(await pod.probe('readinessProbe')).toBe(true);
+  });
+
+  test('the auth Job\'s exact pod given another CA never sends the password: its verifying handshake refuses the server before every cqlsh call, and it keeps waiting', async () => {
+    const job = one(objects, 'Job');
+    const caSecret = job.spec.template.spec.volumes.find((v: any) => v.name === 'tls-ca').secret.secretName;
+    const pod = new Pod({
+      name: `${job.metadata.name}-other-ca`, namespace: NS, spec: job.spec.template.spec, image: CASSANDRA_IMAGE, ip: nextIp(), dns, workDir: WORK,
+      secrets: { ...secrets, [caSecret]: { ...secrets[caSecret], 'ca.crt': fs.readFileSync(path.join(pki, 'other', 'ca.crt'), 'utf-8') } },
+    });
+    await pod.start();
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/CERTIFICATE_VERIFY_FAILED/.test(pod.log()) && Date.now() < deadline) await sleep(1000);
+      const lines = pod.log().trim().split('\n');
+      console.log(`auth Job with another CA: ${lines[0]}`);
+      expect(lines[0]).toMatch(new RegExp(`^TLS check of cassandra-client\\.${NS}\\.svc\\.cluster\\.local:9042 as cassandra-client\\.${NS}\\.svc\\.cluster\\.local failed: .*CERTIFICATE_VERIFY_FAILED`));
+      // Nothing but failed checks: no cqlsh ran (each comes after `tls_check &&`), so no login was attempted.
+      expect(lines.filter((l) => !l.startsWith('TLS check of '))).toEqual([]);
+      expect(pod.running).toBe(true);
+    } finally {
+      await pod.stop();
+    }
   });
 
   test('internode (7000): a peer with a certificate of the CA completes the handshake; none, or one of another CA, is refused', async () => {
