@@ -38,6 +38,7 @@ PG_EXPORTER_VERSION=v0.17.1
 CERT_MANAGER_VERSION=v1.15.5
 CASSANDRA_VERSION=5.0.9
 JMX_EXPORTER_VERSION=0.20.0
+PGJDBC_VERSION=42.7.14
 
 log() { printf 'e2e-install: %s\n' "$*" >&2; }
 
@@ -171,12 +172,27 @@ install_jmx_exporter() {
   echo "$stamp" >"$out/.stamp"
 }
 
+# SquashApp's database client (pgjdbc, HikariCP) from test/e2e/modules/pgjdbc-<version>/pom.xml into
+# $tools/pgjdbc-<version>/; skipped when the stamp (a hash of its pom) matches.
+install_pgjdbc() {
+  local module="pgjdbc-$PGJDBC_VERSION" out="$tools/pgjdbc-$PGJDBC_VERSION"
+  local stamp
+  stamp=$(stamp_of "$root/test/e2e/modules/$module/pom.xml" <(echo "copy-dependencies stripVersion; v1"))
+  if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  rm -rf "$out" && mkdir -p "$out"
+  log "mvn dependency:copy-dependencies $module (Maven Central)"
+  mvn -B -q -f "$root/test/e2e/modules/$module/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -Dmdep.stripVersion=true -DoutputDirectory="$out"
+  echo "$stamp" >"$out/.stamp"
+}
+
 install_servers() {
   apt_install postgresql-15:/usr/lib/postgresql/15/bin/postgres iproute2:ip busybox:busybox util-linux:setpriv curl:curl \
-    openjdk-17-jre-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java maven:mvn python3:/usr/bin/python3 \
+    openjdk-17-jre-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/javac maven:mvn python3:/usr/bin/python3 \
     python3-pip:/usr/lib/python3/dist-packages/pip procps:free socat:socat
   with_lock "cassandra-$CASSANDRA_VERSION" install_cassandra
   with_lock "jmx-exporter-$JMX_EXPORTER_VERSION" install_jmx_exporter
+  with_lock "pgjdbc-$PGJDBC_VERSION" install_pgjdbc
   GONOSUMDB='github.com/hashicorp/consul/*' with_lock "consul-$CONSUL_VERSION" build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
     "-s -w" \
     github.com/hashicorp/consul

@@ -64,13 +64,19 @@ export const POSTGRES_EXPORTER_IMAGE: ImageProfile = {
   entrypoint: ['/bin/postgres_exporter'],
 };
 
-/** A client machine with the host's tools (curl, psql, consul): a pod of its own, running `sleep`. */
+/** pgjdbc and HikariCP (test/e2e/modules/pgjdbc-<version>), for the client's JdbcCheck.java. */
+export const PGJDBC_DIR = path.join(ROOT, '.tools', 'pgjdbc-42.7.14');
+/**
+ * A client machine with the host's tools (curl, psql, consul, java): a pod of its own, running `sleep`. It has the
+ * client programs of test/e2e/images/clients at /opt/clients, and pgjdbc with HikariCP at /opt/pgjdbc.
+ */
 export const CLIENT_IMAGE: ImageProfile = {
   name: 'client',
   path: `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PG_BIN}`,
   passwd: ['root:x:0:0:root:/root:/bin/sh', 'client:x:10000:10000::/tmp:/bin/sh'],
   group: ['root:x:0:', 'client:x:10000:'],
   files: { '/usr/local/bin/consul': CONSUL_BIN },
+  dirs: { '/opt/clients': path.join(ROOT, 'test', 'e2e', 'images', 'clients'), '/opt/pgjdbc': PGJDBC_DIR },
 };
 
 export const dns = new Dns();

@@ -7,24 +7,27 @@
 import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CertificateIssuer, Credentials, PostgresWithSecrets, TlsCertificates } from '../../../lib';
+import { CertificateIssuer, Credentials, PostgresWithSecrets, SquashApp, TlsCertificates } from '../../../lib';
 import { KubeObject } from '../harness/kube';
 import { Pod, runToCompletion } from '../harness/pod';
 import { issueLeaf as issue, makeCa } from '../harness/pki';
-import { POSTGRES_EXPORTER_IMAGE, POSTGRES_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, objectsOf, one, synthChart } from '../harness/servers';
+import { CLIENT_IMAGE, POSTGRES_EXPORTER_IMAGE, POSTGRES_IMAGE, StatefulSetRunner, WORK, clientPod, dns, nextIp, objectsOf, one, synthChart } from '../harness/servers';
 
 const NS = 'pg-tls';
+/** Java 17 (Squash TM's image is a Java 17 one), Debian's. */
+const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 const USER = 'owner';
 const PASSWORD = 'e2e-Tls-pw-not-a-secret-9034';
 
 const objects: KubeObject[] = objectsOf(synthChart(NS, (chart) => {
-  new PostgresWithSecrets(chart, 'postgres', {
+  const pg = new PostgresWithSecrets(chart, 'postgres', {
     database: 'orders',
     credentials: Credentials.fromExistingSecret('postgres-credentials'),
     tls: { certificates: TlsCertificates.fromIssuer(CertificateIssuer.issuer('postgres-ca')) },
     metrics: { scrapers: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] },
     backup: {},
   });
+  new SquashApp(chart, 'squash', { database: pg });
 }));
 const certificate = one(objects, 'Certificate', 'postgres-tls');
 
@@ -123,6 +126,62 @@ describe('PostgreSQL with TLS required, from the synthesized StatefulSet', () =>
     });
     expect(await runToCompletion(other)).not.toBe(0);
     expect(other.log()).toMatch(/certificate verify failed/);
+  });
+
+  // Squash TM cannot run here; its database client can: pgjdbc in a Hikari pool, configured as Spring Boot binds it.
+  // The pod is the synthesized Deployment's (env, Secret refs, the CA volume and its mode, user, read-only root); only
+  // its command stands in for Squash's start script, which runs `java -Xms128m -Xmx2048m $SQUASH_JAVA_ARGS` (Squash's
+  // documentation) and, in the images whose script is published, passes the datasource URL it builds from the
+  // database settings as -Dspring.datasource.url (which ranks above SPRING_DATASOURCE_URL).
+  describe('Squash TM\'s database connection (pgjdbc + Hikari, from the Deployment)', () => {
+    const deployment = () => one(objects, 'Deployment', 'squash-tm').spec.template.spec;
+    const SQUASH_CLIENT = {
+      ...CLIENT_IMAGE, name: 'squash-tm stand-in', path: `/opt/java/openjdk/bin:${CLIENT_IMAGE.path}`,
+      // Java 17 at the Temurin images' path; Debian's JDK links its configuration (java.security...) to /etc.
+      dirs: { ...CLIENT_IMAGE.dirs, '/opt/java/openjdk': JAVA_HOME, '/etc/java-17-openjdk': '/etc/java-17-openjdk' },
+      passwd: [...CLIENT_IMAGE.passwd, 'squash:x:10001:10001::/tmp:/bin/sh'], group: [...CLIENT_IMAGE.group, 'squash:x:10001:'] };
+    const JAVA = 'exec java -Xms128m -Xmx2048m $SQUASH_JAVA_ARGS ${URL_ARG} -cp "/opt/pgjdbc/*" /opt/clients/JdbcCheck.java';
+    // $(VAR): expanded from the container's own variables, as the kubelet expands env references.
+    const URL_FROM_SQTM = '-Dspring.datasource.url=jdbc:postgresql://$(SQTM_DB_HOST):$(SQTM_DB_PORT)/$(SQTM_DB_NAME)';
+    let n = 0;
+    const connect = async (o: { urlArg?: string; javaArgs?: (a: string) => string; ca?: string }): Promise<{ code: number; out: string }> => {
+      const spec = deployment();
+      const c = spec.containers[0];
+      const env = c.env.map((e: any) => (e.name === 'SQUASH_JAVA_ARGS' && o.javaArgs ? { ...e, value: o.javaArgs(e.value) } : e));
+      const caSecret = spec.volumes.find((v: any) => v.name === 'db-ca').secret.secretName;
+      const pod = new Pod({
+        name: `squash-jdbc-${n++}`, namespace: NS, image: SQUASH_CLIENT, ip: nextIp(), dns, workDir: WORK,
+        secrets: o.ca ? { ...secrets, [caSecret]: { ...secrets[caSecret], 'ca.crt': o.ca } } : secrets,
+        spec: { ...spec, initContainers: [], containers: [{ ...c, command: ['/bin/sh', '-c', JAVA], env: [...env, { name: 'URL_ARG', value: o.urlArg ?? '' }] }] },
+      });
+      const code = await runToCompletion(pod, 120_000);
+      const lines = pod.log().trim().split('\n');
+      // The program prints one line; anything else (a JVM or launcher failure) is shown whole.
+      return { code, out: lines.length === 1 ? lines[0] : lines.join('\n') };
+    };
+    const otherCa = () => fs.readFileSync(path.join(WORK, 'pg-tls-pki', 'other', 'ca.crt'), 'utf-8');
+    const withoutDataSourceProps = (a: string) => a.split(' ').filter((x) => !x.startsWith('-Dspring.datasource.hikari.data-source-properties.')).join(' ');
+
+    test('the URL the start script builds from SQTM_DB_* (as -D) plus the -D properties of SQUASH_JAVA_ARGS: TLS, verified (verify-full with the CA)', async () => {
+      expect(deployment().containers[0].env.find((e: any) => e.name === 'SQUASH_JAVA_ARGS').value).toMatch(/data-source-properties\.sslmode=verify-full/);
+      expect(await connect({ urlArg: URL_FROM_SQTM })).toEqual({ code: 0, out: expect.stringMatching(/^connected: ssl=true version=TLSv1\.[23]$/) });
+    });
+
+    test('the same, trusting another CA: refused by the driver (the server\'s certificate does not chain to it)', async () => {
+      const r = await connect({ urlArg: URL_FROM_SQTM, ca: otherCa() });
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^failed: .*(SSL error|PKIX path building failed|unable to find valid certification path)/);
+    });
+
+    test('control: that URL without the -D properties connects even trusting another CA (pgjdbc\'s default sslmode=prefer encrypts, never verifies): the properties are what verifies', async () => {
+      expect(await connect({ urlArg: URL_FROM_SQTM, javaArgs: withoutDataSourceProps, ca: otherCa() })).toEqual({ code: 0, out: expect.stringMatching(/^connected: ssl=true/) });
+    });
+
+    test('SPRING_DATASOURCE_URL alone (images configured by Spring Boot\'s variables): TLS, verified; refused trusting another CA', async () => {
+      expect(await connect({ javaArgs: withoutDataSourceProps })).toEqual({ code: 0, out: expect.stringMatching(/^connected: ssl=true version=TLSv1\.[23]$/) });
+      const r = await connect({ javaArgs: withoutDataSourceProps, ca: otherCa() });
+      expect(r.code).toBe(1);
+    });
   });
 
   test('rotation: after the Secret\'s files change (a renewal), the tls-reload sidecar has the server serve the new certificate within its interval, with no command; a session opened before keeps working', async () => {
