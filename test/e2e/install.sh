@@ -15,6 +15,10 @@
 #                                       6.2 (PyPI), the JMX exporter 0.20.0 (Maven Central), Java 17, Python 3, socat
 #                                       (Debian); its pod API servers are the oldest release's (built by `cluster`)
 #   bash test/e2e/install.sh cert-manager  the cert-manager controller alone (part of `cluster`)
+#   bash test/e2e/install.sh go-builds  the cert-manager controller, consul and postgres_exporter only (Go module
+#                                       proxy, no apt): what .ci/run builds in the background after the newest
+#                                       Kubernetes, before `cluster` and `servers` reach them (each waits on the same
+#                                       lock and then finds the build's stamp)
 #   bash test/e2e/install.sh all        both
 #
 # The Kubernetes and Consul commands cannot be `go install`ed (their go.mod files carry replace directives), so each
@@ -193,9 +197,17 @@ install_servers() {
   with_lock "cassandra-$CASSANDRA_VERSION" install_cassandra
   with_lock "jmx-exporter-$JMX_EXPORTER_VERSION" install_jmx_exporter
   with_lock "pgjdbc-$PGJDBC_VERSION" install_pgjdbc
+  install_consul
+  install_pg_exporter
+}
+
+install_consul() {
   GONOSUMDB='github.com/hashicorp/consul/*' with_lock "consul-$CONSUL_VERSION" build_wrapper "consul-$CONSUL_VERSION" "$tools/consul-$CONSUL_VERSION/bin" \
     "-s -w" \
     github.com/hashicorp/consul
+}
+
+install_pg_exporter() {
   GONOSUMDB= with_lock "postgres-exporter-$PG_EXPORTER_VERSION" build_wrapper "postgres-exporter-$PG_EXPORTER_VERSION" "$tools/postgres-exporter-$PG_EXPORTER_VERSION/bin" "-s -w" \
     github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter
 }
@@ -205,6 +217,7 @@ case "$what" in
   k8s) install_k8s_selected ;;
   servers) install_servers ;;
   cert-manager) install_cert_manager ;;
+  go-builds) install_cert_manager; install_consul; install_pg_exporter ;;
   all) install_cluster; install_servers ;;
-  *) echo "usage: $0 cluster|k8s|servers|cert-manager|all" >&2; exit 2 ;;
+  *) echo "usage: $0 cluster|k8s|servers|cert-manager|go-builds|all" >&2; exit 2 ;;
 esac
