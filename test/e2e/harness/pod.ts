@@ -469,9 +469,12 @@ export class Pod {
 
   /**
    * Waits until the readiness probe passes, probing every periodSeconds after initialDelaySeconds, as the kubelet
-   * does. Fails after `timeoutMs`, or at once if the container exits.
+   * does. Fails at once if the container exits, and after `timeoutMs`: by default what the pod's own startupProbe
+   * grants before the kubelet would restart it (initialDelaySeconds + failureThreshold x periodSeconds, read from the
+   * YAML: 15 minutes for Cassandra, whose start on a loaded machine beside other rings can pass 2 minutes), or 2
+   * minutes without one.
    */
-  public async waitReady(timeoutMs = 120_000): Promise<number> {
+  public async waitReady(timeoutMs = this.startupBudgetMs()): Promise<number> {
     const p = this.container().readinessProbe;
     const started = Date.now();
     await sleep((p.initialDelaySeconds ?? 0) * 1000);
@@ -481,6 +484,13 @@ export class Pod {
       if (Date.now() - started > timeoutMs) throw new Error(`${this.name} not Ready after ${timeoutMs} ms:\n${this.log().slice(-3000)}`);
       await sleep((p.periodSeconds ?? 10) * 1000);
     }
+  }
+
+  /** What the main container's startupProbe allows before a restart, in ms (2 minutes without a startupProbe). */
+  private startupBudgetMs(): number {
+    const s = this.container().startupProbe;
+    if (!s) return 120_000;
+    return ((s.initialDelaySeconds ?? 0) + (s.failureThreshold ?? 3) * (s.periodSeconds ?? 10)) * 1000;
   }
 
   /**
