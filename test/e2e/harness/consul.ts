@@ -47,8 +47,12 @@ export async function raftState(client: Pod, sts: StatefulSetRunner, tls?: strin
   };
 }
 
-/** Waits until autopilot reports `want`. */
-export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Partial<RaftState>, tls?: string, timeoutMs = 90_000, token?: string): Promise<RaftState> {
+/**
+ * Waits until autopilot reports `want`: by default up to 3 minutes (a CI run with the four Cassandra files beside the
+ * Consul ones saw the third server still not a voter after 90 s on 2 cores; it joins, autopilot promotes it once it has
+ * been stable and healthy, which takes longer when every heartbeat waits for a core).
+ */
+export async function waitForState(client: Pod, sts: StatefulSetRunner, want: Partial<RaftState>, tls?: string, timeoutMs = 180_000, token?: string): Promise<RaftState> {
   let last: RaftState | undefined;
   try {
     return await waitFor(`Raft state ${JSON.stringify(want)}`, async () => {
