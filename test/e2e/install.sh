@@ -162,31 +162,18 @@ install_cassandra() {
   log "installed $module in $((SECONDS - start)) s"
 }
 
-# The JMX exporter's self-contained jar (CassandraRing's metrics sidecar) into $tools/jmx-exporter-<version>/, named as
-# the image names it; skipped when the stamp (a hash of its pom) matches.
-install_jmx_exporter() {
-  local module="jmx-exporter-$JMX_EXPORTER_VERSION" out="$tools/jmx-exporter-$JMX_EXPORTER_VERSION"
-  local stamp
-  stamp=$(stamp_of "$root/test/e2e/modules/$module/pom.xml" <(echo "copy-dependencies stripVersion; v1"))
+# The jars of test/e2e/modules/$1/pom.xml and their runtime dependencies (Maven Central) into $tools/$1/, named
+# without their versions; skipped when the stamp (a hash of the pom) matches. Serves the JMX exporter's
+# self-contained jar (CassandraRing's metrics sidecar, named as the image names it) and SquashApp's database client
+# (pgjdbc, HikariCP).
+install_maven_jars() {
+  local module=$1 out="$tools/$1"
+  local pom="$root/test/e2e/modules/$module/pom.xml" stamp
+  stamp=$(stamp_of "$pom" <(echo "copy-dependencies stripVersion; v1"))
   if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   rm -rf "$out" && mkdir -p "$out"
   log "mvn dependency:copy-dependencies $module (Maven Central)"
-  mvn -B -q -f "$root/test/e2e/modules/$module/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -Dmdep.stripVersion=true -DoutputDirectory="$out"
-  echo "$stamp" >"$out/.stamp"
-}
-
-# SquashApp's database client (pgjdbc, HikariCP) from test/e2e/modules/pgjdbc-<version>/pom.xml into
-# $tools/pgjdbc-<version>/; skipped when the stamp (a hash of its pom) matches.
-install_pgjdbc() {
-  local module="pgjdbc-$PGJDBC_VERSION" out="$tools/pgjdbc-$PGJDBC_VERSION"
-  local stamp
-  stamp=$(stamp_of "$root/test/e2e/modules/$module/pom.xml" <(echo "copy-dependencies stripVersion; v1"))
-  if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  rm -rf "$out" && mkdir -p "$out"
-  log "mvn dependency:copy-dependencies $module (Maven Central)"
-  mvn -B -q -f "$root/test/e2e/modules/$module/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -Dmdep.stripVersion=true -DoutputDirectory="$out"
+  mvn -B -q -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -Dmdep.stripVersion=true -DoutputDirectory="$out"
   echo "$stamp" >"$out/.stamp"
 }
 
@@ -195,8 +182,8 @@ install_servers() {
     openjdk-17-jre-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/javac maven:mvn python3:/usr/bin/python3 \
     python3-pip:/usr/lib/python3/dist-packages/pip procps:free socat:socat
   with_lock "cassandra-$CASSANDRA_VERSION" install_cassandra
-  with_lock "jmx-exporter-$JMX_EXPORTER_VERSION" install_jmx_exporter
-  with_lock "pgjdbc-$PGJDBC_VERSION" install_pgjdbc
+  with_lock "jmx-exporter-$JMX_EXPORTER_VERSION" install_maven_jars "jmx-exporter-$JMX_EXPORTER_VERSION"
+  with_lock "pgjdbc-$PGJDBC_VERSION" install_maven_jars "pgjdbc-$PGJDBC_VERSION"
   install_consul
   install_pg_exporter
 }
